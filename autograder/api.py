@@ -1,0 +1,14 @@
+"""Everything a grader file needs, in one import."""
+from gradescope_utils.autograder_utils.decorators import (  # noqa: F401
+    hide_errors, number, partial_credit, tags, visibility, weight)
+
+from .assignment import load_assignment  # noqa: F401
+from .checkers.arrays import as_array, check_array  # noqa: F401
+from .checkers.expressions import ExpressionQuestion  # noqa: F401
+from .checkers.intervals import IntervalQuestion, upper_bound  # noqa: F401
+from .checkers.numbers import check_number  # noqa: F401
+from .checkers.parse import ParseError  # noqa: F401
+from .checkers.verdict import Verdict  # noqa: F401
+from .feedback import Incorrect  # noqa: F401
+from .form import check_form  # noqa: F401
+from .reference import load_reference  # noqa: F401

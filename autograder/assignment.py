@@ -1,0 +1,83 @@
+"""An assignment's configuration: ``autograder/graders/<id>/assignment.toml``."""
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Gradescope's Ubuntu 22.04 has Python 3.10
+    import tomli as tomllib
+
+from .checkers.parse import Namespace
+from .sandbox.session import Limits
+
+GRADERS = Path(__file__).with_name("graders")
+PUBLIC_PREFIX = "test_form"   # grader files whose tests also run in the student's self-check
+
+
+@dataclass(frozen=True)
+class QuestionSpec:
+    """What a question's answer must look like (public: no answers in here)."""
+
+    id: str
+    name: str           # the variable or function the student defines
+    kind: str           # expression | tuple | interval | bound | function
+    title: str
+    length: int = 1
+    variable: str = ""  # the ranged symbol of an interval
+    params: tuple[str, ...] = ()
+
+
+@dataclass
+class Assignment:
+    id: str
+    title: str
+    files: list[str]                 # accepted submission files, in order of preference
+    directory: Path
+    limits: Limits
+    question_seconds: float
+    questions: list[QuestionSpec]
+    symbols: dict[str, str] = field(default_factory=dict)
+    aliases: dict[str, str] = field(default_factory=dict)
+    definitions: dict[str, str] = field(default_factory=dict)
+
+    def namespace(self) -> Namespace:
+        """The names every answer of this assignment may use."""
+        return Namespace.declare(self.symbols, self.aliases, self.definitions)
+
+    def question(self, qid: str) -> QuestionSpec:
+        return next(q for q in self.questions if q.id == qid)
+
+    @property
+    def test_files(self) -> list[Path]:
+        """Grader files, the public form checks first."""
+        return sorted(self.directory.glob("test_*.py"),
+                      key=lambda p: (not p.name.startswith(PUBLIC_PREFIX), p.name))
+
+    @property
+    def public_files(self) -> list[Path]:
+        return [p for p in self.test_files if p.name.startswith(PUBLIC_PREFIX)]
+
+
+def available() -> list[str]:
+    return sorted(p.parent.name for p in GRADERS.glob("*/assignment.toml"))
+
+
+def load_assignment(assignment_id: str) -> Assignment:
+    path = GRADERS / assignment_id / "assignment.toml"
+    if not path.is_file():
+        raise KeyError(f"unknown assignment {assignment_id!r}; available: {', '.join(available())}")
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    limits = dict(data.get("limits", {}))
+    question_seconds = float(limits.pop("question_seconds", 60))
+    questions = [QuestionSpec(id=q["id"], name=q["name"], kind=q["kind"], title=q["title"],
+                              length=q.get("length", 1), variable=q.get("variable", ""),
+                              params=tuple(q.get("params", ())))
+                 for q in data.get("questions", [])]
+    return Assignment(id=assignment_id, title=data["title"], files=list(data["files"]),
+                      directory=path.parent, limits=Limits.from_config(limits),
+                      question_seconds=question_seconds, questions=questions,
+                      symbols=dict(data.get("symbols", {})), aliases=dict(data.get("aliases", {})),
+                      definitions=dict(data.get("definitions", {})))

@@ -1,0 +1,1 @@
+"""Checkers: small pure functions that compare a student's value with a reference."""

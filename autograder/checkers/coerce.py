@@ -1,0 +1,58 @@
+"""Turn a decoded student value (text, number, tuple, SymPy text, array) into parsed SymPy."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import sympy
+
+from ..values import IntervalValue, SympyText
+from .parse import Namespace, ParseError, Parsed, parse_answer
+
+
+class NotAnswered(ValueError):
+    """The student left the template's placeholder in place."""
+
+
+def describe(value: object) -> str:
+    """A short, safe description of a value's kind for messages."""
+    if isinstance(value, np.ndarray):
+        return f"an array of shape {value.shape}"
+    if isinstance(value, (tuple, list)):
+        return f"a {type(value).__name__} of {len(value)} values"
+    if isinstance(value, SympyText):
+        return "a SymPy object"
+    return {str: "text", bool: "a boolean", int: "an integer", float: "a number",
+            type(None): "None"}.get(type(value), f"a {type(value).__name__}")
+
+
+def to_parsed(value: object, ns: Namespace) -> Parsed:
+    """Parse any answer form; raise :class:`NotAnswered` or :class:`ParseError`."""
+    if value is None or value is Ellipsis:
+        raise NotAnswered("not answered yet (the value is still None)")
+    if isinstance(value, str):  # includes SympyText
+        return parse_answer(value, ns)
+    if isinstance(value, sympy.Basic):  # built by our own parser in this process: trusted
+        return Parsed(value, False)
+    if isinstance(value, bool):
+        raise ParseError("True/False is not a math answer")
+    if isinstance(value, int):
+        if value.bit_length() > 4096:
+            raise ParseError("the number is too large")
+        return Parsed(sympy.Integer(value), False)
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise ParseError(f"the answer is {value} (not a finite number)")
+        return Parsed(sympy.Rational(repr(value)), True)
+    if isinstance(value, np.ndarray):
+        if value.ndim > 2 or value.size > 10_000:
+            raise ParseError(f"expected an expression, got {describe(value)}")
+        return to_parsed(value.tolist(), ns)
+    if isinstance(value, (tuple, list)):
+        if len(value) > 10_000:
+            raise ParseError(f"expected a few values, got {len(value)}")
+        parts = [to_parsed(v, ns) for v in value]
+        return Parsed(tuple(p.value for p in parts), any(p.has_decimal for p in parts))
+    if isinstance(value, IntervalValue):
+        raise ParseError("expected an expression, got an interval")
+    raise ParseError(f"expected an expression, got {describe(value)}")

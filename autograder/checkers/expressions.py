@@ -1,0 +1,154 @@
+"""Check symbolic answers: one expression, or a tuple of them (a gradient, a point, a pair).
+
+A wrong answer is compared with the question's known wrong answers first, so the student gets the
+targeted message ("you forgot the 1/2"); otherwise a diagnosis says what kind of wrong it is
+(sign, constant factor, added constant, a rounded decimal, an extra symbol) without showing the
+expected answer.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Sequence
+
+import sympy
+
+from .coerce import NotAnswered, describe, to_parsed
+from .equivalence import RTOL, Domain, close, constant_offset, constant_ratio, equivalent, numeric_pairs
+from .parse import Namespace, ParseError, parse
+from .verdict import Verdict
+
+Wrong = Sequence[tuple[object, str]]  # (a known wrong answer, the message it earns)
+
+
+@dataclass
+class ExpressionQuestion:
+    """How to judge one expression (or a tuple of ``len(reference)`` expressions)."""
+
+    reference: object                      # text / number, or a tuple of them
+    ns: Namespace
+    wrong: Wrong = ()                      # whole-answer known wrong answers
+    component_wrong: dict[int, Wrong] = field(default_factory=dict)
+    labels: Sequence[str] = ()             # names of the components for messages
+    rtol: float = RTOL                     # > RTOL accepts decimals within this tolerance
+    constraint: object = None              # narrows the numeric domain (e.g. a >= b)
+    seed: str = ""
+
+    def __post_init__(self):
+        self.ref = _parse_trusted(self.reference, self.ns)
+        symbols = set(self.ns.symbols.values())
+        self.domain = Domain(sorted(symbols, key=lambda s: s.name), self.constraint, self.seed)
+        self.wrong_parsed = [(_parse_trusted(w, self.ns), m) for w, m in self.wrong]
+        self.component_wrong_parsed = {
+            i: [(_parse_trusted(w, self.ns), m) for w, m in ws]
+            for i, ws in self.component_wrong.items()}
+
+    @property
+    def is_tuple(self) -> bool:
+        return isinstance(self.ref, tuple)
+
+    def check(self, answer: object) -> Verdict:
+        try:
+            parsed = to_parsed(answer, self.ns)
+        except NotAnswered as exc:
+            return Verdict.wrong(str(exc))
+        except ParseError as exc:
+            return Verdict.wrong(f"cannot read the answer: {exc}")
+        value = parsed.value
+        if self.is_tuple:
+            return self._check_tuple(value, parsed.has_decimal)
+        if isinstance(value, tuple):
+            if len(value) == 1 and isinstance(value[0], sympy.Expr):
+                value = value[0]
+            else:
+                return Verdict.wrong(f"expected a single expression, got {len(value)} values")
+        if not isinstance(value, sympy.Expr):
+            return Verdict.wrong("expected an expression, got a comparison")
+        if self._same(value, self.ref):
+            return Verdict.right()
+        for wrong_value, message in self.wrong_parsed:
+            if isinstance(wrong_value, sympy.Expr) and self._same(value, wrong_value):
+                return Verdict.wrong(message)
+        return Verdict.wrong(self._diagnose(value, self.ref, parsed.has_decimal))
+
+    def _check_tuple(self, value: object, has_decimal: bool) -> Verdict:
+        n = len(self.ref)
+        if not isinstance(value, tuple):
+            return Verdict.wrong(f"expected {n} values, e.g. a tuple ({', '.join(self._names())})"
+                                 f", got a single expression")
+        if len(value) != n:
+            return Verdict.wrong(f"expected {n} values ({', '.join(self._names())}), "
+                                 f"got {len(value)}")
+        if not all(isinstance(v, sympy.Expr) for v in value):
+            return Verdict.wrong("each value must be an expression (no comparisons or lists)")
+        for wrong_value, message in self.wrong_parsed:
+            if all(self._same(v, w) for v, w in zip(value, wrong_value)):
+                return Verdict.wrong(message)
+        right = [self._same(v, r) for v, r in zip(value, self.ref)]
+        if all(right):
+            return Verdict.right()
+        if n > 1 and all(self._same(v, r) for v, r in zip(value, reversed(self.ref))):
+            return Verdict.wrong("the values are in the wrong order")
+        names = self._names()
+        problems = []
+        for i, (v, r, ok) in enumerate(zip(value, self.ref, right)):
+            if ok:
+                continue
+            message = next((m for w, m in self.component_wrong_parsed.get(i, ())
+                            if self._same(v, w)), None)
+            problems.append(f"{names[i]}: {message or self._diagnose(v, r, has_decimal)}")
+        fraction = sum(right) / n
+        return Verdict(fraction, "\n".join(problems))
+
+    def _names(self) -> list[str]:
+        return list(self.labels) or [f"value {i + 1}" for i in range(len(self.ref))]
+
+    def _same(self, a: sympy.Expr, b: sympy.Expr) -> bool:
+        return equivalent(a, b, self.domain, rtol=self.rtol)
+
+    def _diagnose(self, student: sympy.Expr, reference: sympy.Expr, has_decimal: bool) -> str:
+        return diagnose(student, reference, self.domain, has_decimal)
+
+
+def diagnose(student: sympy.Expr, reference: sympy.Expr, domain: Domain,
+             has_decimal: bool = False) -> str:
+    """Say what kind of wrong ``student`` is, without giving ``reference`` away."""
+    extra = sorted(s.name for s in student.free_symbols - reference.free_symbols)
+    if extra:
+        return f"not correct: the answer does not depend on {', '.join(extra)}"
+    missing = sorted(s.name for s in reference.free_symbols - student.free_symbols)
+    if missing:
+        return f"not correct: the answer depends on {', '.join(missing)}, yours does not"
+    pairs = numeric_pairs(student, reference, domain)
+    if has_decimal and pairs and all(close(x, y, 1e-2) for x, y in pairs):
+        return ("close, but not exact: give the exact value (a fraction, sqrt(...)) "
+                "rather than a rounded decimal")
+    if not reference.free_symbols:  # any hint about a constant would give it away
+        return "not correct"
+    ratio = constant_ratio(student, reference, domain)
+    if ratio is not None and abs(ratio.imag) < 1e-12:
+        if close(ratio.real, -1.0, 1e-9):
+            return "not correct: the sign is flipped"
+        return (f"not correct: off by a constant factor (yours is {_short(ratio.real)} times "
+                f"the expected value)")
+    if constant_offset(student, reference, domain) is not None:
+        return "not correct: off by an added constant"
+    return "not correct"
+
+
+def _short(x: float) -> str:
+    fraction = sympy.nsimplify(x, tolerance=1e-9, rational=True)
+    return str(fraction) if len(str(fraction)) <= 7 else f"{x:.4g}"
+
+
+def _parse_trusted(value: object, ns: Namespace) -> object:
+    """Parse an instructor-written reference (a bug here is the grader's, so let it raise)."""
+    if isinstance(value, (tuple, list)):
+        return tuple(_parse_trusted(v, ns) for v in value)
+    if isinstance(value, sympy.Basic):
+        return value
+    if isinstance(value, (int, float)):
+        return sympy.nsimplify(value, rational=True)
+    return parse(str(value), ns)
+
+
+__all__ = ["ExpressionQuestion", "diagnose", "describe"]

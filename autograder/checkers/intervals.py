@@ -1,0 +1,161 @@
+"""Check a range of one variable: ``0 < eta < 2/max(a, b)``, ``(0, 2/max(a,b))``, ``[0, 1)``.
+
+Ends are compared with the symbolic cascade; whether each end is open or closed is compared
+exactly.  Each end gets its own message, and a question can name known wrong ends.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import sympy
+from sympy.core.relational import Relational
+
+from .coerce import NotAnswered, describe, to_parsed
+from .equivalence import Domain, equivalent
+from .parse import Namespace, ParseError, parse_answer
+from .verdict import Verdict
+from ..values import IntervalValue
+
+_NOTATION = re.compile(r"^\s*([\[(\]])(.*)([\])\[])\s*$", re.S)
+
+
+@dataclass(frozen=True)
+class Range:
+    lo: sympy.Expr
+    hi: sympy.Expr
+    lo_open: bool
+    hi_open: bool
+
+
+@dataclass
+class IntervalQuestion:
+    """``reference`` is written like a student answer; ``variable`` is the ranged symbol."""
+
+    reference: str
+    variable: str
+    ns: Namespace
+    wrong_ends: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # end -> [(value, msg)]
+    openness_messages: dict[str, str] = field(default_factory=dict)  # end -> msg when open/closed wrong
+    seed: str = ""
+
+    def __post_init__(self):
+        self.symbol = self.ns.symbols[self.variable]
+        self.ref = to_range(self.reference, self.ns, self.symbol)
+        others = sorted((s for s in set(self.ns.symbols.values()) if s != self.symbol),
+                        key=lambda s: s.name)
+        self.domain = Domain(others, seed=self.seed)
+
+    def check(self, answer: object) -> Verdict:
+        try:
+            got = to_range(answer, self.ns, self.symbol)
+        except NotAnswered as exc:
+            return Verdict.wrong(str(exc))
+        except ParseError as exc:
+            return Verdict.wrong(f"cannot read the range: {exc}")
+        problems = [p for p in (self._end("lower", got.lo, got.lo_open, self.ref.lo, self.ref.lo_open),
+                                self._end("upper", got.hi, got.hi_open, self.ref.hi, self.ref.hi_open))
+                    if p]
+        return Verdict.wrong("\n".join(problems)) if problems else Verdict.right()
+
+    def _end(self, which: str, value, is_open, ref_value, ref_open) -> str | None:
+        infinite = value in (sympy.oo, -sympy.oo)
+        if infinite and ref_value not in (sympy.oo, -sympy.oo):
+            return f"the {which} end is missing: {self.variable} must also be bounded " \
+                   f"{'below' if which == 'lower' else 'above'}"
+        if not equivalent(value, ref_value, self.domain):
+            for wrong, message in self.wrong_ends.get(which, ()):
+                if equivalent(value, parse_answer(wrong, self.ns).value, self.domain):
+                    return message
+            return f"the {which} end is not correct"
+        if is_open != ref_open:
+            return self.openness_messages.get(which) or (
+                f"the {which} end should be {'excluded (open: <)' if ref_open else 'included (closed: <=)'}")
+        return None
+
+
+def to_range(answer: object, ns: Namespace, symbol: sympy.Symbol) -> Range:
+    """Read any range form; raise :class:`ParseError` or :class:`NotAnswered`."""
+    if isinstance(answer, IntervalValue):
+        lo, hi = (_end_value(t, ns) for t in (answer.lo, answer.hi))
+        return Range(lo, hi, answer.lo_open, answer.hi_open)
+    if isinstance(answer, (tuple, list)):
+        if len(answer) != 2:
+            raise ParseError(f"a range has two ends, got {len(answer)} values")
+        lo, hi = (_end_value(v, ns) for v in answer)
+        return Range(lo, hi, True, True)  # (lo, hi) in interval notation is open
+    if answer is None or isinstance(answer, str):
+        if isinstance(answer, str):
+            notation = _interval_notation(answer, ns)
+            if notation is not None:
+                return notation
+        parsed = to_parsed(answer, ns).value
+        if isinstance(parsed, tuple) and len(parsed) == 2:
+            return Range(parsed[0], parsed[1], True, True)
+        return _from_relations(parsed, symbol)
+    raise ParseError(f"expected a range such as '0 < x < 1', got {describe(answer)}")
+
+
+def _end_value(value: object, ns: Namespace) -> sympy.Expr:
+    parsed = to_parsed(value, ns).value
+    if not isinstance(parsed, sympy.Expr):
+        raise ParseError("each end of the range must be an expression")
+    return parsed
+
+
+def _interval_notation(text: str, ns: Namespace) -> Range | None:
+    """``[lo, hi)`` and friends; None when ``text`` is not in that notation."""
+    m = _NOTATION.match(text)
+    if not m:
+        return None
+    inner, depth, cut = m.group(2), 0, None
+    for i, ch in enumerate(inner):
+        depth += ch in "([" and 1 or (ch in ")]" and -1 or 0)
+        if ch == "," and depth == 0:
+            if cut is not None:
+                return None
+            cut = i
+        if depth < 0:
+            return None
+    if cut is None or depth != 0:
+        return None
+    lo, hi = _end_value(inner[:cut], ns), _end_value(inner[cut + 1:], ns)
+    return Range(lo, hi, m.group(1) != "[", m.group(3) != "]")
+
+
+def _from_relations(parsed: object, symbol: sympy.Symbol) -> Range:
+    if isinstance(parsed, Relational):
+        relations = [parsed]
+    elif isinstance(parsed, sympy.And):
+        relations = list(parsed.args)
+    else:
+        raise ParseError(f"expected a range of {symbol.name}, such as 0 < {symbol.name} < 1")
+    lo, hi, lo_open, hi_open = -sympy.oo, sympy.oo, True, True
+    seen = set()
+    for rel in relations:
+        if not isinstance(rel, Relational) or rel.rel_op not in ("<", "<=", ">", ">="):
+            raise ParseError("only <, <=, > and >= may describe a range")
+        small, big = (rel.lhs, rel.rhs) if rel.rel_op in ("<", "<=") else (rel.rhs, rel.lhs)
+        strict = rel.rel_op in ("<", ">")
+        if big == symbol and symbol not in small.free_symbols:
+            side, lo, lo_open = "lower", small, strict
+        elif small == symbol and symbol not in big.free_symbols:
+            side, hi, hi_open = "upper", big, strict
+        else:
+            raise ParseError(f"each comparison must have {symbol.name} alone on one side")
+        if side in seen:
+            raise ParseError(f"the {side} end of {symbol.name} is given twice")
+        seen.add(side)
+    return Range(lo, hi, lo_open, hi_open)
+
+
+def upper_bound(answer: object, ns: Namespace, symbol: sympy.Symbol) -> object:
+    """The bound itself from ``X`` or from ``eta < X`` / ``0 < eta < X`` (for "largest η")."""
+    if isinstance(answer, str) and any(op in answer for op in "<>≤≥"):
+        found = to_range(answer, ns, symbol)
+        if found.hi in (sympy.oo, -sympy.oo):
+            raise ParseError(f"give the largest {symbol.name}, not a lower bound")
+        return found.hi
+    if isinstance(answer, IntervalValue):
+        return to_range(answer, ns, symbol).hi
+    return answer

@@ -1,0 +1,114 @@
+"""``python -m autograder <verb>``: grade, check, solve, gradescope."""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import sys
+from pathlib import Path
+
+from .assignment import available, load_assignment
+from .gradescope import engine_error_result, to_results_json, write_results
+from .grading import grade
+from .reference import reference_dir
+from .report import print_report
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m autograder",
+                                     description="Grade machine-learning math homework.")
+    verbs = parser.add_subparsers(dest="verb", required=True)
+
+    p = verbs.add_parser("grade", help="grade a submission folder (what Gradescope runs)")
+    p.add_argument("assignment")
+    p.add_argument("submission", type=Path)
+    p.add_argument("--results", type=Path, help="write Gradescope's results.json here")
+    p.add_argument("--json", action="store_true", help="print results.json instead of a table")
+
+    p = verbs.add_parser("check", help="a student's self-check: form checks only, no answers")
+    p.add_argument("assignment")
+    p.add_argument("submission", type=Path, nargs="?", default=Path("."))
+
+    p = verbs.add_parser("solve", help="write the reference solution in submission format")
+    p.add_argument("assignment")
+    p.add_argument("destination", type=Path)
+    p.add_argument("--force", action="store_true", help="overwrite existing files")
+
+    verbs.add_parser("gradescope", help="grade $AUTOGRADER_ROOT/submission (run_autograder)")
+    verbs.add_parser("list", help="list the assignments")
+
+    args = parser.parse_args(argv)
+    return {"grade": _grade, "check": _check, "solve": _solve, "gradescope": _gradescope,
+            "list": _list}[args.verb](args)
+
+
+def _grade(args) -> int:
+    log: list[str] = []
+    result = engine_error_result(args.assignment, "grading did not finish")
+    try:
+        result = grade(args.assignment, args.submission, log=log)
+    finally:
+        if args.results:
+            write_results(result, args.results)
+    if log:
+        print("\n".join(log), file=sys.stderr)
+    if args.json:
+        print(json.dumps(to_results_json(result), indent=2, ensure_ascii=False))
+    else:
+        print_report(result, title=f"{args.assignment}: {args.submission}")
+    return 2 if result.engine_error else 0
+
+
+def _check(args) -> int:
+    result = grade(args.assignment, args.submission, public_only=True)
+    print_report(result, title=f"Self-check of {args.assignment} (form only)", show_scores=False)
+    print("These checks say whether each answer is present and readable. Whether it is "
+          "correct is decided when you submit.")
+    return 0 if all(t.passed for t in result.tests) and not result.engine_error else 1
+
+
+def _solve(args) -> int:
+    assignment = load_assignment(args.assignment)
+    source = reference_dir(args.assignment)
+    files = [source / name for name in assignment.files if (source / name).is_file()]
+    if not files:
+        print(f"no reference solution in {source}", file=sys.stderr)
+        return 1
+    args.destination.mkdir(parents=True, exist_ok=True)
+    for path in files:
+        target = args.destination / path.name
+        if target.exists() and not args.force:
+            print(f"{target} exists; use --force to overwrite", file=sys.stderr)
+            return 1
+        shutil.copyfile(path, target)
+        print(f"wrote {target}")
+    return 0
+
+
+def _gradescope(args) -> int:
+    """Grade ``$AUTOGRADER_ROOT/submission`` into ``results/results.json``, whatever happens."""
+    root = Path(os.environ.get("AUTOGRADER_ROOT", "/autograder"))
+    results = root / "results" / "results.json"
+    log: list[str] = []
+    assignment = os.environ.get("AUTOGRADER_ASSIGNMENT", "")
+    result = engine_error_result(assignment or "?", "grading did not finish")
+    try:
+        if not assignment:
+            assignment = (root / "source" / "ASSIGNMENT").read_text(encoding="utf-8").strip()
+        result = grade(assignment, root / "submission", log=log)
+    except BaseException as exc:  # noqa: BLE001 - results.json must be written in every case
+        result = engine_error_result(assignment or "?", f"{type(exc).__name__}: {exc}")
+        if not isinstance(exc, Exception):
+            raise
+    finally:
+        write_results(result, results)
+        print("\n".join(log))  # stdout: instructors only
+        print(f"score {result.score:g}/{result.max_score:g}; results written to {results}")
+    return 0
+
+
+def _list(args) -> int:
+    for name in available():
+        print(f"{name}: {load_assignment(name).title}")
+    return 0

@@ -1,0 +1,83 @@
+"""Grade one submission: find it, start its sandbox, run the assignment's pytest graders."""
+from __future__ import annotations
+
+import contextlib
+import io
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+
+from .assignment import GRADERS, Assignment, load_assignment
+from .gradescope import engine_error_result
+from .plugin import GradingPlugin
+from .results import GradingResult
+from .student import Student
+from .submission import find_submission, working_copy
+
+
+def grade(assignment_id: str, submission_dir: Path, *, public_only: bool = False,
+          log: list[str] | None = None) -> GradingResult:
+    """Grade ``submission_dir``; ``public_only`` runs just the form checks (the self-check).
+
+    Never raises for a broken submission.  If the engine itself breaks, the result is an
+    engine-error result (score 0, a message asking the student to contact the instructor).
+    """
+    started = time.monotonic()
+    log = log if log is not None else []
+    try:
+        assignment = load_assignment(assignment_id)
+        result = _run(assignment, Path(submission_dir), public_only, log)
+    except Exception as exc:  # the engine's own failure: still produce a valid result
+        import traceback
+        log.append(traceback.format_exc())
+        result = engine_error_result(assignment_id, f"{type(exc).__name__}: {exc}")
+    result.execution_time = time.monotonic() - started
+    return result
+
+
+def _run(assignment: Assignment, submission_dir: Path, public_only: bool,
+         log: list[str]) -> GradingResult:
+    submission = find_submission(submission_dir, assignment.files)
+    files = assignment.public_files if public_only else assignment.test_files
+    with tempfile.TemporaryDirectory(prefix="autograder-") as tmp:
+        workdir = working_copy(submission, Path(tmp) / "work")
+        student = Student(submission, workdir, assignment.limits)
+        plugin = GradingPlugin(assignment, student, default_visibility="visible")
+        captured = io.StringIO()
+        try:
+            with contextlib.redirect_stdout(captured):
+                code = pytest.main(
+                    [*map(str, files), "-q", "-s", "-p", "no:cacheprovider",
+                     "--import-mode=importlib", "-c", str(GRADERS / "pytest.ini"),
+                     "--rootdir", str(GRADERS), "-W", "ignore"], plugins=[plugin])
+        finally:
+            student.close()
+        log.extend(plugin.log)
+        if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
+            log.append(captured.getvalue()[-20_000:])
+    tests = plugin.ordered_results()
+    if not tests:
+        raise RuntimeError(f"the graders of {assignment.id!r} produced no results (pytest exit "
+                           f"code {int(code)})")
+    result = GradingResult(assignment.id, tests)
+    result.output = summary(result, submission, student)
+    return result
+
+
+def summary(result: GradingResult, submission, student: Student) -> str:
+    """The short top-level text a student sees above the per-question results."""
+    lines = [f"**{result.score:g} / {result.max_score:g} points**"]
+    if submission.problem:
+        lines.append(f"Problem with your submission: {submission.problem}")
+    else:
+        lines.append(f"Graded `{submission.path.relative_to(submission.root)}`.")
+    lines += [f"Note: {n}." for n in submission.notes]
+    for error in student.load_errors[:5]:
+        where = error.get("where") or submission.label
+        line = f", line {error['line']}" if error.get("line") else ""
+        message = str(error.get("error", "")).strip().splitlines()[-1:] or [""]
+        lines.append(f"Running your code: {where}{line} raised `{message[0][:300]}`.")
+    return "\n\n".join(lines)
+

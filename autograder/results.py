@@ -1,0 +1,47 @@
+"""Grading results as plain dataclasses: what every report (Gradescope, terminal, CSV) is made of."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+VISIBILITIES = ("hidden", "after_due_date", "after_published", "visible")
+
+
+@dataclass
+class TestResult:
+    name: str
+    max_score: float
+    score: float = 0.0
+    number: str | None = None
+    visibility: str = "visible"
+    output: str = ""
+    tags: tuple[str, ...] = ()
+    public: bool = False      # a form check that also runs in the student's self-check
+    outcome: str = "failed"   # passed | failed | error | skipped | timeout | not run
+
+    def __post_init__(self):
+        if self.visibility not in VISIBILITIES:
+            raise ValueError(f"visibility must be one of {VISIBILITIES}, got {self.visibility!r}")
+        self.score = min(max(float(self.score), 0.0), float(self.max_score)) \
+            if self.max_score > 0 else max(float(self.score), 0.0)
+
+    @property
+    def passed(self) -> bool:
+        return self.outcome == "passed" and self.score >= self.max_score
+
+
+@dataclass
+class GradingResult:
+    assignment: str
+    tests: list[TestResult] = field(default_factory=list)
+    output: str = ""
+    execution_time: float = 0.0
+    student: dict = field(default_factory=dict)   # name, attempt ... from Gradescope metadata
+    engine_error: str | None = None
+
+    @property
+    def score(self) -> float:
+        return round(sum(t.score for t in self.tests), 6)
+
+    @property
+    def max_score(self) -> float:
+        return round(sum(t.max_score for t in self.tests), 6)

@@ -1,0 +1,1 @@
+"""Running untrusted student code: a child process per session, plain data back."""

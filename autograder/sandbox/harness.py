@@ -1,0 +1,234 @@
+"""The trusted harness that runs *inside* the sandboxed child process, next to student code.
+
+Run as ``python -I harness.py REQUEST_FD REPLY_FD``.  It imports nothing of the grader (and
+cannot: ``-I`` keeps the grader's folders off ``sys.path``), executes the submission's cells,
+then answers probes read as JSON lines from REQUEST_FD with JSON lines on REPLY_FD:
+
+* ``{"op": "load", "cells": [{"label", "source", "mode"}], "module": name}`` → ``{"errors": [...]}``
+* ``{"op": "value", "name": n}`` → ``{"value": encoded}`` or ``{"missing": true}``
+* ``{"op": "call", "name": n, "args": [encoded...]}`` → ``{"value": encoded}`` or ``{"error": ...}``
+
+Everything it sends is plain data (see :func:`encode`); the grader validates it again.  Student
+code shares this process and could forge replies, but a forged reply only ever speaks for the
+student's own answers.
+"""
+import base64
+import inspect
+import json
+import os
+import sys
+import traceback
+import types
+
+MAX_TEXT = 1_000_000          # characters of one string answer
+MAX_ELEMENTS = 2_000_000      # numbers in one array / list answer
+MAX_DEPTH = 20
+
+
+class TooLarge(Exception):
+    pass
+
+
+def encode(x, depth=0, budget=None):
+    """Plain JSON-able data for ``x``, without trusting its methods (exact type checks only)."""
+    if budget is None:
+        budget = [MAX_ELEMENTS]
+    budget[0] -= 1
+    if budget[0] < 0:
+        raise TooLarge("the answer has more than %d values" % MAX_ELEMENTS)
+    if depth > MAX_DEPTH:
+        raise TooLarge("the answer is nested more than %d levels deep" % MAX_DEPTH)
+    t = type(x)
+    if x is None or t is bool:
+        return {"t": "const", "v": x}
+    if t is int:
+        if x.bit_length() > 10_000:
+            raise TooLarge("an integer in the answer has more than 10000 bits")
+        return {"t": "int", "v": str(x)}
+    if t is float:
+        return {"t": "float", "v": repr(x)}
+    if t is str:
+        if len(x) > MAX_TEXT:
+            raise TooLarge("a text answer has %d characters (at most %d)" % (len(x), MAX_TEXT))
+        return {"t": "str", "v": x}
+    if t is tuple or t is list:
+        if len(x) > budget[0]:
+            raise TooLarge("the answer has more than %d values" % MAX_ELEMENTS)
+        return {"t": t.__name__, "v": [encode(v, depth + 1, budget) for v in x]}
+    if t is dict:
+        items = []
+        for k, v in x.items():
+            if type(k) is not str:
+                return {"t": "other", "type": "dict with non-text keys"}
+            items.append([k, encode(v, depth + 1, budget)])
+        return {"t": "dict", "v": items}
+    np = sys.modules.get("numpy")
+    if np is not None:
+        if t is np.ndarray:
+            return _encode_array(np, x, budget)
+        if isinstance(x, np.generic) and x.dtype.kind in "biuf":
+            return encode(x.item(), depth, budget)
+    sp = sys.modules.get("sympy")
+    if sp is not None:
+        if isinstance(x, sp.Interval):
+            return {"t": "interval", "lo": _sympy_text(x.start), "hi": _sympy_text(x.end),
+                    "lo_open": bool(x.left_open), "hi_open": bool(x.right_open)}
+        if isinstance(x, sp.MatrixBase):
+            rows, cols = x.shape
+            if rows * cols > 10_000:
+                raise TooLarge("the matrix has %d entries" % (rows * cols))
+            return {"t": "list", "v": [{"t": "list", "v": [
+                {"t": "sympy", "v": _sympy_text(x[i, j])} for j in range(cols)]}
+                for i in range(rows)]}
+        if isinstance(x, sp.Basic):
+            return {"t": "sympy", "v": _sympy_text(x)}
+    if t in (types.FunctionType, types.BuiltinFunctionType, types.MethodType) or inspect.isclass(x):
+        try:
+            signature = inspect.signature(x)
+            params = [p.name for p in signature.parameters.values()]
+            text = str(signature)
+        except (TypeError, ValueError):
+            params, text = [], "(...)"
+        return {"t": "function", "sig": text[:500], "params": params[:50],
+                "class": inspect.isclass(x)}
+    return {"t": "other", "type": (getattr(t, "__name__", "?") or "?")[:100]}
+
+
+def _sympy_text(expr):
+    text = str(expr)
+    if len(text) > MAX_TEXT:
+        raise TooLarge("a SymPy answer prints as %d characters" % len(text))
+    return text
+
+
+def _encode_array(np, x, budget):
+    if x.dtype.kind not in "biuf":
+        if x.dtype.kind == "O" and x.size <= budget[0]:
+            return {"t": "list", "v": [encode(v, 1, budget) for v in x.tolist()]} \
+                if x.ndim == 1 else {"t": "other", "type": "object array"}
+        return {"t": "other", "type": "array of %s" % x.dtype}
+    if x.size > budget[0]:
+        raise TooLarge("the array has %d entries (at most %d)" % (x.size, MAX_ELEMENTS))
+    budget[0] -= x.size
+    data = np.ascontiguousarray(x, dtype="<f8").tobytes()
+    return {"t": "array", "shape": list(x.shape), "b64": base64.b64encode(data).decode()}
+
+
+def decode(d):
+    """Decode arguments sent by the grader (trusted data, same format as :func:`encode`)."""
+    t = d["t"]
+    if t == "const":
+        return d["v"]
+    if t == "int":
+        return int(d["v"])
+    if t == "float":
+        return float(d["v"])
+    if t == "str":
+        return d["v"]
+    if t in ("list", "tuple"):
+        items = [decode(v) for v in d["v"]]
+        return items if t == "list" else tuple(items)
+    if t == "dict":
+        return {k: decode(v) for k, v in d["v"]}
+    if t == "array":
+        import numpy as np
+        data = base64.b64decode(d["b64"])
+        return np.frombuffer(data, dtype="<f8").reshape(d["shape"]).copy()
+    raise ValueError("cannot decode %r" % t)
+
+
+def describe_error(exc, filenames):
+    """``ZeroDivisionError: division by zero (line 12)``, the line taken in student code."""
+    line, where = None, None
+    tb = exc.__traceback__
+    if isinstance(exc, SyntaxError) and exc.filename in filenames:
+        line, where = exc.lineno, exc.filename
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename in filenames:
+            line, where = tb.tb_lineno, tb.tb_frame.f_code.co_filename
+        tb = tb.tb_next
+    try:
+        text = "".join(traceback.format_exception_only(type(exc), exc)).strip()
+    except BaseException:
+        text = type(exc).__name__
+    return {"error": text[-2000:], "type": type(exc).__name__, "line": line, "where": where}
+
+
+class Harness:
+    def __init__(self, request_fd, reply_fd):
+        self.requests = os.fdopen(request_fd, "rb")
+        self.replies = os.fdopen(reply_fd, "wb")
+        self.namespace = None
+        self.filenames = set()
+
+    def send(self, message):
+        self.replies.write(json.dumps(message, allow_nan=True).encode() + b"\n")
+        self.replies.flush()
+
+    def serve(self):
+        for line in self.requests:
+            request = json.loads(line)
+            try:
+                reply = getattr(self, "op_" + request["op"])(request)
+            except TooLarge as exc:
+                reply = {"too_large": str(exc)}
+            except BaseException as exc:  # student code may raise anything, SystemExit included
+                reply = describe_error(exc, self.filenames)
+            self.send(reply)
+
+    def op_load(self, request):
+        name = request.get("module", "__main__")
+        module = types.ModuleType(name)
+        module.__file__ = os.path.join(os.getcwd(), request.get("filename", name + ".py"))
+        sys.modules[name] = module
+        self.namespace = module.__dict__
+        errors = []
+        for cell in request["cells"]:
+            self.filenames.add(cell["label"])
+            try:
+                code = compile(cell["source"], cell["label"], "exec", dont_inherit=True)
+                exec(code, self.namespace)
+            except BaseException as exc:
+                errors.append(describe_error(exc, self.filenames))
+                if request.get("stop_on_error", False):
+                    break
+        return {"errors": errors}
+
+    def op_value(self, request):
+        name = request["name"]
+        if name not in self.namespace:
+            return {"missing": True}
+        return {"value": encode(self.namespace[name])}
+
+    def op_call(self, request):
+        function = self.namespace.get(request["name"])
+        if function is None:
+            return {"missing": True}
+        if not callable(function):
+            return {"not_callable": type(function).__name__}
+        args = [decode(a) for a in request.get("args", [])]
+        return {"value": encode(function(*args))}
+
+
+def apply_limits(settings):
+    """Hard limits the student's code cannot raise again (it is not root by then, or cannot
+    raise a hard limit anyway)."""
+    import resource
+    cpu = int(settings.get("cpu_seconds", 600))
+    memory = int(settings.get("memory_mb", 3072)) * 1024 * 1024
+    for limit, value in ((resource.RLIMIT_CPU, cpu), (resource.RLIMIT_AS, memory),
+                         (resource.RLIMIT_CORE, 0)):
+        try:
+            resource.setrlimit(limit, (value, value))
+        except (ValueError, OSError):
+            pass
+
+
+def main():
+    apply_limits(json.loads(sys.argv[3]) if len(sys.argv) > 3 else {})
+    sys.setrecursionlimit(10_000)
+    Harness(int(sys.argv[1]), int(sys.argv[2])).serve()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,251 @@
+"""Run student code in a child process and ask it questions (probes), each with a deadline.
+
+One child serves a whole grading run: it loads the submission once, then answers probes one by
+one.  When a probe times out or the child dies, that probe fails, the child's process group is
+killed, and the next probe starts a fresh child.  A submission whose loading itself hangs or
+crashes is not retried: every later probe gets the same message at once.
+"""
+from __future__ import annotations
+
+import json
+import os
+import select
+import signal
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .codec import BadReply, decode, encode_arg
+
+HARNESS = Path(__file__).with_name("harness.py")
+MAX_REPLY_BYTES = 64 * 1024 * 1024
+MAX_RESTARTS = 25
+
+
+@dataclass(frozen=True)
+class Limits:
+    load_seconds: float = 30.0
+    probe_seconds: float = 10.0
+    cpu_seconds: int = 600
+    memory_mb: int = 3072
+    output_bytes: int = 64 * 1024
+
+    @classmethod
+    def from_config(cls, config: dict) -> "Limits":
+        known = {k: v for k, v in config.items() if k in cls.__dataclass_fields__}
+        return cls(**known)
+
+
+@dataclass(frozen=True)
+class Cell:
+    label: str      # the file name or "cell 3": shown in messages and tracebacks
+    source: str
+
+
+@dataclass
+class Reply:
+    status: str                   # ok | missing | error | not_callable | timeout | crashed | too_large | bad_reply | fatal
+    value: object = None
+    error: dict = field(default_factory=dict)
+    message: str = ""
+
+
+class _Child:
+    """One running harness process and its pipes."""
+
+    def __init__(self, workdir: Path, limits: Limits):
+        to_child_r, self.to_child = os.pipe()
+        self.from_child, from_child_w = os.pipe()
+        env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": str(workdir), "LANG": "C.UTF-8",
+               "MPLBACKEND": "Agg", "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1",
+               "MKL_NUM_THREADS": "1"}
+        settings = json.dumps({"cpu_seconds": limits.cpu_seconds, "memory_mb": limits.memory_mb})
+        try:
+            self.process = subprocess.Popen(
+                [sys.executable, "-I", str(HARNESS), str(to_child_r), str(from_child_w), settings],
+                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                cwd=workdir, env=env, pass_fds=(to_child_r, from_child_w), start_new_session=True)
+        finally:
+            os.close(to_child_r)
+            os.close(from_child_w)
+        self.buffer = bytearray()
+        self.output = bytearray()
+        self.output_total = 0
+        self._drain = threading.Thread(target=self._drain_output, args=(limits.output_bytes,),
+                                       daemon=True)
+        self._drain.start()
+
+    def _drain_output(self, keep: int) -> None:
+        stream = self.process.stdout
+        while True:
+            chunk = stream.read1(65536) if hasattr(stream, "read1") else stream.read(65536)
+            if not chunk:
+                return
+            self.output_total += len(chunk)
+            if len(self.output) < keep:
+                self.output += chunk[: keep - len(self.output)]
+
+    def send(self, message: dict, deadline: float) -> None:
+        """Write one request line; a child that stops reading cannot block us past ``deadline``."""
+        view = memoryview(json.dumps(message).encode() + b"\n")
+        while view:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise TimeoutError
+            _, ready, _ = select.select([], [self.to_child], [], left)
+            if ready:
+                view = view[os.write(self.to_child, view[:65536]):]
+
+    def read_reply(self, deadline: float) -> dict:
+        while b"\n" not in self.buffer:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise TimeoutError
+            ready, _, _ = select.select([self.from_child], [], [], left)
+            if not ready:
+                continue
+            chunk = os.read(self.from_child, 1 << 20)
+            if not chunk:
+                raise EOFError
+            self.buffer += chunk
+            if len(self.buffer) > MAX_REPLY_BYTES:
+                raise OverflowError
+        line, _, rest = bytes(self.buffer).partition(b"\n")
+        self.buffer = bytearray(rest)
+        reply = json.loads(line)
+        if not isinstance(reply, dict):
+            raise ValueError("reply is not an object")
+        return reply
+
+    def kill(self) -> None:
+        try:
+            os.killpg(self.process.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            pass
+        for fd in (self.to_child, self.from_child):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+        self._drain.join(timeout=2)
+
+    def exit_description(self) -> str:
+        try:
+            code = self.process.wait(timeout=2)
+        except subprocess.TimeoutExpired:
+            return "stopped answering"
+        if code < 0:
+            name = signal.Signals(-code).name if -code in signal.Signals._value2member_map_ else str(-code)
+            reasons = {"SIGXCPU": "it used up its CPU time", "SIGKILL": "it was killed "
+                       "(usually: out of memory)", "SIGSEGV": "it crashed (segmentation fault)",
+                       "SIGXFSZ": "it wrote a file that was too large"}
+            return f"the process died: {reasons.get(name, 'signal ' + name)}"
+        return f"the process ended with exit code {code} (sys.exit or os._exit in your code?)"
+
+
+class SandboxSession:
+    """Loads ``cells`` in a child working in ``workdir`` and answers probes."""
+
+    def __init__(self, cells: list[Cell], workdir: Path, limits: Limits = Limits(),
+                 module: str = "__main__", stop_on_error: bool = True):
+        self.cells = cells
+        self.workdir = Path(workdir)
+        self.limits = limits
+        self.module = module
+        self.stop_on_error = stop_on_error
+        self.child: _Child | None = None
+        self.load_errors: list[dict] = []
+        self.fatal: str | None = None
+        self.starts = 0
+
+    def _start(self) -> None:
+        if self.starts >= MAX_RESTARTS:
+            self.fatal = "your code crashed or timed out too many times; grading stopped"
+            return
+        self.starts += 1
+        self.child = _Child(self.workdir, self.limits)
+        request = {"op": "load", "module": self.module, "stop_on_error": self.stop_on_error,
+                   "cells": [{"label": c.label, "source": c.source} for c in self.cells]}
+        reply = self._exchange(request, self.limits.load_seconds, loading=True)
+        if reply.status == "ok":
+            errors = reply.value.get("errors", []) if isinstance(reply.value, dict) else []
+            self.load_errors = [e for e in errors if isinstance(e, dict)][:50]
+        else:
+            self.fatal = f"running your code failed: {reply.message}"
+
+    def request(self, message: dict, timeout: float | None = None) -> Reply:
+        if self.child is None and self.fatal is None:
+            self._start()
+        if self.fatal is not None:
+            return Reply("fatal", message=self.fatal)
+        return self._exchange(message, timeout or self.limits.probe_seconds)
+
+    def value(self, name: str) -> Reply:
+        return self.request({"op": "value", "name": name})
+
+    def call(self, name: str, args: tuple, timeout: float | None = None) -> Reply:
+        return self.request({"op": "call", "name": name,
+                             "args": [encode_arg(a) for a in args]}, timeout)
+
+    def _exchange(self, message: dict, seconds: float, loading: bool = False) -> Reply:
+        child = self.child
+        deadline = time.monotonic() + seconds
+        try:
+            child.send(message, deadline)
+            raw = child.read_reply(deadline)
+        except TimeoutError:
+            self._drop()
+            return Reply("timeout", message=f"it did not finish within {seconds:g} s "
+                                            f"(an endless loop, or far too slow?)")
+        except (EOFError, BrokenPipeError):
+            description = child.exit_description()
+            self._drop()
+            return Reply("crashed", message=description)
+        except OverflowError:
+            self._drop()
+            return Reply("too_large", message="the answer is too large to send back")
+        except ValueError:
+            self._drop()
+            return Reply("bad_reply", message="the answer could not be read back")
+        if loading:
+            return Reply("ok", value=raw)
+        return _interpret(raw)
+
+    def _drop(self) -> None:
+        if self.child is not None:
+            self.child.kill()
+            self.child = None
+
+    @property
+    def printed(self) -> str:
+        """What the student's code printed most recently (capped)."""
+        return bytes(self.child.output).decode("utf-8", "replace") if self.child else ""
+
+    def close(self) -> None:
+        self._drop()
+
+
+def _interpret(raw: dict) -> Reply:
+    if raw.get("missing"):
+        return Reply("missing")
+    if "not_callable" in raw:
+        return Reply("not_callable", message=str(raw["not_callable"])[:100])
+    if "too_large" in raw:
+        return Reply("too_large", message=str(raw["too_large"])[:300])
+    if "error" in raw:
+        error = {k: raw.get(k) for k in ("error", "type", "line", "where")}
+        error["error"] = str(error["error"])[:2000]
+        return Reply("error", error=error, message=error["error"])
+    if "value" in raw:
+        try:
+            return Reply("ok", value=decode(raw["value"]))
+        except BadReply as exc:
+            return Reply("bad_reply", message=str(exc))
+    return Reply("bad_reply", message="the answer could not be read back")

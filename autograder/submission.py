@@ -1,0 +1,140 @@
+"""Find and read a submission: ``answers.py`` as text, or a notebook's code cells via nbformat.
+
+Nothing here runs student code.  Problems (no file, unreadable notebook, bad encoding) become a
+``problem`` string that every question reports, so the student learns it from each of them.
+"""
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import tokenize
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+
+from .sandbox.session import Cell
+
+MAX_SOURCE_BYTES = 5 * 1024 * 1024
+MAX_COPY_BYTES = 200 * 1024 * 1024
+SKIPPED_DIRS = {"__MACOSX", ".ipynb_checkpoints", "__pycache__", ".git"}
+_MAGIC = re.compile(r"^\s*[%!]")
+
+
+@dataclass
+class Submission:
+    root: Path
+    path: Path | None = None
+    cells: list[Cell] = field(default_factory=list)
+    problem: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        return self.path.name if self.path else "your submission"
+
+    @property
+    def is_notebook(self) -> bool:
+        return self.path is not None and self.path.suffix == ".ipynb"
+
+
+def find_submission(root: Path, accepted: list[str]) -> Submission:
+    root = Path(root)
+    if not root.is_dir():
+        return Submission(root, problem=f"the submission folder {root.name!r} does not exist")
+    candidates = [p for p in _walk(root) if p.is_file()]
+    by_name = {name.lower(): name for name in accepted}
+    matches = sorted((p for p in candidates if p.name.lower() in by_name),
+                     key=lambda p: (accepted.index(by_name[p.name.lower()]), len(p.parts)))
+    if not matches:
+        found = ", ".join(sorted(p.name for p in candidates)[:10]) or "no files"
+        return Submission(root, problem=f"no {' or '.join(accepted)} found in your submission "
+                                        f"(found: {found})")
+    path = matches[0]
+    submission = Submission(root, path)
+    if path.name != by_name[path.name.lower()]:
+        submission.notes.append(f"graded {path.name} as {by_name[path.name.lower()]}")
+    try:
+        if path.suffix.lower() == ".ipynb":
+            _read_notebook(submission)
+        else:
+            submission.cells = [Cell(path.name, _read_python(path))]
+    except ValueError as exc:
+        submission.problem = str(exc)
+    return submission
+
+
+def _walk(root: Path):
+    for path in sorted(root.iterdir()):
+        if path.is_symlink() or path.name in SKIPPED_DIRS:
+            continue
+        if path.is_dir():
+            yield from _walk(path)
+        else:
+            yield path
+
+
+def _read_python(path: Path) -> str:
+    data = path.read_bytes()
+    if len(data) > MAX_SOURCE_BYTES:
+        raise ValueError(f"{path.name} is {len(data) // 1024} KB; at most "
+                         f"{MAX_SOURCE_BYTES // 1024 // 1024} MB is read")
+    if not data.strip():
+        raise ValueError(f"{path.name} is empty")
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+        return data.decode(encoding)
+    except (SyntaxError, UnicodeDecodeError, LookupError) as exc:
+        raise ValueError(f"{path.name} is not readable text (save it as UTF-8): {exc}") from None
+
+
+def _read_notebook(submission: Submission) -> None:
+    path = submission.path
+    if path.stat().st_size > 50 * MAX_SOURCE_BYTES:
+        raise ValueError(f"{path.name} is too large to read")
+    try:
+        notebook = nbformat.read(str(path), as_version=4)
+    except Exception as exc:  # nbformat raises many kinds for a broken file
+        raise ValueError(f"{path.name} is not a readable Jupyter notebook: "
+                         f"{type(exc).__name__}: {str(exc)[:200]}") from None
+    skipped = 0
+    for index, cell in enumerate(notebook.cells, start=1):
+        if cell.get("cell_type") != "code":
+            continue
+        lines = []
+        for line in str(cell.get("source", "")).splitlines():
+            if _MAGIC.match(line):
+                skipped += 1
+                indent = line[: len(line) - len(line.lstrip())]
+                line = f"{indent}pass  # skipped by the autograder: {line.strip()}"
+            lines.append(line)
+        submission.cells.append(Cell(f"cell {index}", "\n".join(lines) + "\n"))
+    if skipped:
+        submission.notes.append(f"skipped {skipped} IPython magic or shell line(s) (% or !)")
+    if not submission.cells:
+        raise ValueError(f"{path.name} has no code cells")
+
+
+def working_copy(submission: Submission, destination: Path) -> Path:
+    """Copy the submission folder (no symlinks, bounded size) for the child to work in."""
+    total = 0
+
+    def ignore(folder, names):
+        nonlocal total
+        skipped = []
+        for name in names:
+            path = Path(folder) / name
+            if path.is_symlink() or name in SKIPPED_DIRS:
+                skipped.append(name)
+            elif path.is_file():
+                total += path.stat().st_size
+                if total > MAX_COPY_BYTES:
+                    skipped.append(name)
+        return skipped
+
+    if submission.root.is_dir():
+        shutil.copytree(submission.root, destination, ignore=ignore, dirs_exist_ok=True)
+    else:
+        destination.mkdir(parents=True, exist_ok=True)
+    return destination
