@@ -65,8 +65,9 @@ def available() -> list[str]:
     return sorted(p.parent.name for p in GRADERS.glob("*/assignment.toml"))
 
 
-def load_assignment(assignment_id: str) -> Assignment:
-    path = GRADERS / assignment_id / "assignment.toml"
+def load_assignment(assignment_id: str, graders: Path = GRADERS) -> Assignment:
+    """Read ``<graders>/<assignment_id>/assignment.toml``."""
+    path = Path(graders) / assignment_id / "assignment.toml"
     if not path.is_file():
         raise KeyError(f"unknown assignment {assignment_id!r}; available: {', '.join(available())}")
     data = tomllib.loads(path.read_text(encoding="utf-8"))

@@ -5,6 +5,7 @@ import contextlib
 import io
 import tempfile
 import time
+import traceback
 from pathlib import Path
 
 import pytest
@@ -17,7 +18,7 @@ from .student import Student
 from .submission import find_submission, working_copy
 
 
-def grade(assignment_id: str, submission_dir: Path, *, public_only: bool = False,
+def grade(assignment: str | Assignment, submission_dir: Path, *, public_only: bool = False,
           log: list[str] | None = None) -> GradingResult:
     """Grade ``submission_dir``; ``public_only`` runs just the form checks (the self-check).
 
@@ -26,13 +27,14 @@ def grade(assignment_id: str, submission_dir: Path, *, public_only: bool = False
     """
     started = time.monotonic()
     log = log if log is not None else []
+    name = assignment if isinstance(assignment, str) else assignment.id
     try:
-        assignment = load_assignment(assignment_id)
+        if isinstance(assignment, str):
+            assignment = load_assignment(assignment)
         result = _run(assignment, Path(submission_dir), public_only, log)
     except Exception as exc:  # the engine's own failure: still produce a valid result
-        import traceback
         log.append(traceback.format_exc())
-        result = engine_error_result(assignment_id, f"{type(exc).__name__}: {exc}")
+        result = engine_error_result(name, f"{type(exc).__name__}: {exc}")
     result.execution_time = time.monotonic() - started
     return result
 
@@ -50,8 +52,9 @@ def _run(assignment: Assignment, submission_dir: Path, public_only: bool,
             with contextlib.redirect_stdout(captured):
                 code = pytest.main(
                     [*map(str, files), "-q", "-s", "-p", "no:cacheprovider",
+                     "--continue-on-collection-errors",
                      "--import-mode=importlib", "-c", str(GRADERS / "pytest.ini"),
-                     "--rootdir", str(GRADERS), "-W", "ignore"], plugins=[plugin])
+                     "--rootdir", str(assignment.directory), "-W", "ignore"], plugins=[plugin])
         finally:
             student.close()
         log.extend(plugin.log)
@@ -62,13 +65,17 @@ def _run(assignment: Assignment, submission_dir: Path, public_only: bool,
         raise RuntimeError(f"the graders of {assignment.id!r} produced no results (pytest exit "
                            f"code {int(code)})")
     result = GradingResult(assignment.id, tests)
-    result.output = summary(result, submission, student)
+    result.output = summary(result, submission, student, public_only)
     return result
 
 
-def summary(result: GradingResult, submission, student: Student) -> str:
+def summary(result: GradingResult, submission, student: Student, public_only: bool) -> str:
     """The short top-level text a student sees above the per-question results."""
-    lines = [f"**{result.score:g} / {result.max_score:g} points**"]
+    if public_only:
+        ready = sum(t.passed for t in result.tests)
+        lines = [f"**{ready} of {len(result.tests)} answers are present and readable.**"]
+    else:
+        lines = [f"**{result.score:g} / {result.max_score:g} points**"]
     if submission.problem:
         lines.append(f"Problem with your submission: {submission.problem}")
     else:

@@ -75,9 +75,12 @@ class GradingPlugin:
             self.order.append(item.nodeid)
             self.pending[item.nodeid] = self._describe(item)
 
+    def pytest_configure(self, config):
+        self.rootpath = Path(config.rootpath)
+
     def pytest_collectreport(self, report):
-        if report.failed and report.fspath:
-            path = Path(str(report.fspath))
+        if report.failed and report.nodeid:
+            path = self.rootpath / report.nodeid.split("::")[0]
             self.log.append(f"grader file {path.name} failed to load:\n{report.longreprtext}")
             for info in static_tests(path, self.default_visibility):
                 key = f"{path.name}::{info['function']}"

@@ -19,8 +19,7 @@ class Student:
         self.session = None
         if submission.problem is None:
             module = "__main__" if submission.is_notebook else submission.path.stem
-            self.session = SandboxSession(submission.cells, workdir, limits, module=module,
-                                          stop_on_error=not submission.is_notebook)
+            self.session = SandboxSession(submission.cells, workdir, limits, module=module)
 
     @property
     def where(self) -> str:

@@ -12,6 +12,7 @@ Everything it sends is plain data (see :func:`encode`); the grader validates it 
 code shares this process and could forge replies, but a forged reply only ever speaks for the
 student's own answers.
 """
+import ast
 import base64
 import inspect
 import json
@@ -185,14 +186,26 @@ class Harness:
         errors = []
         for cell in request["cells"]:
             self.filenames.add(cell["label"])
-            try:
-                code = compile(cell["source"], cell["label"], "exec", dont_inherit=True)
-                exec(code, self.namespace)
-            except BaseException as exc:
-                errors.append(describe_error(exc, self.filenames))
-                if request.get("stop_on_error", False):
-                    break
+            for code in self._statements(cell, errors):
+                try:
+                    exec(code, self.namespace)
+                except BaseException as exc:
+                    errors.append(describe_error(exc, self.filenames))
+                    if not request.get("each_statement", False):
+                        break
         return {"errors": errors}
+
+    @staticmethod
+    def _statements(cell, errors):
+        """The cell's top-level statements compiled one by one (line numbers kept), so that an
+        error in one of them does not lose the answers defined after it."""
+        try:
+            tree = ast.parse(cell["source"], cell["label"])
+        except BaseException as exc:
+            errors.append(describe_error(exc, {cell["label"]}))
+            return []
+        return [compile(ast.Module([node], []), cell["label"], "exec", dont_inherit=True)
+                for node in tree.body]
 
     def op_value(self, request):
         name = request["name"]

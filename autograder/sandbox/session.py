@@ -154,12 +154,12 @@ class SandboxSession:
     """Loads ``cells`` in a child working in ``workdir`` and answers probes."""
 
     def __init__(self, cells: list[Cell], workdir: Path, limits: Limits = Limits(),
-                 module: str = "__main__", stop_on_error: bool = True):
+                 module: str = "__main__", each_statement: bool = True):
         self.cells = cells
         self.workdir = Path(workdir)
         self.limits = limits
         self.module = module
-        self.stop_on_error = stop_on_error
+        self.each_statement = each_statement  # go on after a failing top-level statement
         self.child: _Child | None = None
         self.load_errors: list[dict] = []
         self.fatal: str | None = None
@@ -171,7 +171,7 @@ class SandboxSession:
             return
         self.starts += 1
         self.child = _Child(self.workdir, self.limits)
-        request = {"op": "load", "module": self.module, "stop_on_error": self.stop_on_error,
+        request = {"op": "load", "module": self.module, "each_statement": self.each_statement,
                    "cells": [{"label": c.label, "source": c.source} for c in self.cells]}
         reply = self._exchange(request, self.limits.load_seconds, loading=True)
         if reply.status == "ok":

@@ -1,0 +1,65 @@
+"""Shared helpers for the project's tests."""
+from __future__ import annotations
+
+import json
+import os
+import sys
+import textwrap
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from autograder.gradescope import to_results_json
+from autograder.grading import grade
+
+ROOT = Path(__file__).resolve().parents[1]
+SCHEMA_PATH = ROOT.parent / "shared" / "gradescope_results.schema.json"
+REFERENCE_GD = (ROOT / "reference" / "gd" / "answers.py").read_text()
+
+
+@pytest.fixture(scope="session")
+def results_schema() -> dict:
+    if not SCHEMA_PATH.is_file():
+        pytest.skip("shared/gradescope_results.schema.json is not beside the checkout")
+    return json.loads(SCHEMA_PATH.read_text())
+
+
+def validate(data: dict, schema: dict) -> None:
+    jsonschema.Draft202012Validator(schema).validate(data)
+
+
+def write(folder: Path, name: str, text: str) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    path.write_text(textwrap.dedent(text))
+    return path
+
+
+def gd_with(tmp_path: Path, **answers: str) -> Path:
+    """A `gd` submission: the reference with some answers replaced by Python source text."""
+    source = REFERENCE_GD
+    for name, value in answers.items():
+        source += f"\n{name} = {value}\n"
+    folder = tmp_path / "submission"
+    write(folder, "answers.py", source)
+    return folder
+
+
+def by_number(result) -> dict:
+    return {t.number: t for t in result.tests}
+
+
+def grade_gd(folder: Path, **kw):
+    return grade("gd", folder, **kw)
+
+
+def run_cli(*args: str, env: dict | None = None, cwd: Path | None = None):
+    import subprocess
+    full_env = {**os.environ, **(env or {})}
+    return subprocess.run([sys.executable, "-m", "autograder", *args], capture_output=True,
+                          text=True, env=full_env, cwd=cwd or ROOT, timeout=300)
+
+
+__all__ = ["validate", "write", "gd_with", "by_number", "grade_gd", "run_cli", "ROOT",
+           "to_results_json"]

@@ -1,0 +1,160 @@
+"""Every pytest outcome becomes a result worth its points; results.json always validates."""
+import json
+
+import pytest
+
+from autograder.assignment import load_assignment
+from autograder.gradescope import engine_error_result, to_results_json, write_results
+from autograder.grading import grade
+from conftest import validate, write
+
+TOML = '''
+title = "Toy"
+files = ["answers.py"]
+[limits]
+question_seconds = 2
+[symbols]
+x = "real"
+[[questions]]
+id = "1"
+name = "q1"
+kind = "expression"
+title = "one"
+'''
+
+GRADERS = '''
+import time
+import pytest
+from autograder.api import (Verdict, hide_errors, number, partial_credit, tags, visibility,
+                            weight)
+
+@weight(1)
+@number("1")
+def test_pass(student):
+    """passes"""
+    assert student.value("q1") == "x"
+
+@weight(2)
+@number("2")
+@visibility("after_due_date")
+def test_incorrect(grade):
+    """fails with feedback"""
+    grade(Verdict(0.25, "a quarter right"))
+
+@weight(3)
+@number("3")
+def test_internal_error():
+    """grader bug"""
+    secret = 42
+    raise KeyError(secret)
+
+@weight(4)
+@number("4")
+def test_skipped():
+    """skipped"""
+    pytest.skip("not today")
+
+@weight(5)
+@number("5")
+def test_timeout():
+    """too slow"""
+    while True:
+        time.sleep(0.01)
+
+@partial_credit(6)
+@number("6")
+def test_partial(set_score=None):
+    """partial credit"""
+    set_score(2.5)
+
+@weight(7)
+@number("7")
+def test_plain_assert():
+    """plain assert"""
+    reference = 12345
+    assert reference == 0, "the sum is off"
+
+@weight(8)
+@number("8")
+@hide_errors("Something is wrong.")
+def test_hidden_error():
+    """hidden error"""
+    assert False, "reference is 99"
+
+@weight(9)
+@number("9")
+@tags("calculus")
+def test_missing_name(student):
+    """missing name"""
+    student.value("nope")
+'''
+
+BROKEN = '''
+from autograder.api import weight, number
+import does_not_exist
+
+@weight(10)
+@number("10")
+def test_never_collected():
+    """never collected"""
+'''
+
+
+@pytest.fixture
+def toy(tmp_path):
+    root = tmp_path / "graders"
+    write(root / "toy", "assignment.toml", TOML)
+    write(root / "toy", "test_outcomes.py", GRADERS)
+    write(root / "toy", "test_broken.py", BROKEN)
+    submission = tmp_path / "sub"
+    write(submission, "answers.py", "q1 = 'x'\n")
+    return load_assignment("toy", root), submission
+
+
+def test_every_outcome_is_recorded(toy, results_schema):
+    assignment, submission = toy
+    log = []
+    result = grade(assignment, submission, log=log)
+    tests = {t.number: t for t in result.tests}
+    assert set(tests) == {str(n) for n in range(1, 11)}
+    assert result.max_score == sum(range(1, 11))
+    expect = {"1": (1, "passed"), "2": (0.5, "failed"), "3": (0, "error"), "4": (0, "skipped"),
+              "5": (0, "timeout"), "6": (2.5, "failed"), "7": (0, "failed"), "8": (0, "failed"),
+              "9": (0, "failed"), "10": (0, "error")}
+    for number, (score, outcome) in expect.items():
+        assert (tests[number].score, tests[number].outcome) == (score, outcome), number
+    assert tests["2"].output == "a quarter right" and tests["2"].visibility == "after_due_date"
+    assert "internal error" in tests["3"].output and "42" not in tests["3"].output
+    assert "not today" in tests["4"].output
+    assert "longer than 2 s" in tests["5"].output
+    assert tests["7"].output == "the sum is off" and "12345" not in tests["7"].output
+    assert tests["8"].output == "Something is wrong."
+    assert "`nope` is not defined in answers.py" in tests["9"].output
+    assert tests["9"].tags == ("calculus",)
+    assert "internal error" in tests["10"].output and tests["10"].max_score == 10
+    assert any("KeyError: 42" in entry for entry in log)       # the instructor sees the cause
+    assert any("does_not_exist" in entry for entry in log)
+    data = to_results_json(result)
+    validate(data, results_schema)
+    assert data["score"] == pytest.approx(4.0)
+    statuses = {t["number"]: t["status"] for t in data["tests"]}
+    assert statuses["1"] == "passed" and statuses["6"] == "failed"
+
+
+def test_partial_credit_does_not_leak_between_runs(toy):
+    assignment, submission = toy
+    first = {t.number: t.score for t in grade(assignment, submission).tests}
+    second = {t.number: t.score for t in grade(assignment, submission).tests}
+    assert first == second
+
+
+def test_engine_error_result_is_valid(tmp_path, results_schema):
+    result = grade("no-such-assignment", tmp_path)
+    assert result.engine_error and result.score == 0
+    data = to_results_json(result)
+    validate(data, results_schema)
+    assert "contact your instructor" in data["tests"][0]["output"]
+    assert data["tests"][0]["visibility"] == "visible"
+    path = tmp_path / "results" / "results.json"
+    write_results(engine_error_result("x", "boom"), path)
+    validate(json.loads(path.read_text()), results_schema)

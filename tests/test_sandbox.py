@@ -1,0 +1,94 @@
+"""The child-process boundary: plain data back, and failures that cost one probe only."""
+import numpy as np
+
+from autograder.sandbox.session import Cell, Limits, SandboxSession
+from autograder.values import FunctionValue, IntervalValue, OtherValue, SympyText
+
+SOURCE = '''
+import numpy as np
+import sympy as sp
+text = "1 - eta*a"
+pair = ("a*w1", 2)
+expr = sp.Symbol("eta") * 2
+interval = sp.Interval.Lopen(0, 1)
+matrix = np.eye(2)
+big = np.zeros(10**7)
+obj = object()
+print("x" * 5_000_000)
+def double(x):
+    return 2 * x
+def loop():
+    while True:
+        pass
+def crash():
+    import os
+    os._exit(7)
+def fail():
+    return 1 / 0
+'''
+
+
+def session(tmp_path, source=SOURCE, **limits):
+    return SandboxSession([Cell("answers.py", source)], tmp_path, Limits(**limits))
+
+
+def test_values_come_back_as_plain_data(tmp_path):
+    s = session(tmp_path)
+    try:
+        assert s.value("text").value == "1 - eta*a"
+        assert s.value("pair").value == ("a*w1", 2)
+        expr = s.value("expr").value
+        assert isinstance(expr, SympyText) and expr == "2*eta"
+        assert s.value("interval").value == IntervalValue("0", "1", True, False)
+        assert np.array_equal(s.value("matrix").value, np.eye(2))
+        assert isinstance(s.value("obj").value, OtherValue)
+        assert isinstance(s.value("double").value, FunctionValue)
+        assert s.value("nothing").status == "missing"
+        assert s.value("big").status == "too_large"
+        assert np.array_equal(s.call("double", (np.arange(3.0),)).value, [0.0, 2.0, 4.0])
+    finally:
+        s.close()
+
+
+def test_failures_cost_one_probe(tmp_path):
+    s = session(tmp_path, probe_seconds=1)
+    try:
+        assert s.call("loop", ()).status == "timeout"
+        assert s.call("double", (4,)).value == 8           # a fresh child took over
+        crashed = s.call("crash", ())
+        assert crashed.status == "crashed" and "exit code 7" in crashed.message
+        error = s.call("fail", ())
+        assert error.status == "error" and error.error["line"] == 21
+        assert "ZeroDivisionError" in error.message
+        assert s.call("text", ()).status == "not_callable"
+        assert s.value("text").value == "1 - eta*a"
+    finally:
+        s.close()
+
+
+def test_hanging_load_is_not_retried(tmp_path):
+    s = session(tmp_path, source="while True:\n    pass\n", load_seconds=1)
+    first = s.value("x")
+    assert first.status == "fatal" and "did not finish within 1 s" in first.message
+    assert s.value("y").status == "fatal" and s.starts == 1
+
+
+def test_a_failing_statement_does_not_lose_the_rest(tmp_path):
+    s = session(tmp_path, source="x = 1\nraise SystemExit(0)\ny = 2\nz = 1/0\n")
+    try:
+        assert s.value("x").value == 1
+        assert s.value("y").value == 2
+        assert [(e["type"], e["line"]) for e in s.load_errors] == [("SystemExit", 2),
+                                                                  ("ZeroDivisionError", 4)]
+    finally:
+        s.close()
+
+
+def test_notebook_cells_continue_after_an_error(tmp_path):
+    cells = [Cell("cell 1", "x = 1"), Cell("cell 2", "1/0"), Cell("cell 3", "y = x + 1")]
+    s = SandboxSession(cells, tmp_path)
+    try:
+        assert s.value("y").value == 2
+        assert s.load_errors[0]["where"] == "cell 2"
+    finally:
+        s.close()
