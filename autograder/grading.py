@@ -58,6 +58,8 @@ def _run(assignment: Assignment, submission_dir: Path, public_only: bool,
         finally:
             student.close()
         log.extend(plugin.log)
+        if student.session is not None:
+            log.extend(f"the submission printed:\n{text}" for text in student.session.printed)
         if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
             log.append(captured.getvalue()[-20_000:])
     tests = plugin.ordered_results()

@@ -40,10 +40,6 @@ class Grade:
         if verdict.message:
             self.notes.append(verdict.message)
 
-    def note(self, text: str) -> None:
-        """Add a line to the question's feedback without changing its score."""
-        self.notes.append(text)
-
 
 class GradingPlugin:
     def __init__(self, assignment: Assignment, student: Student, default_visibility: str):

@@ -48,6 +48,8 @@ def test_values_come_back_as_plain_data(tmp_path):
         assert np.array_equal(s.call("double", (np.arange(3.0),)).value, [0.0, 2.0, 4.0])
     finally:
         s.close()
+    assert s.printed[0].startswith("xxx") and "more bytes not kept" in s.printed[0]
+    assert len(s.printed[0]) < 70_000  # 5 MB printed, 64 KB kept
 
 
 def test_failures_cost_one_probe(tmp_path):

@@ -12,7 +12,7 @@ from typing import Sequence
 
 import sympy
 
-from .coerce import NotAnswered, describe, to_parsed
+from .coerce import NotAnswered, to_parsed
 from .equivalence import RTOL, Domain, close, constant_offset, constant_ratio, equivalent, numeric_pairs
 from .parse import Namespace, ParseError, parse
 from .verdict import Verdict
@@ -150,5 +150,3 @@ def _parse_trusted(value: object, ns: Namespace) -> object:
         return sympy.nsimplify(value, rational=True)
     return parse(str(value), ns)
 
-
-__all__ = ["ExpressionQuestion", "diagnose", "describe"]

@@ -142,7 +142,10 @@ class _Child:
         except subprocess.TimeoutExpired:
             return "stopped answering"
         if code < 0:
-            name = signal.Signals(-code).name if -code in signal.Signals._value2member_map_ else str(-code)
+            try:
+                name = signal.Signals(-code).name
+            except ValueError:
+                name = str(-code)
             reasons = {"SIGXCPU": "it used up its CPU time", "SIGKILL": "it was killed "
                        "(usually: out of memory)", "SIGSEGV": "it crashed (segmentation fault)",
                        "SIGXFSZ": "it wrote a file that was too large"}
@@ -164,6 +167,7 @@ class SandboxSession:
         self.load_errors: list[dict] = []
         self.fatal: str | None = None
         self.starts = 0
+        self.printed: list[str] = []   # what each child printed (capped), for the instructor log
 
     def _start(self) -> None:
         if self.starts >= MAX_RESTARTS:
@@ -221,12 +225,11 @@ class SandboxSession:
     def _drop(self) -> None:
         if self.child is not None:
             self.child.kill()
+            if self.child.output_total:
+                text = bytes(self.child.output).decode("utf-8", "replace")
+                cut = self.child.output_total - len(self.child.output)
+                self.printed.append(text + (f"\n[... {cut} more bytes not kept]" if cut else ""))
             self.child = None
-
-    @property
-    def printed(self) -> str:
-        """What the student's code printed most recently (capped)."""
-        return bytes(self.child.output).decode("utf-8", "replace") if self.child else ""
 
     def close(self) -> None:
         self._drop()
