@@ -11,6 +11,7 @@ from pathlib import Path
 from .assignment import available, load_assignment
 from .gradescope import engine_error_result, to_results_json, write_results
 from .grading import grade
+from .metadata import describe_submitter, read_metadata
 from .reference import reference_dir
 from .report import print_report
 
@@ -97,6 +98,10 @@ def _gradescope(args) -> int:
         if not assignment:
             assignment = (root / "source" / "ASSIGNMENT").read_text(encoding="utf-8").strip()
         result = grade(assignment, root / "submission", log=log)
+        result.student = read_metadata(root / "submission_metadata.json")
+        submitter = describe_submitter(result.student)
+        if submitter:
+            result.output = f"{submitter}\n\n{result.output}"
     except BaseException as exc:  # noqa: BLE001 - results.json must be written in every case
         result = engine_error_result(assignment or "?", f"{type(exc).__name__}: {exc}")
         if not isinstance(exc, Exception):

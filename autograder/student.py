@@ -54,7 +54,8 @@ class Student:
         if reply.status == "missing":
             raise Incorrect(f"`{name}` is not defined in {self.where}." + self._load_note())
         if reply.status == "not_callable":
-            raise Incorrect(f"`{name}` should be a function, but it is a {reply.message}.")
+            raise Incorrect(f"`{name}` should be a function, but it is not callable "
+                            f"(it is a {reply.message}).")
         return self._unwrap(reply, f"`{shown}`")
 
     def _unwrap(self, reply: Reply, what: str) -> object:
@@ -69,6 +70,8 @@ class Student:
             raise Incorrect(f"{what} raised an error{where}:\n\n    {_indent(reply.message)}")
         if reply.status == "fatal":
             raise Incorrect(f"{self.where}: {reply.message}")
+        if reply.status == "too_large":
+            raise Incorrect(f"{what}: the answer is too large to grade ({reply.message}).")
         raise Incorrect(f"{what} failed: {reply.message}")
 
     def _load_note(self) -> str:

@@ -94,3 +94,43 @@ def test_notebook_cells_continue_after_an_error(tmp_path):
         assert s.load_errors[0]["where"] == "cell 2"
     finally:
         s.close()
+
+
+def test_no_network_and_bounded_files(tmp_path):
+    """The child gets an empty network namespace (it cannot reach even the grader's loopback)
+    and cannot write files beyond the configured size."""
+    import socket
+    import threading
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(1)
+    port = server.getsockname()[1]
+    threading.Thread(target=lambda: server.accept(), daemon=True).start()
+    probe = f'''
+import socket
+def reach():
+    try:
+        socket.create_connection(("127.0.0.1", {port}), timeout=2).close()
+        return "connected"
+    except OSError as exc:
+        return type(exc).__name__
+def write(mb):
+    with open("big.bin", "wb") as f:
+        f.write(b"x" * (mb * 1024 * 1024))
+    return "written"
+'''
+    s = session(tmp_path, source=probe, file_mb=1)
+    try:
+        assert s.call("reach", ()).value != "connected"
+        assert s.call("write", (0,)).value == "written"
+        big = s.call("write", (2,))
+        assert big.status in ("error", "crashed")
+        assert "too large" in big.message or "File too large" in big.message
+    finally:
+        s.close()
+        server.close()
+    plain = session(tmp_path, source=probe, no_network=False)
+    try:
+        assert plain.call("reach", ()).value == "connected"  # the test itself is sound
+    finally:
+        plain.close()

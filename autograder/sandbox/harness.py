@@ -224,21 +224,39 @@ class Harness:
 
 
 def apply_limits(settings):
-    """Hard limits the student's code cannot raise again (it is not root by then, or cannot
-    raise a hard limit anyway)."""
+    """Hard limits (soft = hard), set before any student code runs."""
     import resource
-    cpu = int(settings.get("cpu_seconds", 600))
-    memory = int(settings.get("memory_mb", 3072)) * 1024 * 1024
-    for limit, value in ((resource.RLIMIT_CPU, cpu), (resource.RLIMIT_AS, memory),
-                         (resource.RLIMIT_CORE, 0)):
+    limits = ((resource.RLIMIT_CPU, int(settings.get("cpu_seconds", 600))),
+              (resource.RLIMIT_AS, int(settings.get("memory_mb", 3072)) * 1024 * 1024),
+              (resource.RLIMIT_FSIZE, int(settings.get("file_mb", 64)) * 1024 * 1024),
+              (resource.RLIMIT_NOFILE, int(settings.get("open_files", 256))),
+              (resource.RLIMIT_CORE, 0))
+    for limit, value in limits:
         try:
             resource.setrlimit(limit, (value, value))
         except (ValueError, OSError):
             pass
 
 
+def leave_network():
+    """Move into a new, empty network namespace (no interface but a downed loopback): as root
+    directly, otherwise inside a new user namespace where the kernel allows it.  Returns
+    whether the network is gone."""
+    import ctypes
+    clone_newnet, clone_newuser = 0x40000000, 0x10000000
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        flags = clone_newnet if os.geteuid() == 0 else clone_newnet | clone_newuser
+        return libc.unshare(flags) == 0
+    except (OSError, AttributeError):
+        return False
+
+
 def main():
-    apply_limits(json.loads(sys.argv[3]) if len(sys.argv) > 3 else {})
+    settings = json.loads(sys.argv[3]) if len(sys.argv) > 3 else {}
+    if settings.get("no_network", True):
+        leave_network()
+    apply_limits(settings)
     sys.setrecursionlimit(10_000)
     Harness(int(sys.argv[1]), int(sys.argv[2])).serve()
 

@@ -31,6 +31,9 @@ class Limits:
     probe_seconds: float = 10.0
     cpu_seconds: int = 600
     memory_mb: int = 3072
+    file_mb: int = 64            # largest file the student's code may write
+    open_files: int = 256
+    no_network: bool = True      # an empty network namespace, where the platform allows it
     output_bytes: int = 64 * 1024
 
     @classmethod
@@ -62,7 +65,8 @@ class _Child:
         env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": str(workdir), "LANG": "C.UTF-8",
                "MPLBACKEND": "Agg", "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1",
                "MKL_NUM_THREADS": "1"}
-        settings = json.dumps({"cpu_seconds": limits.cpu_seconds, "memory_mb": limits.memory_mb})
+        settings = json.dumps({k: getattr(limits, k) for k in (
+            "cpu_seconds", "memory_mb", "file_mb", "open_files", "no_network")})
         try:
             self.process = subprocess.Popen(
                 [sys.executable, "-I", str(HARNESS), str(to_child_r), str(from_child_w), settings],
