@@ -46,4 +46,28 @@ say "installing the autograder and its dependencies into $here/.venv"
 .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip
 .venv/bin/python -m pip install -q --disable-pip-version-check -e ".[dev]"
 .venv/bin/python -m autograder list >/dev/null
+
+# As root (Gradescope, CI): student code will run as this unprivileged user.
+if [ "$(id -u)" = 0 ]; then
+    user=${AUTOGRADER_SANDBOX_USER:-autograder-sandbox}
+    if ! id "$user" >/dev/null 2>&1; then
+        say "creating the unprivileged user $user for student code"
+        useradd --system --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin "$user"
+    fi
+    # The user must be able to run the interpreter: grant traversal (x, not listing) on any
+    # folder above it that lacks it (pyenv under a private /root, for instance).
+    probe=(runuser -u "$user" -- "$here/.venv/bin/python" -I -c 'import numpy, sympy')
+    if ! "${probe[@]}" >/dev/null 2>&1; then
+        for dir in "$here" "$(.venv/bin/python -c 'import sys; print(sys.base_prefix)')"; do
+            while [ "$dir" != / ]; do
+                if [ -d "$dir" ] && [ "$(( 0$(stat -c %a "$dir") & 1 ))" = 0 ]; then
+                    say "letting $user pass through $dir (chmod o+x)"
+                    chmod o+x "$dir"
+                fi
+                dir=$(dirname "$dir")
+            done
+        done
+        "${probe[@]}" >/dev/null || { say "$user cannot run $here/.venv/bin/python" >&2; exit 1; }
+    fi
+fi
 say "done: run the tests with .venv/bin/python -m pytest"

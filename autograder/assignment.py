@@ -42,6 +42,7 @@ class Assignment:
     symbols: dict[str, str] = field(default_factory=dict)
     aliases: dict[str, str] = field(default_factory=dict)
     definitions: dict[str, str] = field(default_factory=dict)
+    definitions_only: bool = False   # run only imports, defs, classes, assignments
 
     def namespace(self) -> Namespace:
         """The names every answer of this assignment may use."""
@@ -81,4 +82,5 @@ def load_assignment(assignment_id: str, graders: Path = GRADERS) -> Assignment:
                       directory=path.parent, limits=Limits.from_config(limits),
                       question_seconds=question_seconds, questions=questions,
                       symbols=dict(data.get("symbols", {})), aliases=dict(data.get("aliases", {})),
-                      definitions=dict(data.get("definitions", {})))
+                      definitions=dict(data.get("definitions", {})),
+                      definitions_only=bool(data.get("definitions_only", False)))

@@ -13,6 +13,7 @@ from .gradescope import engine_error_result, to_results_json, write_results
 from .grading import grade
 from .metadata import describe_submitter, read_metadata
 from .reference import reference_dir
+from .sandbox.identity import lock_down
 from .report import print_report
 
 
@@ -91,6 +92,8 @@ def _gradescope(args) -> int:
     """Grade ``$AUTOGRADER_ROOT/submission`` into ``results/results.json``, whatever happens."""
     root = Path(os.environ.get("AUTOGRADER_ROOT", "/autograder"))
     results = root / "results" / "results.json"
+    results.parent.mkdir(parents=True, exist_ok=True)
+    lock_down([results.parent, root / "submission_metadata.json"])  # student code: keep out
     log: list[str] = []
     assignment = os.environ.get("AUTOGRADER_ASSIGNMENT", "")
     result = engine_error_result(assignment or "?", "grading did not finish")

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import os
 import tempfile
 import time
 import traceback
@@ -13,6 +14,8 @@ import pytest
 from .assignment import GRADERS, Assignment, load_assignment
 from .gradescope import engine_error_result
 from .plugin import GradingPlugin
+from .reference import reference_root
+from .sandbox.identity import USER, hand_over, lock_down, private_paths, sandbox_identity
 from .results import GradingResult
 from .student import Student
 from .submission import find_submission, working_copy
@@ -41,11 +44,20 @@ def grade(assignment: str | Assignment, submission_dir: Path, *, public_only: bo
 
 def _run(assignment: Assignment, submission_dir: Path, public_only: bool,
          log: list[str]) -> GradingResult:
-    submission = find_submission(submission_dir, assignment.files)
     files = assignment.public_files if public_only else assignment.test_files
+    identity = sandbox_identity()
+    if identity is not None:
+        lock_down(private_paths([reference_root(), assignment.directory.parent]))
+    elif os.geteuid() == 0:
+        log.append(f"WARNING: running as root but the user {USER!r} does not exist (run "
+                   f"setup.sh as root): student code runs as root, unisolated from the grader.")
     with tempfile.TemporaryDirectory(prefix="autograder-") as tmp:
+        submission = find_submission(submission_dir, assignment.files, Path(tmp) / "unpacked")
         workdir = working_copy(submission, Path(tmp) / "work")
-        student = Student(submission, workdir, assignment.limits)
+        if identity is not None:
+            hand_over(workdir, identity)
+        student = Student(submission, workdir, assignment.limits, identity,
+                          definitions_only=assignment.definitions_only)
         plugin = GradingPlugin(assignment, student, default_visibility="visible")
         captured = io.StringIO()
         try:
@@ -83,6 +95,9 @@ def summary(result: GradingResult, submission, student: Student, public_only: bo
     else:
         lines.append(f"Graded `{submission.path.relative_to(submission.root)}`.")
     lines += [f"Note: {n}." for n in submission.notes]
+    if student.session is not None and student.session.skipped:
+        lines.append(f"Note: only definitions were run: {student.session.skipped} top-level "
+                     f"statement(s) with calls or loops (training, plotting) were skipped.")
     for error in student.load_errors[:5]:
         where = error.get("where") or submission.label
         line = f", line {error['line']}" if error.get("line") else ""

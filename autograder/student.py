@@ -8,18 +8,21 @@ from __future__ import annotations
 from pathlib import Path
 
 from .feedback import Incorrect
+from .sandbox.identity import Identity
 from .sandbox.session import Limits, Reply, SandboxSession
 from .submission import Submission
 from .values import FunctionValue
 
 
 class Student:
-    def __init__(self, submission: Submission, workdir: Path, limits: Limits):
+    def __init__(self, submission: Submission, workdir: Path, limits: Limits,
+                 identity: Identity | None = None, definitions_only: bool = False):
         self.submission = submission
         self.session = None
         if submission.problem is None:
             module = "__main__" if submission.is_notebook else submission.path.stem
-            self.session = SandboxSession(submission.cells, workdir, limits, module=module)
+            self.session = SandboxSession(submission.cells, workdir, limits, module=module,
+                                          identity=identity, definitions_only=definitions_only)
 
     @property
     def where(self) -> str:
@@ -81,7 +84,7 @@ class Student:
         first = errors[0]
         line = f" at line {first['line']}" if first.get("line") else ""
         where = first.get("where") or self.where
-        return (f" Running {where} stopped with an error{line} (maybe before defining it):"
+        return (f" Running {where} raised an error{line}, which may be why:"
                 f"\n\n    {_indent(str(first.get('error')))}")
 
     @property

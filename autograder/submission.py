@@ -9,6 +9,7 @@ import io
 import re
 import shutil
 import tokenize
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -39,22 +40,31 @@ class Submission:
         return self.path is not None and self.path.suffix == ".ipynb"
 
 
-def find_submission(root: Path, accepted: list[str]) -> Submission:
+def find_submission(root: Path, accepted: list[str], scratch: Path | None = None) -> Submission:
+    """Find the file to grade under ``root``: an accepted name in any case or folder, a
+    browser's renamed copy (``answers (1).py``), the only file of the right type, or any of
+    these inside one uploaded zip (unpacked into ``scratch``)."""
     root = Path(root)
     if not root.is_dir():
         return Submission(root, problem=f"the submission folder {root.name!r} does not exist")
     candidates = [p for p in _walk(root) if p.is_file()]
-    by_name = {name.lower(): name for name in accepted}
-    matches = sorted((p for p in candidates if p.name.lower() in by_name),
-                     key=lambda p: (accepted.index(by_name[p.name.lower()]), len(p.parts)))
-    if not matches:
+    path, note = _choose(candidates, accepted)
+    archives = [p for p in candidates if p.suffix.lower() == ".zip"]
+    if path is None and len(archives) == 1 and scratch is not None:
+        try:
+            root = unpack_zip(archives[0], scratch)
+        except ValueError as exc:
+            return Submission(root, problem=str(exc))
+        candidates = [p for p in _walk(root) if p.is_file()]
+        path, note = _choose(candidates, accepted)
+        note = f"unpacked {archives[0].name}" + (f"; {note}" if note else "")
+    if path is None:
         found = ", ".join(sorted(p.name for p in candidates)[:10]) or "no files"
         return Submission(root, problem=f"no {' or '.join(accepted)} found in your submission "
                                         f"(found: {found})")
-    path = matches[0]
     submission = Submission(root, path)
-    if path.name != by_name[path.name.lower()]:
-        submission.notes.append(f"graded {path.name} as {by_name[path.name.lower()]}")
+    if note:
+        submission.notes.append(note)
     try:
         if path.suffix.lower() == ".ipynb":
             _read_notebook(submission)
@@ -63,6 +73,52 @@ def find_submission(root: Path, accepted: list[str]) -> Submission:
     except ValueError as exc:
         submission.problem = str(exc)
     return submission
+
+
+def _normalised(name: str) -> str:
+    """``Answers (2).PY`` -> ``answers.py``: case, and the copy numbers browsers add."""
+    stem, dot, suffix = name.lower().rpartition(".")
+    stem = re.sub(r"(\s*\(\d+\)|[-_ ]\d+)$", "", stem)
+    return f"{stem}{dot}{suffix}" if dot else name.lower()
+
+
+def _choose(candidates: list[Path], accepted: list[str]) -> tuple[Path | None, str]:
+    for name in accepted:  # in order of preference; the shallowest file first
+        for path in sorted(candidates, key=lambda p: len(p.parts)):
+            if path.name == name:
+                return path, ""
+            if _normalised(path.name) == name.lower():
+                return path, f"graded {path.name} as {name}"
+    for name in accepted:  # the only file of that type, whatever its name
+        suffix = Path(name).suffix.lower()
+        same = [p for p in candidates if p.suffix.lower() == suffix and p.name != "__init__.py"]
+        if len(same) == 1:
+            return same[0], f"graded {same[0].name} as {name} (the only {suffix} file)"
+    return None, ""
+
+
+def unpack_zip(archive: Path, destination: Path) -> Path:
+    """Unpack safely: no absolute or ``..`` paths, no links, bounded size and count."""
+    try:
+        with zipfile.ZipFile(archive) as zf:
+            members = zf.infolist()
+            if len(members) > 10_000 or sum(m.file_size for m in members) > MAX_COPY_BYTES:
+                raise ValueError(f"{archive.name} is too large to unpack")
+            destination.mkdir(parents=True, exist_ok=True)
+            for member in members:
+                target = (destination / member.filename).resolve()
+                is_link = (member.external_attr >> 16) & 0o170000 == 0o120000
+                if is_link or not target.is_relative_to(destination.resolve()):
+                    continue
+                if member.is_dir():
+                    target.mkdir(parents=True, exist_ok=True)
+                    continue
+                target.parent.mkdir(parents=True, exist_ok=True)
+                with zf.open(member) as source, open(target, "wb") as out:
+                    shutil.copyfileobj(source, out)
+    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+        raise ValueError(f"{archive.name} is not a readable zip file: {exc}") from None
+    return destination
 
 
 def _walk(root: Path):

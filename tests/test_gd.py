@@ -144,10 +144,20 @@ def test_syntax_error_names_the_line(tmp_path):
 def test_missing_file_is_explained(tmp_path):
     folder = tmp_path / "s"
     write(folder, "homework.py", "q1a = 1\n")
+    write(folder, "notes.py", "q1a = 2\n")
     result = grade_gd(folder)
     assert result.score == 0
     assert all("no answers.py or gd.ipynb found" in t.output for t in result.tests)
-    assert "homework.py" in result.output
+    assert "homework.py, notes.py" in result.output
+
+
+def test_the_only_python_file_is_graded(tmp_path):
+    folder = tmp_path / "s"
+    write(folder, "homework.py", REFERENCE_GD)
+    write(folder, "README.txt", "hi")
+    result = grade_gd(folder)
+    assert result.score == FULL
+    assert "graded homework.py as answers.py (the only .py file)" in result.output
 
 
 def test_run_autograder_in_a_temporary_root(tmp_path, results_schema):

@@ -134,3 +134,16 @@ def write(mb):
         assert plain.call("reach", ()).value == "connected"  # the test itself is sound
     finally:
         plain.close()
+
+
+def test_the_whole_run_has_a_time_budget(tmp_path):
+    source = "import time\ndef slow(s):\n    time.sleep(s)\n    return s\n"
+    s = session(tmp_path, source=source, probe_seconds=2, budget_seconds=3)
+    try:
+        assert s.call("slow", (0.1,)).value == 0.1
+        assert s.call("slow", (5,)).status == "timeout"           # the probe's own limit
+        late = s.call("slow", (5,))
+        assert late.status == "fatal" and "3 s in all" in late.message
+        assert s.call("slow", (0,)).status == "fatal"              # at once, not after waiting
+    finally:
+        s.close()

@@ -155,6 +155,19 @@ def describe_error(exc, filenames):
     return {"error": text[-2000:], "type": type(exc).__name__, "line": line, "where": where}
 
 
+DEFINITIONS = (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef,
+               ast.Assign, ast.AnnAssign, ast.AugAssign, ast.Global, ast.Pass)
+
+
+def is_definition(node):
+    """Imports, functions, classes and assignments; a ``try`` made only of those."""
+    if isinstance(node, ast.Try):
+        return all(is_definition(n) for n in node.body)
+    if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant):
+        return True  # a docstring
+    return isinstance(node, DEFINITIONS)
+
+
 class Harness:
     def __init__(self, request_fd, reply_fd):
         self.requests = os.fdopen(request_fd, "rb")
@@ -183,29 +196,34 @@ class Harness:
         module.__file__ = os.path.join(os.getcwd(), request.get("filename", name + ".py"))
         sys.modules[name] = module
         self.namespace = module.__dict__
-        errors = []
+        errors, skipped = [], [0]
         for cell in request["cells"]:
             self.filenames.add(cell["label"])
-            for code in self._statements(cell, errors):
+            for code in self._statements(cell, errors, request.get("definitions_only"), skipped):
                 try:
                     exec(code, self.namespace)
                 except BaseException as exc:
                     errors.append(describe_error(exc, self.filenames))
                     if not request.get("each_statement", False):
                         break
-        return {"errors": errors}
+        return {"errors": errors, "skipped": skipped[0]}
 
     @staticmethod
-    def _statements(cell, errors):
+    def _statements(cell, errors, definitions_only, skipped):
         """The cell's top-level statements compiled one by one (line numbers kept), so that an
-        error in one of them does not lose the answers defined after it."""
+        error in one of them does not lose the answers defined after it.  In definitions-only
+        mode, top-level calls and loops (training for minutes, plotting) are left out."""
         try:
             tree = ast.parse(cell["source"], cell["label"])
         except BaseException as exc:
             errors.append(describe_error(exc, {cell["label"]}))
             return []
+        nodes = tree.body
+        if definitions_only:
+            nodes = [node for node in tree.body if is_definition(node)]
+            skipped[0] += len(tree.body) - len(nodes)
         return [compile(ast.Module([node], []), cell["label"], "exec", dont_inherit=True)
-                for node in tree.body]
+                for node in nodes]
 
     def op_value(self, request):
         name = request["name"]
@@ -252,11 +270,27 @@ def leave_network():
         return False
 
 
+def drop_privileges(settings):
+    """Become the unprivileged sandbox user for good (root only; refuse to go on as root)."""
+    uid, gid = settings.get("uid"), settings.get("gid")
+    if uid is None:
+        return
+    import resource
+    processes = int(settings.get("processes", 64))
+    resource.setrlimit(resource.RLIMIT_NPROC, (processes, processes))
+    os.setgroups([])
+    os.setgid(gid)
+    os.setuid(uid)
+    if os.getuid() == 0 or os.geteuid() == 0:
+        raise SystemExit("could not drop root privileges")
+
+
 def main():
     settings = json.loads(sys.argv[3]) if len(sys.argv) > 3 else {}
     if settings.get("no_network", True):
         leave_network()
     apply_limits(settings)
+    drop_privileges(settings)
     sys.setrecursionlimit(10_000)
     Harness(int(sys.argv[1]), int(sys.argv[2])).serve()
 

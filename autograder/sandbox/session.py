@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .codec import BadReply, decode, encode_arg
+from .identity import Identity, sweep
 
 HARNESS = Path(__file__).with_name("harness.py")
 MAX_REPLY_BYTES = 64 * 1024 * 1024
@@ -34,6 +35,8 @@ class Limits:
     file_mb: int = 64            # largest file the student's code may write
     open_files: int = 256
     no_network: bool = True      # an empty network namespace, where the platform allows it
+    processes: int = 64          # per sandbox user (only when running as root)
+    budget_seconds: float = 600  # all of the student's code in one grading run
     output_bytes: int = 64 * 1024
 
     @classmethod
@@ -59,14 +62,18 @@ class Reply:
 class _Child:
     """One running harness process and its pipes."""
 
-    def __init__(self, workdir: Path, limits: Limits):
+    def __init__(self, workdir: Path, limits: Limits, identity: Identity | None):
+        self.identity = identity
         to_child_r, self.to_child = os.pipe()
         self.from_child, from_child_w = os.pipe()
         env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": str(workdir), "LANG": "C.UTF-8",
                "MPLBACKEND": "Agg", "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1",
                "MKL_NUM_THREADS": "1"}
-        settings = json.dumps({k: getattr(limits, k) for k in (
-            "cpu_seconds", "memory_mb", "file_mb", "open_files", "no_network")})
+        settings = {k: getattr(limits, k) for k in (
+            "cpu_seconds", "memory_mb", "file_mb", "open_files", "no_network", "processes")}
+        if identity is not None:
+            settings.update(uid=identity.uid, gid=identity.gid)
+        settings = json.dumps(settings)
         try:
             self.process = subprocess.Popen(
                 [sys.executable, "-I", str(HARNESS), str(to_child_r), str(from_child_w), settings],
@@ -129,6 +136,8 @@ class _Child:
             os.killpg(self.process.pid, signal.SIGKILL)
         except (ProcessLookupError, PermissionError):
             pass
+        if self.identity is not None:
+            sweep(self.identity)  # processes that left the group (setsid, double fork)
         try:
             self.process.wait(timeout=10)
         except subprocess.TimeoutExpired:
@@ -161,30 +170,38 @@ class SandboxSession:
     """Loads ``cells`` in a child working in ``workdir`` and answers probes."""
 
     def __init__(self, cells: list[Cell], workdir: Path, limits: Limits = Limits(),
-                 module: str = "__main__", each_statement: bool = True):
+                 module: str = "__main__", each_statement: bool = True,
+                 identity: Identity | None = None, definitions_only: bool = False):
         self.cells = cells
         self.workdir = Path(workdir)
         self.limits = limits
         self.module = module
         self.each_statement = each_statement  # go on after a failing top-level statement
+        self.identity = identity              # the unprivileged user to run as (root only)
+        self.definitions_only = definitions_only
+        self.skipped = 0                      # statements left out in definitions-only mode
         self.child: _Child | None = None
         self.load_errors: list[dict] = []
         self.fatal: str | None = None
         self.starts = 0
         self.printed: list[str] = []   # what each child printed (capped), for the instructor log
+        self.budget_ends = time.monotonic() + limits.budget_seconds
 
     def _start(self) -> None:
         if self.starts >= MAX_RESTARTS:
             self.fatal = "your code crashed or timed out too many times; grading stopped"
             return
         self.starts += 1
-        self.child = _Child(self.workdir, self.limits)
+        self.child = _Child(self.workdir, self.limits, self.identity)
         request = {"op": "load", "module": self.module, "each_statement": self.each_statement,
+                   "definitions_only": self.definitions_only,
                    "cells": [{"label": c.label, "source": c.source} for c in self.cells]}
         reply = self._exchange(request, self.limits.load_seconds, loading=True)
-        if reply.status == "ok":
-            errors = reply.value.get("errors", []) if isinstance(reply.value, dict) else []
+        if reply.status == "ok" and isinstance(reply.value, dict):
+            errors = reply.value.get("errors", [])
             self.load_errors = [e for e in errors if isinstance(e, dict)][:50]
+            skipped = reply.value.get("skipped", 0)
+            self.skipped = skipped if isinstance(skipped, int) else 0
         else:
             self.fatal = f"running your code failed: {reply.message}"
 
@@ -205,11 +222,17 @@ class SandboxSession:
     def _exchange(self, message: dict, seconds: float, loading: bool = False) -> Reply:
         child = self.child
         deadline = time.monotonic() + seconds
+        if deadline > self.budget_ends:  # the whole run's budget ends first
+            deadline, seconds = self.budget_ends, None
         try:
             child.send(message, deadline)
             raw = child.read_reply(deadline)
         except TimeoutError:
             self._drop()
+            if seconds is None:
+                self.fatal = (f"the time for running your code ({self.limits.budget_seconds:g} s "
+                              f"in all) ran out before this question")
+                return Reply("fatal", message=self.fatal)
             return Reply("timeout", message=f"it did not finish within {seconds:g} s "
                                             f"(an endless loop, or far too slow?)")
         except (EOFError, BrokenPipeError):
