@@ -1,6 +1,7 @@
 """An assignment's configuration: ``autograder/graders/<id>/assignment.toml``."""
 from __future__ import annotations
 
+import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,7 +14,12 @@ else:  # pragma: no cover - Gradescope's Ubuntu 22.04 has Python 3.10
 from .checkers.parse import Namespace
 from .sandbox.session import Limits
 
-GRADERS = Path(__file__).with_name("graders")
+GRADERS = Path(__file__).with_name("graders")   # holds pytest.ini and the shipped graders
+
+
+def graders_root() -> Path:
+    """Where assignments are looked up: ``$AUTOGRADER_GRADERS`` or the shipped graders."""
+    return Path(os.environ.get("AUTOGRADER_GRADERS") or GRADERS)
 PUBLIC_PREFIX = "test_form"   # grader files whose tests also run in the student's self-check
 
 
@@ -63,12 +69,12 @@ class Assignment:
 
 
 def available() -> list[str]:
-    return sorted(p.parent.name for p in GRADERS.glob("*/assignment.toml"))
+    return sorted(p.parent.name for p in graders_root().glob("*/assignment.toml"))
 
 
-def load_assignment(assignment_id: str, graders: Path = GRADERS) -> Assignment:
+def load_assignment(assignment_id: str, graders: Path | None = None) -> Assignment:
     """Read ``<graders>/<assignment_id>/assignment.toml``."""
-    path = Path(graders) / assignment_id / "assignment.toml"
+    path = Path(graders or graders_root()) / assignment_id / "assignment.toml"
     if not path.is_file():
         raise KeyError(f"unknown assignment {assignment_id!r}; available: {', '.join(available())}")
     data = tomllib.loads(path.read_text(encoding="utf-8"))

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import contextlib
 import io
-import os
 import tempfile
 import time
 import traceback
@@ -15,7 +14,7 @@ from .assignment import GRADERS, Assignment, load_assignment
 from .gradescope import engine_error_result
 from .plugin import GradingPlugin
 from .reference import reference_root
-from .sandbox.identity import USER, hand_over, lock_down, private_paths, sandbox_identity
+from .sandbox.identity import can_isolate, hand_over, lock_down, private_paths, sandbox_identity
 from .results import GradingResult
 from .student import Student
 from .submission import find_submission, working_copy
@@ -45,13 +44,11 @@ def grade(assignment: str | Assignment, submission_dir: Path, *, public_only: bo
 def _run(assignment: Assignment, submission_dir: Path, public_only: bool,
          log: list[str]) -> GradingResult:
     files = assignment.public_files if public_only else assignment.test_files
-    identity = sandbox_identity()
-    if identity is not None:
+    if can_isolate():
         lock_down(private_paths([reference_root(), assignment.directory.parent]))
-    elif os.geteuid() == 0:
-        log.append(f"WARNING: running as root but the user {USER!r} does not exist (run "
-                   f"setup.sh as root): student code runs as root, unisolated from the grader.")
-    with tempfile.TemporaryDirectory(prefix="autograder-") as tmp:
+    # the identity's exit sweeps its processes before the folder they work in is removed
+    with tempfile.TemporaryDirectory(prefix="autograder-") as tmp, \
+            sandbox_identity() as identity:
         submission = find_submission(submission_dir, assignment.files, Path(tmp) / "unpacked")
         workdir = working_copy(submission, Path(tmp) / "work")
         if identity is not None:

@@ -6,7 +6,7 @@ import math
 import numpy as np
 import sympy
 
-from ..values import IntervalValue, SympyText
+from ..values import FunctionValue, IntervalValue, OtherValue, SympyText
 from .parse import Namespace, ParseError, Parsed, parse_answer
 
 
@@ -22,6 +22,10 @@ def describe(value: object) -> str:
         return f"a {type(value).__name__} of {len(value)} values"
     if isinstance(value, SympyText):
         return "a SymPy object"
+    if isinstance(value, OtherValue):
+        return f"an object of type {value.type_name}"
+    if isinstance(value, FunctionValue):
+        return "a function"
     return {str: "text", bool: "a boolean", int: "an integer", float: "a number",
             type(None): "None"}.get(type(value), f"a {type(value).__name__}")
 

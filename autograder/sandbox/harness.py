@@ -14,6 +14,7 @@ student's own answers.
 """
 import ast
 import base64
+import builtins
 import inspect
 import json
 import os
@@ -138,6 +139,11 @@ def decode(d):
     raise ValueError("cannot decode %r" % t)
 
 
+def _restore(namespace, pristine):
+    namespace.clear()
+    namespace.update(pristine)
+
+
 def describe_error(exc, filenames):
     """``ZeroDivisionError: division by zero (line 12)``, the line taken in student code."""
     line, where = None, None
@@ -180,7 +186,9 @@ class Harness:
         self.replies.flush()
 
     def serve(self):
+        pristine = dict(builtins.__dict__)  # student code may patch builtins; we need them
         for line in self.requests:
+            _restore(builtins.__dict__, pristine)
             request = json.loads(line)
             try:
                 reply = getattr(self, "op_" + request["op"])(request)
@@ -188,6 +196,7 @@ class Harness:
                 reply = {"too_large": str(exc)}
             except BaseException as exc:  # student code may raise anything, SystemExit included
                 reply = describe_error(exc, self.filenames)
+            _restore(builtins.__dict__, pristine)
             self.send(reply)
 
     def op_load(self, request):

@@ -1,21 +1,27 @@
 """Who student code runs as, and keeping the grader's private files out of its reach.
 
-When the grader runs as root (Gradescope), each child drops to the dedicated unprivileged user
-``autograder-sandbox`` (created by ``setup.sh``).  Before that, :func:`lock_down` removes the
-group and other permission bits from everything private (reference answers, graders, tests,
-git history, results, Gradescope's metadata), so that user cannot read or change it; after a
-child ends, :func:`sweep` kills every process still running as that user, so nothing outlives
-a probe.  Without root none of this is possible, and the self-check does not need it.
+When the grader runs as root (Gradescope, CI), each grading run gets a user id of its own from
+a reserved range (held with a lock file, so parallel runs never share one), in the group of the
+``autograder-sandbox`` user that ``setup.sh`` creates.  Before any child starts,
+:func:`lock_down` removes the group and other permission bits from everything private
+(reference answers, graders, tests, git history, results, Gradescope's metadata); after each
+child, :func:`sweep` kills every process of the run's uid, escaped background processes
+included.  Without root none of this is possible, and the self-check does not need it.
 """
 from __future__ import annotations
 
+import contextlib
+import fcntl
+import grp
 import os
-import pwd
 import signal
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-USER = "autograder-sandbox"
+GROUP = "autograder-sandbox"
+UID_BASE = 1_900_000_000      # far above any real account
+SLOTS = 1000                  # parallel grading runs at most
 SOURCE = Path(__file__).resolve().parents[2]
 KEEP_READABLE = {".venv", "autograder"}   # what the child needs: the interpreter and harness
 
@@ -27,18 +33,40 @@ class Identity:
     gid: int
 
 
-def sandbox_identity() -> Identity | None:
-    """The user to run student code as, or None when not root (or the user is missing)."""
-    if os.geteuid() != 0:
-        return None
-    name = os.environ.get("AUTOGRADER_SANDBOX_USER", USER)
+def can_isolate() -> bool:
+    return os.geteuid() == 0
+
+
+@contextlib.contextmanager
+def sandbox_identity():
+    """A uid of its own for this grading run (None when not root); its processes are swept
+    when the run ends."""
+    if not can_isolate():
+        yield None
+        return
     try:
-        entry = pwd.getpwnam(name)
+        gid = grp.getgrnam(GROUP).gr_gid
     except KeyError:
-        return None
-    if entry.pw_uid == 0:
-        return None
-    return Identity(name, entry.pw_uid, entry.pw_gid)
+        gid = 65534  # nogroup
+    locks = Path("/run" if os.access("/run", os.W_OK) else tempfile.gettempdir()) / "autograder"
+    locks.mkdir(mode=0o700, exist_ok=True)
+    os.chmod(locks, 0o700)
+    for slot in range(SLOTS):
+        fd = os.open(locks / f"slot-{slot}.lock", os.O_CREAT | os.O_RDWR, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            continue
+        identity = Identity(f"uid {UID_BASE + slot}", UID_BASE + slot, gid)
+        try:
+            sweep(identity)  # anything left by an earlier run that crashed
+            yield identity
+        finally:
+            sweep(identity)
+            os.close(fd)
+        return
+    raise RuntimeError(f"all {SLOTS} sandbox slots are busy")
 
 
 def private_paths(extra: list[Path] = ()) -> list[Path]:
@@ -86,16 +114,16 @@ def sweep(identity: Identity) -> int:
 
 
 def _pids_of(uid: int) -> list[int]:
+    """Live processes of ``uid`` (zombies are dead already: only their parent can reap them)."""
     pids = []
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
         try:
-            for line in (entry / "status").read_text().splitlines():
-                if line.startswith("Uid:"):
-                    if int(line.split()[1]) == uid:
-                        pids.append(int(entry.name))
-                    break
-        except (OSError, ValueError):
+            fields = dict(line.split(":", 1) for line in
+                          (entry / "status").read_text().splitlines() if ":" in line)
+            if int(fields["Uid"].split()[1]) == uid and fields["State"].split()[0] not in "ZX":
+                pids.append(int(entry.name))
+        except (OSError, ValueError, KeyError, IndexError):
             continue
     return pids
