@@ -47,7 +47,8 @@ say "installing the autograder and its dependencies into $here/.venv"
 .venv/bin/python -m pip install -q --disable-pip-version-check -e ".[dev]"
 .venv/bin/python -m autograder list >/dev/null
 
-# As root (Gradescope, CI): student code will run as this unprivileged user.
+# As root (Gradescope, CI): student code runs under a uid of its own per grading run, in the
+# group of this unprivileged user, which also stands in to check the interpreter is usable.
 if [ "$(id -u)" = 0 ]; then
     user=${AUTOGRADER_SANDBOX_USER:-autograder-sandbox}
     if ! id "$user" >/dev/null 2>&1; then

@@ -147,3 +147,23 @@ def test_the_whole_run_has_a_time_budget(tmp_path):
         assert s.call("slow", (0,)).status == "fatal"              # at once, not after waiting
     finally:
         s.close()
+
+
+def test_parallel_runs_get_their_own_uid_and_child_runs_as_it(tmp_path):
+    import os
+    import pytest
+    from autograder.sandbox.identity import UID_BASE, can_isolate, hand_over, sandbox_identity
+    if not can_isolate():
+        pytest.skip("needs root")
+    with sandbox_identity() as first, sandbox_identity() as second:
+        assert first.uid != second.uid and min(first.uid, second.uid) >= UID_BASE
+        work = tmp_path / "run" / "work"
+        work.mkdir(parents=True)
+        hand_over(work, first)
+        s = SandboxSession([Cell("answers.py", "import os\nids = (os.getuid(), os.geteuid())")],
+                           work, identity=first)
+        try:
+            assert s.value("ids").value == (first.uid, first.uid)
+        finally:
+            s.close()
+        assert os.geteuid() == 0

@@ -1,0 +1,64 @@
+"""Notebook submissions: magics and shell lines, failing cells, definitions-only mode, plots."""
+import dataclasses
+import json
+
+import nbformat
+
+from autograder.assignment import load_assignment
+from autograder.grading import grade
+from conftest import REFERENCE_GD, by_number
+
+GD = load_assignment("gd")
+FULL = 15.0
+
+TRAINING = """
+history = []
+for epoch in range(10**9):          # a top-level loop that would train for ever
+    history.append(gd_distances(0.05, 10))
+gd_distances(0.05, 10)              # a bare top-level call
+"""
+
+
+def notebook(folder, *sources, minor=5):
+    nb = nbformat.v4.new_notebook()
+    nb.nbformat_minor = minor
+    nb.cells = [nbformat.v4.new_code_cell(s) for s in sources]
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "gd.ipynb").write_text(nbformat.writes(nb))
+    return folder
+
+
+def test_definitions_only_mode_skips_training_loops(tmp_path):
+    folder = notebook(tmp_path / "s", REFERENCE_GD, TRAINING)
+    fast = dataclasses.replace(GD, definitions_only=True)
+    result = grade(fast, folder)
+    assert result.score == FULL
+    assert "2 top-level statement(s) with calls or loops" in result.output
+
+
+def test_without_that_mode_the_loop_runs_and_times_out(tmp_path):
+    from autograder.sandbox.session import Limits
+    folder = notebook(tmp_path / "s", REFERENCE_GD, TRAINING)
+    slow = dataclasses.replace(GD, limits=Limits(load_seconds=2))
+    result = grade(slow, folder)
+    assert result.score == 0 and "did not finish within 2 s" in by_number(result)["1a"].output
+
+
+def test_magics_shell_lines_and_headless_plots(tmp_path):
+    plots = ("import matplotlib.pyplot as plt\n"
+             "plt.plot(gd_distances(0.05, 20))\nplt.savefig('curve.png')\nplt.show()\n")
+    folder = notebook(tmp_path / "s", "%matplotlib inline\n!pip install nothing\n"
+                      "import numpy as np", REFERENCE_GD, plots)
+    result = grade(GD, folder)
+    assert result.score == FULL, result.output
+    assert "skipped 2 IPython magic or shell line(s)" in result.output
+    assert "raised" not in result.output  # the plot cell ran without error
+
+
+def test_any_nbformat_4_minor_version(tmp_path):
+    folder = notebook(tmp_path / "s", REFERENCE_GD, minor=0)
+    data = json.loads((folder / "gd.ipynb").read_text())
+    for cell in data["cells"]:  # nbformat 4.0 had no cell ids
+        cell.pop("id", None)
+    (folder / "gd.ipynb").write_text(json.dumps(data))
+    assert grade(GD, folder).score == FULL
