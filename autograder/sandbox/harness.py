@@ -4,7 +4,8 @@ Run as ``python -I harness.py REQUEST_FD REPLY_FD``.  It imports nothing of the 
 cannot: ``-I`` keeps the grader's folders off ``sys.path``), executes the submission's cells,
 then answers probes read as JSON lines from REQUEST_FD with JSON lines on REPLY_FD:
 
-* ``{"op": "load", "cells": [{"label", "source", "mode"}], "module": name}`` → ``{"errors": [...]}``
+* ``{"op": "load", "cells": [{"label", "source"}], "module": name, "definitions_only": bool}``
+  → ``{"errors": [...], "skipped": n}`` (each top-level statement runs on its own)
 * ``{"op": "value", "name": n}`` → ``{"value": encoded}`` or ``{"missing": true}``
 * ``{"op": "call", "name": n, "args": [encoded...]}`` → ``{"value": encoded}`` or ``{"error": ...}``
 
@@ -211,10 +212,8 @@ class Harness:
             for code in self._statements(cell, errors, request.get("definitions_only"), skipped):
                 try:
                     exec(code, self.namespace)
-                except BaseException as exc:
+                except BaseException as exc:  # recorded; the next statement still runs
                     errors.append(describe_error(exc, self.filenames))
-                    if not request.get("each_statement", False):
-                        break
         return {"errors": errors, "skipped": skipped[0]}
 
     @staticmethod

@@ -170,13 +170,12 @@ class SandboxSession:
     """Loads ``cells`` in a child working in ``workdir`` and answers probes."""
 
     def __init__(self, cells: list[Cell], workdir: Path, limits: Limits = Limits(),
-                 module: str = "__main__", each_statement: bool = True,
-                 identity: Identity | None = None, definitions_only: bool = False):
+                 module: str = "__main__", identity: Identity | None = None,
+                 definitions_only: bool = False):
         self.cells = cells
         self.workdir = Path(workdir)
         self.limits = limits
         self.module = module
-        self.each_statement = each_statement  # go on after a failing top-level statement
         self.identity = identity              # the unprivileged user to run as (root only)
         self.definitions_only = definitions_only
         self.skipped = 0                      # statements left out in definitions-only mode
@@ -193,8 +192,7 @@ class SandboxSession:
             return
         self.starts += 1
         self.child = _Child(self.workdir, self.limits, self.identity)
-        request = {"op": "load", "module": self.module, "each_statement": self.each_statement,
-                   "definitions_only": self.definitions_only,
+        request = {"op": "load", "module": self.module, "definitions_only": self.definitions_only,
                    "cells": [{"label": c.label, "source": c.source} for c in self.cells]}
         reply = self._exchange(request, self.limits.load_seconds, loading=True)
         if reply.status == "ok" and isinstance(reply.value, dict):
