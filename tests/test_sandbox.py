@@ -167,3 +167,24 @@ def test_parallel_runs_get_their_own_uid_and_child_runs_as_it(tmp_path):
         finally:
             s.close()
         assert os.geteuid() == 0
+
+
+def test_nothing_a_probe_starts_outlives_it(tmp_path):
+    source = ("import subprocess, sys\n"
+              "def spawn():\n"
+              "    return subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(60)'])"
+              ".pid\n")
+    s = session(tmp_path, source=source)
+    try:
+        pid = s.call("spawn", ()).value
+        import os
+        import time
+        time.sleep(0.2)
+        try:
+            state = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()[0]
+        except FileNotFoundError:
+            state = "gone"
+        assert state in ("gone", "Z", "X")
+        assert s.call("spawn", ()).status == "ok" and s.starts == 1  # the child itself stayed
+    finally:
+        s.close()

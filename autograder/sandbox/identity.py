@@ -97,11 +97,21 @@ def hand_over(folder: Path, identity: Identity) -> None:
             os.chown(os.path.join(root, name), identity.uid, identity.gid, follow_symlinks=False)
 
 
-def sweep(identity: Identity) -> int:
-    """Kill every process of the sandbox user (escaped background processes included)."""
+def sweep(identity: Identity, keep: int | None = None) -> int:
+    """Kill every process of the run's uid but ``keep`` (escaped background ones included)."""
+    return _kill_all(lambda: [p for p in _pids_of(identity.uid) if p not in (keep, os.getpid())])
+
+
+def sweep_group(leader: int) -> int:
+    """Kill the members of ``leader``'s process group other than the leader (no root needed;
+    a process that left the group with setsid escapes this, which is why root uses a uid)."""
+    return _kill_all(lambda: [p for p in _group_of(leader) if p != leader])
+
+
+def _kill_all(find) -> int:
     killed = 0
     for _ in range(50):  # a forking process may spawn more between scans: repeat until none
-        pids = [pid for pid in _pids_of(identity.uid) if pid != os.getpid()]
+        pids = find()
         if not pids:
             break
         for pid in pids:
@@ -111,6 +121,19 @@ def sweep(identity: Identity) -> int:
             except (ProcessLookupError, PermissionError):
                 pass
     return killed
+
+
+def _group_of(pgid: int) -> list[int]:
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+                if int(fields[2]) == pgid and fields[0] not in "ZX":
+                    pids.append(int(entry.name))
+            except (OSError, ValueError, IndexError):
+                continue
+    return pids
 
 
 def _pids_of(uid: int) -> list[int]:

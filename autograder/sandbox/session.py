@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .codec import BadReply, decode, encode_arg
-from .identity import Identity, sweep
+from .identity import Identity, sweep, sweep_group
 
 HARNESS = Path(__file__).with_name("harness.py")
 MAX_REPLY_BYTES = 64 * 1024 * 1024
@@ -149,6 +149,13 @@ class _Child:
                 pass
         self._drain.join(timeout=2)
 
+    def kill_others(self) -> None:
+        """After a probe: kill whatever it started, keeping the child itself for the next."""
+        if self.identity is not None:
+            sweep(self.identity, keep=self.process.pid)
+        else:
+            sweep_group(self.process.pid)
+
     def exit_description(self) -> str:
         try:
             code = self.process.wait(timeout=2)
@@ -243,6 +250,7 @@ class SandboxSession:
         except ValueError:
             self._drop()
             return Reply("bad_reply", message="the answer could not be read back")
+        child.kill_others()
         if loading:
             return Reply("ok", value=raw)
         return _interpret(raw)
