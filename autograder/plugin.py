@@ -10,6 +10,7 @@ reference values in the grader's locals); tracebacks go to the instructor log.
 from __future__ import annotations
 
 import ast
+import time
 import traceback
 from pathlib import Path
 
@@ -20,7 +21,7 @@ from .checkers.verdict import Verdict
 from .feedback import Incorrect
 from .results import TestResult
 from .student import Student
-from .timelimit import TimeLimitExceeded, time_limit
+from .timelimit import BudgetExhausted, TimeLimitExceeded, time_limit
 
 INTERNAL = ("The autograder could not check this question (an internal error, not your fault). "
             "Please tell your instructor.")
@@ -51,6 +52,7 @@ class GradingPlugin:
         self.pending: dict[str, dict] = {}
         self.grades: dict[str, Grade] = {}
         self.log: list[str] = []
+        self.deadline = time.monotonic() + assignment.limits.budget_seconds
 
     # fixtures offered to grader files ------------------------------------------------------
     @pytest.fixture(scope="session")
@@ -91,8 +93,17 @@ class GradingPlugin:
         function = getattr(item, "obj", None)
         if function is not None and hasattr(function, "__score__"):
             del function.__score__  # partial_credit keeps it on the function between runs
-        with time_limit(self.config.question_seconds):
-            return (yield)
+        left = self.deadline - time.monotonic()
+        if left <= 0:
+            raise BudgetExhausted
+        limit = min(self.config.question_seconds, left)
+        try:
+            with time_limit(limit):
+                return (yield)
+        except TimeLimitExceeded:
+            if limit < self.config.question_seconds:
+                raise BudgetExhausted from None
+            raise
 
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_makereport(self, item, call):
@@ -162,6 +173,10 @@ class GradingPlugin:
             if isinstance(error, Incorrect):
                 fraction = error.fraction
                 output = str(error)
+            elif isinstance(error, BudgetExhausted):
+                outcome = "timeout"
+                output = (f"Not graded: the time for grading this submission "
+                          f"({self.config.limits.budget_seconds:g} s in all) ran out first.")
             elif isinstance(error, TimeLimitExceeded):
                 outcome = "timeout"
                 output = (f"Checking this question took longer than "

@@ -11,6 +11,10 @@ class TimeLimitExceeded(Exception):
     """The guarded block ran out of time."""
 
 
+class BudgetExhausted(TimeLimitExceeded):
+    """The whole grading run's time budget ran out."""
+
+
 @contextlib.contextmanager
 def time_limit(seconds: float):
     """Raise :class:`TimeLimitExceeded` inside the block after ``seconds``.

@@ -158,3 +158,46 @@ def test_engine_error_result_is_valid(tmp_path, results_schema):
     path = tmp_path / "results" / "results.json"
     write_results(engine_error_result("x", "boom"), path)
     validate(json.loads(path.read_text()), results_schema)
+
+
+def test_the_whole_run_stays_within_its_budget(tmp_path):
+    import time as clock
+    root = tmp_path / "graders"
+    write(root / "slow", "assignment.toml", TOML.replace("[limits]", "[limits]\nbudget_seconds = 3")
+          .replace("question_seconds = 2", "question_seconds = 10"))
+    write(root / "slow", "test_slow.py", """
+import time
+from autograder.api import number, weight
+
+@weight(1)
+@number("1")
+def test_one():
+    '''first'''
+    time.sleep(2)
+
+@weight(1)
+@number("2")
+def test_two():
+    '''second'''
+    time.sleep(2)
+
+@weight(1)
+@number("3")
+def test_three():
+    '''third'''
+""")
+    submission = tmp_path / "sub"
+    write(submission, "answers.py", "q1 = 'x'\n")
+    started = clock.monotonic()
+    tests = {t.number: t for t in grade(load_assignment("slow", root), submission).tests}
+    assert clock.monotonic() - started < 6
+    assert tests["1"].passed
+    assert tests["2"].outcome == tests["3"].outcome == "timeout"
+    assert "3 s in all) ran out first" in tests["3"].output
+
+
+def test_a_typo_in_the_limits_is_an_error(tmp_path):
+    root = tmp_path / "graders"
+    write(root / "typo", "assignment.toml", TOML.replace("[limits]", "[limits]\nprobe_second = 3"))
+    with pytest.raises(ValueError, match="unknown limits \\['probe_second'\\]"):
+        load_assignment("typo", root)

@@ -36,13 +36,15 @@ class Limits:
     open_files: int = 256
     no_network: bool = True      # an empty network namespace, where the platform allows it
     processes: int = 64          # per sandbox user (only when running as root)
-    budget_seconds: float = 600  # all of the student's code in one grading run
+    budget_seconds: float = 600  # the whole grading run: student code and checks
     output_bytes: int = 64 * 1024
 
     @classmethod
     def from_config(cls, config: dict) -> "Limits":
-        known = {k: v for k, v in config.items() if k in cls.__dataclass_fields__}
-        return cls(**known)
+        unknown = sorted(set(config) - set(cls.__dataclass_fields__))
+        if unknown:
+            raise ValueError(f"unknown limits {unknown}; known: {sorted(cls.__dataclass_fields__)}")
+        return cls(**config)
 
 
 @dataclass(frozen=True)
