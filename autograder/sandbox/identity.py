@@ -16,6 +16,7 @@ import grp
 import os
 import signal
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -108,19 +109,21 @@ def sweep_group(leader: int) -> int:
     return _kill_all(lambda: [p for p in _group_of(leader) if p != leader])
 
 
-def _kill_all(find) -> int:
-    killed = 0
-    for _ in range(50):  # a forking process may spawn more between scans: repeat until none
+def _kill_all(find, patience: float = 5.0) -> int:
+    """Kill what ``find`` lists until it lists nothing: a forking process may spawn more
+    between scans, and a killed process stays listed until the kernel has ended it."""
+    killed, deadline = 0, time.monotonic() + patience
+    while True:
         pids = find()
-        if not pids:
-            break
+        if not pids or time.monotonic() > deadline:
+            return killed
         for pid in pids:
             try:
                 os.kill(pid, signal.SIGKILL)
                 killed += 1
             except (ProcessLookupError, PermissionError):
                 pass
-    return killed
+        time.sleep(0.005)
 
 
 def _group_of(pgid: int) -> list[int]:

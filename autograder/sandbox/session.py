@@ -237,8 +237,8 @@ class SandboxSession:
         except TimeoutError:
             self._drop()
             if seconds is None:
-                self.fatal = (f"the time for running your code ({self.limits.budget_seconds:g} s "
-                              f"in all) ran out before this question")
+                self.fatal = (f"the time for grading this submission "
+                              f"({self.limits.budget_seconds:g} s in all) ran out first")
                 return Reply("fatal", message=self.fatal)
             return Reply("timeout", message=f"it did not finish within {seconds:g} s "
                                             f"(an endless loop, or far too slow?)")
