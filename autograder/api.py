@@ -6,6 +6,9 @@ from .assignment import load_assignment  # noqa: F401
 from .checkers.arrays import as_array, check_array  # noqa: F401
 from .checkers.expressions import ExpressionQuestion  # noqa: F401
 from .checkers.intervals import IntervalQuestion, upper_bound  # noqa: F401
+from .checkers.matrices import MatrixQuestion, MatrixSpace  # noqa: F401
+from .checkers.structures import (ChoiceQuestion, CriticalPointQuestion,  # noqa: F401
+                                  SymbolicMatrixQuestion)
 from .checkers.numbers import check_number  # noqa: F401
 from .checkers.parse import ParseError  # noqa: F401
 from .checkers.verdict import Verdict  # noqa: F401

@@ -11,6 +11,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - Gradescope's Ubuntu 22.04 has Python 3.10
     import tomli as tomllib
 
+from .checkers.matrices import MatrixSpace
 from .checkers.parse import Namespace
 from .sandbox.session import Limits
 
@@ -34,6 +35,8 @@ class QuestionSpec:
     length: int = 1
     variable: str = ""  # the ranged symbol of an interval
     params: tuple[str, ...] = ()
+    shape: tuple = ()   # of a matrix answer, in dimension names or numbers
+    options: tuple[str, ...] = ()
 
 
 @dataclass
@@ -49,10 +52,16 @@ class Assignment:
     aliases: dict[str, str] = field(default_factory=dict)
     definitions: dict[str, str] = field(default_factory=dict)
     definitions_only: bool = False   # run only imports, defs, classes, assignments
+    matrices: dict[str, tuple] = field(default_factory=dict)
+    derived: dict[str, str] = field(default_factory=dict)
 
     def namespace(self) -> Namespace:
         """The names every answer of this assignment may use."""
         return Namespace.declare(self.symbols, self.aliases, self.definitions)
+
+    def matrix_space(self, hidden: dict[str, str] | None = None) -> MatrixSpace:
+        """The named matrices; ``hidden`` adds derived names the graders define themselves."""
+        return MatrixSpace(dict(self.matrices), {**self.derived, **(hidden or {})})
 
     def question(self, qid: str) -> QuestionSpec:
         return next(q for q in self.questions if q.id == qid)
@@ -82,11 +91,14 @@ def load_assignment(assignment_id: str, graders: Path | None = None) -> Assignme
     question_seconds = float(limits.pop("question_seconds", 60))
     questions = [QuestionSpec(id=q["id"], name=q["name"], kind=q["kind"], title=q["title"],
                               length=q.get("length", 1), variable=q.get("variable", ""),
-                              params=tuple(q.get("params", ())))
+                              params=tuple(q.get("params", ())), shape=tuple(q.get("shape", ())),
+                              options=tuple(q.get("options", ())))
                  for q in data.get("questions", [])]
     return Assignment(id=assignment_id, title=data["title"], files=list(data["files"]),
                       directory=path.parent, limits=Limits.from_config(limits),
                       question_seconds=question_seconds, questions=questions,
                       symbols=dict(data.get("symbols", {})), aliases=dict(data.get("aliases", {})),
                       definitions=dict(data.get("definitions", {})),
-                      definitions_only=bool(data.get("definitions_only", False)))
+                      definitions_only=bool(data.get("definitions_only", False)),
+                      matrices={k: tuple(v) for k, v in data.get("matrices", {}).items()},
+                      derived=dict(data.get("derived", {})))

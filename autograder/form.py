@@ -7,8 +7,10 @@ from __future__ import annotations
 import sympy
 
 from .assignment import Assignment, QuestionSpec
-from .checkers.coerce import NotAnswered, to_parsed
+from .checkers.coerce import NotAnswered, describe, to_parsed
 from .checkers.intervals import to_range, upper_bound
+from .checkers.matrices import check_shape
+from .checkers.structures import matrix_entries, normalise_choice
 from .checkers.parse import ParseError
 from .checkers.verdict import Verdict
 from .student import Student
@@ -21,6 +23,8 @@ def check_form(question: QuestionSpec, student: Student, assignment: Assignment)
                              f"Its results are checked when you submit.")
     answer = student.value(question.name)
     ns = assignment.namespace()
+    if question.kind in STRUCTURED:
+        return STRUCTURED[question.kind](question, answer, assignment)
     try:
         if question.kind == "interval":
             to_range(answer, ns, ns.symbols[question.variable])
@@ -41,3 +45,78 @@ def check_form(question: QuestionSpec, student: Student, assignment: Assignment)
     if not isinstance(value, sympy.Expr):
         return Verdict.wrong(f"`{question.name}` should be a single expression.")
     return Verdict.right(f"`{question.name}` reads as an expression.")
+
+
+def _matrix_form(question: QuestionSpec, answer: object, assignment: Assignment) -> Verdict:
+    """Readable, and of the shape the question states (checked on random matrices)."""
+    if answer is None:
+        return Verdict.wrong(f"`{question.name}`: not answered yet (the value is still None)")
+    verdict = check_shape(answer, assignment.matrix_space(), question.shape)
+    if not verdict.passed:
+        return Verdict.wrong(f"`{question.name}`: {verdict.message}")
+    return Verdict.right(f"`{question.name}` reads as a matrix expression of the right shape.")
+
+
+def _sym_matrix_form(question: QuestionSpec, answer: object, assignment: Assignment) -> Verdict:
+    rows, cols = question.shape
+    try:
+        entries = matrix_entries(answer, assignment.namespace())
+    except (NotAnswered, ParseError) as exc:
+        return Verdict.wrong(f"`{question.name}`: {exc}")
+    if (len(entries), len(entries[0])) not in ((rows, cols), (cols, rows)):
+        return Verdict.wrong(f"`{question.name}` should be a {rows}×{cols} matrix, got "
+                             f"{len(entries)}×{len(entries[0])}")
+    return Verdict.right(f"`{question.name}` reads as a {len(entries)}×{len(entries[0])} matrix.")
+
+
+def _choice_form(question: QuestionSpec, answer: object, assignment: Assignment) -> Verdict:
+    if answer is None:
+        return Verdict.wrong(f"`{question.name}`: not answered yet (the value is still None)")
+    if normalise_choice(answer) not in question.options:
+        return Verdict.wrong(f"`{question.name}` should be one of: {', '.join(question.options)}"
+                             f" (got {describe(answer)})")
+    return Verdict.right(f"`{question.name}` names one of the options.")
+
+
+def _critical_point_form(question: QuestionSpec, answer: object,
+                         assignment: Assignment) -> Verdict:
+    if answer is None:
+        return Verdict.wrong(f"`{question.name}`: not answered yet (the value is still None)")
+    if not (isinstance(answer, (tuple, list)) and len(answer) == 2):
+        return Verdict.wrong(f"`{question.name}` should be (point, type), e.g. "
+                             f"((1, 2), 'minimum')")
+    try:
+        point = to_parsed(answer[0], assignment.namespace()).value
+    except (NotAnswered, ParseError) as exc:
+        return Verdict.wrong(f"`{question.name}`: cannot read the point: {exc}")
+    if not (isinstance(point, tuple) and len(point) == question.length):
+        return Verdict.wrong(f"`{question.name}`: the point should have {question.length} "
+                             f"coordinates")
+    if normalise_choice(answer[1]) not in ("minimum", "maximum", "saddle"):
+        return Verdict.wrong(f"`{question.name}`: the type should be minimum, maximum or saddle")
+    return Verdict.right(f"`{question.name}` reads as a point and a type.")
+
+
+STRUCTURED = {"matrix": _matrix_form, "sym_matrix": _sym_matrix_form, "choice": _choice_form,
+              "critical_point": _critical_point_form}
+
+
+def form_test(assignment_id: str):
+    """The public form-check test of an assignment: one 0-point, visible test per question.
+    A grader folder's ``test_form.py`` is just ``test_form = form_test("<id>")``."""
+    import pytest
+    from gradescope_utils.autograder_utils.decorators import number, visibility, weight
+
+    from .assignment import load_assignment
+
+    questions = load_assignment(assignment_id).questions
+
+    @weight(0)
+    @visibility("visible")
+    @number("0.{question.id}")
+    @pytest.mark.parametrize("question", questions, ids=[q.id for q in questions])
+    def test_form(question, student, assignment, grade):
+        """Q{question.id} form: {question.title}"""
+        grade(check_form(question, student, assignment))
+
+    return test_form

@@ -128,14 +128,14 @@ def diagnose(student: sympy.Expr, reference: sympy.Expr, domain: Domain,
     if ratio is not None and abs(ratio.imag) < 1e-12:
         if close(ratio.real, -1.0, 1e-9):
             return "not correct: the sign is flipped"
-        return (f"not correct: off by a constant factor (yours is {_short(ratio.real)} times "
+        return (f"not correct: off by a constant factor (yours is {short_number(ratio.real)} times "
                 f"the expected value)")
     if constant_offset(student, reference, domain) is not None:
         return "not correct: off by an added constant"
     return "not correct"
 
 
-def _short(x: float) -> str:
+def short_number(x: float) -> str:
     fraction = sympy.nsimplify(x, tolerance=1e-9, rational=True)
     return str(fraction) if len(str(fraction)) <= 7 else f"{x:.4g}"
 

@@ -1,0 +1,181 @@
+"""Answers with structure: a matrix of expressions (a Jacobian), a critical point with its type,
+and a choice among named options ("saddle", "none")."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Sequence
+
+import numpy as np
+import sympy
+
+from .coerce import NotAnswered, describe, to_parsed
+from .equivalence import Domain, equivalent
+from .expressions import diagnose
+from .parse import Namespace, ParseError, parse
+from .verdict import Verdict
+
+
+def matrix_entries(answer: object, ns: Namespace) -> tuple:
+    """A nested tuple of SymPy entries from a list of lists, a matrix string or SymPy Matrix."""
+    if isinstance(answer, str):
+        answer = re.sub(r"^\s*(Matrix|ImmutableMatrix)\((.*)\)\s*$", r"\2", answer, flags=re.S)
+    value = to_parsed(answer, ns).value
+    if not isinstance(value, tuple) or not value:
+        raise ParseError(f"expected a matrix as a list of rows, e.g. [[a, b], [c, d]]")
+    rows = [row if isinstance(row, tuple) else (row,) for row in value]
+    if len({len(r) for r in rows}) != 1:
+        raise ParseError("the rows have different lengths")
+    if not all(isinstance(e, sympy.Expr) for r in rows for e in r):
+        raise ParseError("each entry must be an expression")
+    return tuple(rows)
+
+
+@dataclass
+class SymbolicMatrixQuestion:
+    """Compare a matrix of expressions entry by entry; shape first, with a transpose hint."""
+
+    reference: Sequence[Sequence[str]]
+    ns: Namespace
+    row_names: Sequence[str] = ()
+    column_names: Sequence[str] = ()
+    wrong_rows: dict[int, list[tuple[Sequence[str], str]]] = field(default_factory=dict)
+    seed: str = ""
+
+    def __post_init__(self):
+        self.ref = tuple(tuple(parse(str(e), self.ns) for e in row) for row in self.reference)
+        symbols = sorted(set(self.ns.symbols.values()), key=lambda s: s.name)
+        self.domain = Domain(symbols, seed=self.seed)
+
+    @property
+    def shape_text(self) -> str:
+        rows, cols = len(self.ref), len(self.ref[0])
+        text = f"{rows}×{cols}"
+        if self.row_names and self.column_names:
+            text += f" (a row per {', '.join(self.row_names)}; a column per " \
+                    f"{', '.join(self.column_names)})"
+        return text
+
+    def check(self, answer: object) -> Verdict:
+        try:
+            got = matrix_entries(answer, self.ns)
+        except NotAnswered as exc:
+            return Verdict.wrong(str(exc))
+        except ParseError as exc:
+            return Verdict.wrong(f"cannot read the matrix: {exc}")
+        shape, ref_shape = (len(got), len(got[0])), (len(self.ref), len(self.ref[0]))
+        if shape != ref_shape:
+            if shape == ref_shape[::-1] and all(
+                    self._same(got[j][i], self.ref[i][j])
+                    for i in range(ref_shape[0]) for j in range(ref_shape[1])):
+                return Verdict.wrong(f"expected {self.shape_text}, got {shape[0]}×{shape[1]}: "
+                                     f"you may have transposed it")
+            return Verdict.wrong(f"expected {self.shape_text}, got {shape[0]}×{shape[1]}")
+        problems, right = [], 0
+        for i, (row, ref_row) in enumerate(zip(got, self.ref)):
+            for known, message in self.wrong_rows.get(i, ()):
+                if all(self._same(e, parse(str(k), self.ns)) for e, k in zip(row, known)):
+                    problems.append(message)
+                    break
+            else:
+                for j, (entry, ref_entry) in enumerate(zip(row, ref_row)):
+                    if self._same(entry, ref_entry):
+                        right += 1
+                    else:
+                        problems.append(f"entry ({i + 1}, {j + 1}): "
+                                        f"{diagnose(entry, ref_entry, self.domain)}")
+                continue
+            right += sum(self._same(e, r) for e, r in zip(row, ref_row))
+        total = ref_shape[0] * ref_shape[1]
+        return Verdict(right / total, "\n".join(problems)) if problems else Verdict.right()
+
+    def _same(self, a, b) -> bool:
+        return equivalent(a, b, self.domain)
+
+
+_TYPE_WORDS = {"minimum": {"min", "minimum", "minimizer", "minimiser"},
+               "maximum": {"max", "maximum", "maximizer", "maximiser"},
+               "saddle": {"saddle"}, "none": {"none", "no", "nothing", "empty", "∅"}}
+_FILLER = {"a", "an", "the", "it", "is", "point", "local", "strict", "global", "there", "are",
+           "critical", "points", "set"}
+
+
+def normalise_choice(text: object) -> str | None:
+    """``"Local minimum."`` -> ``minimum``; None when it names none of the options."""
+    if isinstance(text, (list, tuple)) and not text:
+        return "none"
+    if not isinstance(text, str):
+        return None
+    words = [w for w in re.findall(r"[a-z∅]+", text.lower()) if w not in _FILLER]
+    found = {option for option, synonyms in _TYPE_WORDS.items() for w in words if w in synonyms}
+    return found.pop() if len(found) == 1 else None
+
+
+@dataclass
+class ChoiceQuestion:
+    reference: str
+    options: Sequence[str]
+    wrong: dict[str, str] = field(default_factory=dict)   # chosen option -> message
+
+    def check(self, answer: object) -> Verdict:
+        if answer is None:
+            return Verdict.wrong("not answered yet (the value is still None)")
+        chosen = normalise_choice(answer)
+        if chosen not in self.options:
+            return Verdict.wrong(f"expected one of: {', '.join(self.options)}; got "
+                                 f"{answer!r}"[:300] if isinstance(answer, str) else
+                                 f"expected one of: {', '.join(self.options)}; got "
+                                 f"{describe(answer)}")
+        if chosen == self.reference:
+            return Verdict.right()
+        return Verdict.wrong(self.wrong.get(chosen, "not correct"))
+
+
+@dataclass
+class CriticalPointQuestion:
+    """``((x1, x2), "saddle")``: is the point critical for ``function``, and is its type right?
+
+    Any critical point is accepted; half the credit is the point, half its type."""
+
+    function: str
+    variables: Sequence[str]
+    ns: Namespace
+
+    def __post_init__(self):
+        self.f = parse(self.function, self.ns)
+        self.vars = [self.ns.symbols[v] for v in self.variables]
+        self.gradient = [sympy.diff(self.f, v) for v in self.vars]
+        self.hessian = sympy.hessian(self.f, self.vars)
+
+    def check(self, answer: object) -> Verdict:
+        if answer is None:
+            return Verdict.wrong("not answered yet (the value is still None)")
+        if not (isinstance(answer, (tuple, list)) and len(answer) == 2):
+            return Verdict.wrong("expected (point, type), e.g. ((1, 2), 'minimum')")
+        point_answer, kind = answer
+        try:
+            point = to_parsed(point_answer, self.ns).value
+        except (NotAnswered, ParseError) as exc:
+            return Verdict.wrong(f"cannot read the point: {exc}")
+        if not (isinstance(point, tuple) and len(point) == len(self.vars)
+                and all(isinstance(p, sympy.Expr) and not p.free_symbols for p in point)):
+            return Verdict.wrong(f"the point must be {len(self.vars)} numbers "
+                                 f"({', '.join(self.variables)})")
+        at = dict(zip(self.vars, point))
+        critical = all(abs(complex(g.subs(at).evalf(30))) < 1e-20 for g in self.gradient)
+        if not critical:
+            return Verdict.wrong("that point is not critical: the gradient there is not zero")
+        hessian = np.array(self.hessian.subs(at).evalf(30).tolist(), dtype=float)
+        eigen = np.linalg.eigvalsh(hessian)
+        truth = ("minimum" if min(eigen) > 0 else "maximum" if max(eigen) < 0 else
+                 "saddle" if min(eigen) < 0 < max(eigen) else "degenerate")
+        chosen = normalise_choice(kind)
+        if chosen == truth:
+            return Verdict.right()
+        if chosen not in ("minimum", "maximum", "saddle"):
+            return Verdict(0.5, f"the point is critical; its type should be one of minimum, "
+                                f"maximum, saddle (got {str(kind)[:50]!r})")
+        signs = "eigenvalues of both signs" if truth == "saddle" else (
+            "only positive eigenvalues" if truth == "minimum" else "only negative eigenvalues")
+        return Verdict(0.5, f"the point is critical, but not a {chosen}: the Hessian there has "
+                            f"{signs}")
