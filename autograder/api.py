@@ -8,7 +8,8 @@ from .checkers.expressions import ExpressionQuestion  # noqa: F401
 from .checkers.intervals import IntervalQuestion, upper_bound  # noqa: F401
 from .checkers.matrices import MatrixQuestion, MatrixSpace  # noqa: F401
 from .checkers.structures import (ChoiceQuestion, CriticalPointQuestion,  # noqa: F401
-                                  SymbolicMatrixQuestion)
+                                  ShapesQuestion, SymbolicMatrixQuestion)
+from .checkers.gradients import compare  # noqa: F401
 from .checkers.numbers import check_number  # noqa: F401
 from .checkers.parse import ParseError  # noqa: F401
 from .checkers.verdict import Verdict  # noqa: F401

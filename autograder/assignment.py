@@ -43,7 +43,7 @@ class QuestionSpec:
 class Assignment:
     id: str
     title: str
-    files: list[str]                 # accepted submission files, in order of preference
+    files: list[str]                 # accepted answer files, in order of preference
     directory: Path
     limits: Limits
     question_seconds: float
@@ -52,6 +52,7 @@ class Assignment:
     aliases: dict[str, str] = field(default_factory=dict)
     definitions: dict[str, str] = field(default_factory=dict)
     definitions_only: bool = False   # run only imports, defs, classes, assignments
+    modules: tuple[str, ...] = ()    # code files beside the answers (mlp.py), imported by name
     matrices: dict[str, tuple] = field(default_factory=dict)
     derived: dict[str, str] = field(default_factory=dict)
 
@@ -100,5 +101,6 @@ def load_assignment(assignment_id: str, graders: Path | None = None) -> Assignme
                       symbols=dict(data.get("symbols", {})), aliases=dict(data.get("aliases", {})),
                       definitions=dict(data.get("definitions", {})),
                       definitions_only=bool(data.get("definitions_only", False)),
+                      modules=tuple(data.get("modules", ())),
                       matrices={k: tuple(v) for k, v in data.get("matrices", {}).items()},
                       derived=dict(data.get("derived", {})))

@@ -10,7 +10,7 @@ from .assignment import Assignment, QuestionSpec
 from .checkers.coerce import NotAnswered, describe, to_parsed
 from .checkers.intervals import to_range, upper_bound
 from .checkers.matrices import check_shape
-from .checkers.structures import matrix_entries, normalise_choice
+from .checkers.structures import matrix_entries, normalise_choice, shape_of
 from .checkers.parse import ParseError
 from .checkers.verdict import Verdict
 from .student import Student
@@ -97,7 +97,21 @@ def _critical_point_form(question: QuestionSpec, answer: object,
     return Verdict.right(f"`{question.name}` reads as a point and a type.")
 
 
-STRUCTURED = {"matrix": _matrix_form, "sym_matrix": _sym_matrix_form, "choice": _choice_form,
+def _shapes_form(question: QuestionSpec, answer: object, assignment: Assignment) -> Verdict:
+    if answer is None:
+        return Verdict.wrong(f"`{question.name}`: not answered yet (the value is still None)")
+    shapes = answer.values() if isinstance(answer, dict) else answer
+    if not isinstance(shapes, (tuple, list)) and not isinstance(answer, dict):
+        return Verdict.wrong(f"`{question.name}` should give a shape per parameter")
+    try:
+        for shape in shapes:
+            shape_of(shape, assignment.namespace())
+    except (NotAnswered, ParseError) as exc:
+        return Verdict.wrong(f"`{question.name}`: {exc}")
+    return Verdict.right(f"`{question.name}` reads as shapes.")
+
+
+STRUCTURED = {"matrix": _matrix_form, "shapes": _shapes_form, "sym_matrix": _sym_matrix_form, "choice": _choice_form,
               "critical_point": _critical_point_form}
 
 

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import contextlib
 import io
+import os
+import sys
 import tempfile
 import time
 import traceback
@@ -49,26 +51,29 @@ def _run(assignment: Assignment, submission_dir: Path, public_only: bool,
     # the identity's exit sweeps its processes before the folder they work in is removed
     with tempfile.TemporaryDirectory(prefix="autograder-") as tmp, \
             sandbox_identity() as identity:
-        submission = find_submission(submission_dir, assignment.files, Path(tmp) / "unpacked")
+        submission = find_submission(submission_dir, assignment.files, Path(tmp) / "unpacked",
+                                     assignment.modules)
         workdir = working_copy(submission, Path(tmp) / "work")
         if identity is not None:
             hand_over(workdir, identity)
-        student = Student(submission, workdir, assignment.limits, identity,
+        student = Student(submission, workdir / submission.folder, assignment.limits, identity,
                           definitions_only=assignment.definitions_only)
         plugin = GradingPlugin(assignment, student, default_visibility="visible")
         captured = io.StringIO()
+        _forget_graders(assignment.directory)
         try:
             with contextlib.redirect_stdout(captured):
                 code = pytest.main(
                     [*map(str, files), "-q", "-s", "-p", "no:cacheprovider",
                      "--continue-on-collection-errors",
                      "--import-mode=importlib", "-c", str(GRADERS / "pytest.ini"),
-                     "--rootdir", str(assignment.directory), "-W", "ignore"], plugins=[plugin])
+                     "--rootdir", str(assignment.directory.parent), "-W", "ignore"],
+                    plugins=[plugin])
         finally:
             student.close()
+            _forget_graders(assignment.directory)
         log.extend(plugin.log)
-        if student.session is not None:
-            log.extend(f"the submission printed:\n{text}" for text in student.session.printed)
+        log.extend(f"the submission printed:\n{text}" for text in student.session.printed)
         if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
             log.append(captured.getvalue()[-20_000:])
     tests = plugin.ordered_results()
@@ -78,6 +83,15 @@ def _run(assignment: Assignment, submission_dir: Path, public_only: bool,
     result = GradingResult(assignment.id, tests)
     result.output = summary(result, submission, student, public_only)
     return result
+
+
+def _forget_graders(directory: Path) -> None:
+    """Drop grader modules pytest imported from ``directory``: another run (another assignment,
+    or the same one from another folder) must import its own files, not these."""
+    folder = str(directory.resolve()) + os.sep
+    for name, module in list(sys.modules.items()):
+        if (getattr(module, "__file__", None) or "").startswith(folder):
+            del sys.modules[name]
 
 
 def summary(result: GradingResult, submission, student: Student, public_only: bool) -> str:
@@ -92,7 +106,7 @@ def summary(result: GradingResult, submission, student: Student, public_only: bo
     else:
         lines.append(f"Graded `{submission.path.relative_to(submission.root)}`.")
     lines += [f"Note: {n}." for n in submission.notes]
-    if student.session is not None and student.session.skipped:
+    if student.session.skipped:
         lines.append(f"Note: only definitions were run: {student.session.skipped} top-level "
                      f"statement(s) with calls or loops (training, plotting) were skipped.")
     for error in student.load_errors[:5]:

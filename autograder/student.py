@@ -18,18 +18,19 @@ class Student:
     def __init__(self, submission: Submission, workdir: Path, limits: Limits,
                  identity: Identity | None = None, definitions_only: bool = False):
         self.submission = submission
-        self.session = None
-        if submission.problem is None:
-            module = "__main__" if submission.is_notebook else submission.path.stem
-            self.session = SandboxSession(submission.cells, workdir, limits, module=module,
-                                          identity=identity, definitions_only=definitions_only)
+        # The session runs even without a main file: code modules (mlp.py) may still be there.
+        module = "__main__" if submission.is_notebook or submission.path is None \
+            else submission.path.stem
+        cells = submission.cells if submission.problem is None else []
+        self.session = SandboxSession(cells, workdir, limits, module=module,
+                                      identity=identity, definitions_only=definitions_only)
 
     @property
     def where(self) -> str:
         return self.submission.label
 
     def _require_session(self) -> SandboxSession:
-        if self.session is None:
+        if self.submission.problem is not None:
             raise Incorrect(self.submission.problem)
         return self.session
 
@@ -61,6 +62,17 @@ class Student:
                             f"(it is a {reply.message}).")
         return self._unwrap(reply, f"`{shown}`")
 
+    def run(self, routine, module: str, *args, timeout: float | None = None) -> object:
+        """Run the trusted driver ``routine`` (a function of an ``autograder.routines`` module)
+        in the sandbox on the student's module ``module``; plain data comes back."""
+        import inspect
+        source = inspect.getsource(inspect.getmodule(routine))
+        reply = self.session.run(source, routine.__name__, module, args, timeout)
+        if reply.status == "error" and reply.error.get("type") == "ModuleNotFoundError" \
+                and f"'{module}'" in reply.message:
+            raise Incorrect(f"no {module}.py found in your submission")
+        return self._unwrap(reply, f"your {module}.py")
+
     def _unwrap(self, reply: Reply, what: str) -> object:
         if reply.status == "ok":
             return reply.value
@@ -78,7 +90,7 @@ class Student:
         raise Incorrect(f"{what} failed: {reply.message}")
 
     def _load_note(self) -> str:
-        errors = self.session.load_errors if self.session else []
+        errors = self.session.load_errors
         if not errors:
             return ""
         first = errors[0]
@@ -89,11 +101,10 @@ class Student:
 
     @property
     def load_errors(self) -> list[dict]:
-        return self.session.load_errors if self.session else []
+        return self.session.load_errors
 
     def close(self) -> None:
-        if self.session is not None:
-            self.session.close()
+        self.session.close()
 
 
 def _indent(text: str) -> str:

@@ -30,6 +30,7 @@ class Submission:
     cells: list[Cell] = field(default_factory=list)
     problem: str | None = None
     notes: list[str] = field(default_factory=list)
+    folder: Path = Path(".")   # where its files are, relative to root (nested uploads)
 
     @property
     def label(self) -> str:
@@ -40,15 +41,17 @@ class Submission:
         return self.path is not None and self.path.suffix == ".ipynb"
 
 
-def find_submission(root: Path, accepted: list[str], scratch: Path | None = None) -> Submission:
+def find_submission(root: Path, accepted: list[str], scratch: Path | None = None,
+                    modules: tuple[str, ...] = ()) -> Submission:
     """Find the file to grade under ``root``: an accepted name in any case or folder, a
     browser's renamed copy (``answers (1).py``), the only file of the right type, or any of
-    these inside one uploaded zip (unpacked into ``scratch``)."""
+    these inside one uploaded zip (unpacked into ``scratch``).  ``modules`` (``mlp.py``) are the
+    submission's code, never taken for its answers file."""
     root = Path(root)
     if not root.is_dir():
         return Submission(root, problem=f"the submission folder {root.name!r} does not exist")
     candidates = [p for p in _walk(root) if p.is_file()]
-    path, note = _choose(candidates, accepted)
+    path, note = _choose(candidates, accepted, modules)
     archives = [p for p in candidates if p.suffix.lower() == ".zip"]
     if path is None and len(archives) == 1 and scratch is not None:
         try:
@@ -56,13 +59,14 @@ def find_submission(root: Path, accepted: list[str], scratch: Path | None = None
         except ValueError as exc:
             return Submission(root, problem=str(exc))
         candidates = [p for p in _walk(root) if p.is_file()]
-        path, note = _choose(candidates, accepted)
+        path, note = _choose(candidates, accepted, modules)
         note = f"unpacked {archives[0].name}" + (f"; {note}" if note else "")
+    code = next((p for p in candidates if p.name in modules), None)
     if path is None:
         found = ", ".join(sorted(p.name for p in candidates)[:10]) or "no files"
         return Submission(root, problem=f"no {' or '.join(accepted)} found in your submission "
-                                        f"(found: {found})")
-    submission = Submission(root, path)
+                                        f"(found: {found})", folder=_folder(code, root))
+    submission = Submission(root, path, folder=_folder(path, root))
     if note:
         submission.notes.append(note)
     try:
@@ -82,7 +86,13 @@ def _normalised(name: str) -> str:
     return f"{stem}{dot}{suffix}" if dot else name.lower()
 
 
-def _choose(candidates: list[Path], accepted: list[str]) -> tuple[Path | None, str]:
+def _folder(path: Path | None, root: Path) -> Path:
+    """Where the submission's files are, relative to its root (the child works there)."""
+    return path.parent.relative_to(root) if path is not None else Path(".")
+
+
+def _choose(candidates: list[Path], accepted: list[str],
+            modules: tuple[str, ...] = ()) -> tuple[Path | None, str]:
     for name in accepted:  # in order of preference; the shallowest file first
         for path in sorted(candidates, key=lambda p: len(p.parts)):
             if path.name == name:
@@ -91,7 +101,8 @@ def _choose(candidates: list[Path], accepted: list[str]) -> tuple[Path | None, s
                 return path, f"graded {path.name} as {name}"
     for name in accepted:  # the only file of that type, whatever its name
         suffix = Path(name).suffix.lower()
-        same = [p for p in candidates if p.suffix.lower() == suffix and p.name != "__init__.py"]
+        same = [p for p in candidates if p.suffix.lower() == suffix
+                and p.name != "__init__.py" and p.name not in modules]
         if len(same) == 1:
             return same[0], f"graded {same[0].name} as {name} (the only {suffix} file)"
     return None, ""

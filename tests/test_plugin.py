@@ -201,3 +201,22 @@ def test_a_typo_in_the_limits_is_an_error(tmp_path):
     write(root / "typo", "assignment.toml", TOML.replace("[limits]", "[limits]\nprobe_second = 3"))
     with pytest.raises(ValueError, match="unknown limits \\['probe_second'\\]"):
         load_assignment("typo", root)
+
+
+def test_same_named_grader_files_do_not_collide(tmp_path):
+    """Two assignments (or two copies of one) whose graders share file names, graded one after
+    the other in one process, each run their own tests."""
+    submission = tmp_path / "sub"
+    write(submission, "answers.py", "q1 = 'x'\n")
+    for root_name, weight in (("first", 3), ("second", 5)):
+        root = tmp_path / root_name
+        write(root / "toy", "assignment.toml", TOML)
+        write(root / "toy", "test_answers.py", f"""
+from autograder.api import number, weight
+@weight({weight})
+@number("1")
+def test_one():
+    '''only'''
+""")
+        result = grade(load_assignment("toy", root), submission)
+        assert [t.max_score for t in result.tests] == [weight]

@@ -72,7 +72,8 @@ class MatrixSpace:
                 env[name] = (np_rng.uniform(0.05, 0.95, concrete) if name in self.positive
                              else np_rng.standard_normal(concrete))
             for name, text in self.derived.items():
-                env[name] = _materialise(parse_matrix(text, self).evaluate(env), None)
+                size = dims.get(self.shapes.get(name, (None,))[0])  # sizes a derived bare I
+                env[name] = _materialise(parse_matrix(text, self).evaluate(env), size)
             out.append(env)
         return out
 

@@ -74,7 +74,8 @@ class Namespace:
         for name, domain in spec.items():
             assumptions = {"positive": {"positive": True}, "real": {"real": True},
                            "nonnegative": {"nonnegative": True},
-                           "integer": {"integer": True}}.get(domain)
+                           "integer": {"integer": True},
+                           "count": {"integer": True, "positive": True}}.get(domain)
             if assumptions is None:
                 raise ValueError(f"unknown domain {domain!r} for symbol {name!r}")
             symbols[name] = sympy.Symbol(name, **assumptions)

@@ -179,3 +179,56 @@ class CriticalPointQuestion:
             "only positive eigenvalues" if truth == "minimum" else "only negative eigenvalues")
         return Verdict(0.5, f"the point is critical, but not a {chosen}: the Hessian there has "
                             f"{signs}")
+
+
+def shape_of(value: object, ns: Namespace) -> tuple:
+    """``("k", "n")``, ``"k x n"``, ``"k×n"``, ``"(k, n)"`` or ``"k"`` as a tuple of expressions;
+    a column ``(k, 1)`` counts as ``(k,)``."""
+    if isinstance(value, str):
+        text = value.strip().strip("()[]")
+        parts = [p for p in re.split(r"\s*(?:×|,|\*|(?<=[\w)])\s*[xX]\s*(?=[\w(]))\s*", text)
+                 if p.strip()]
+        value = tuple(parts)
+    if isinstance(value, (int, str)):
+        value = (value,)
+    if not isinstance(value, (tuple, list)) or not value:
+        raise ParseError(f"expected a shape such as ('k', 'n') or 'k x n', got {describe(value)}")
+    dims = tuple(to_parsed(v, ns).value for v in value)
+    if len(dims) == 2 and dims[1] == 1:
+        dims = dims[:1]
+    return dims
+
+
+@dataclass
+class ShapesQuestion:
+    """The shapes of named parameters, e.g. ``{"W1": ("k", "n"), "b1": ("k",)}``."""
+
+    reference: dict
+    ns: Namespace
+
+    def check(self, answer: object) -> Verdict:
+        if answer is None:
+            return Verdict.wrong("not answered yet (the value is still None)")
+        names = list(self.reference)
+        if isinstance(answer, (tuple, list)) and len(answer) == len(names):
+            answer = dict(zip(names, answer))
+        if not isinstance(answer, dict) or set(answer) != set(names):
+            return Verdict.wrong(f"expected the shapes of {', '.join(names)} (a dict, or a tuple "
+                                 f"in that order)")
+        problems, right = [], 0
+        for name in names:
+            try:
+                got = shape_of(answer[name], self.ns)
+            except (NotAnswered, ParseError) as exc:
+                problems.append(f"{name}: {exc}")
+                continue
+            ref = shape_of(self.reference[name], self.ns)
+            same = lambda a, b: len(a) == len(b) and all(sympy.simplify(x - y) == 0
+                                                          for x, y in zip(a, b))
+            if same(got, ref):
+                right += 1
+            elif same(got[::-1], ref):
+                problems.append(f"{name}: transposed (rows and columns swapped)")
+            else:
+                problems.append(f"{name}: not the right shape")
+        return Verdict(right / len(names), "\n".join(problems)) if problems else Verdict.right()

@@ -8,6 +8,9 @@ then answers probes read as JSON lines from REQUEST_FD with JSON lines on REPLY_
   → ``{"errors": [...], "skipped": n}`` (each top-level statement runs on its own)
 * ``{"op": "value", "name": n}`` → ``{"value": encoded}`` or ``{"missing": true}``
 * ``{"op": "call", "name": n, "args": [encoded...]}`` → ``{"value": encoded}`` or ``{"error": ...}``
+* ``{"op": "run", "source": text, "function": f, "module": m, "args": [...]}``: a trusted driver
+  routine of the grader's (no secret in it) called as ``f(import m, *args)``, e.g. to train
+  the student's network for a few steps; → ``{"value": encoded}`` or ``{"error": ...}``
 
 Everything it sends is plain data (see :func:`encode`); the grader validates it again.  Student
 code shares this process and could forge replies, but a forged reply only ever speaks for the
@@ -146,14 +149,23 @@ def _restore(namespace, pristine):
 
 
 def describe_error(exc, filenames):
-    """``ZeroDivisionError: division by zero (line 12)``, the line taken in student code."""
+    """``ZeroDivisionError: division by zero (line 12)``, the line taken in student code: the
+    submission's cells, or any file in its folder (mlp.py)."""
     line, where = None, None
+    folder = os.getcwd() + os.sep
+
+    def student_file(name):
+        if name in filenames:
+            return name
+        return name[len(folder):] if name.startswith(folder) else None
+
     tb = exc.__traceback__
-    if isinstance(exc, SyntaxError) and exc.filename in filenames:
-        line, where = exc.lineno, exc.filename
+    if isinstance(exc, SyntaxError) and student_file(exc.filename or ""):
+        line, where = exc.lineno, student_file(exc.filename)
     while tb is not None:
-        if tb.tb_frame.f_code.co_filename in filenames:
-            line, where = tb.tb_lineno, tb.tb_frame.f_code.co_filename
+        name = student_file(tb.tb_frame.f_code.co_filename)
+        if name:
+            line, where = tb.tb_lineno, name
         tb = tb.tb_next
     try:
         text = "".join(traceback.format_exception_only(type(exc), exc)).strip()
@@ -239,6 +251,14 @@ class Harness:
             return {"missing": True}
         return {"value": encode(self.namespace[name])}
 
+    def op_run(self, request):
+        import importlib
+        routine = {"__name__": "grader_routine"}
+        exec(compile(request["source"], "<grader routine>", "exec"), routine)
+        module = importlib.import_module(request["module"])
+        args = [decode(a) for a in request.get("args", [])]
+        return {"value": encode(routine[request["function"]](module, *args))}
+
     def op_call(self, request):
         function = self.namespace.get(request["name"])
         if function is None:
@@ -299,6 +319,7 @@ def main():
         leave_network()
     apply_limits(settings)
     drop_privileges(settings)
+    sys.path.insert(0, os.getcwd())  # the submission's own modules (mlp.py) are importable
     sys.setrecursionlimit(10_000)
     Harness(int(sys.argv[1]), int(sys.argv[2])).serve()
 

@@ -226,6 +226,11 @@ class SandboxSession:
         return self.request({"op": "call", "name": name,
                              "args": [encode_arg(a) for a in args]}, timeout)
 
+    def run(self, source: str, function: str, module: str, args: tuple,
+            timeout: float | None = None) -> Reply:
+        return self.request({"op": "run", "source": source, "function": function,
+                             "module": module, "args": [encode_arg(a) for a in args]}, timeout)
+
     def _exchange(self, message: dict, seconds: float, loading: bool = False) -> Reply:
         child = self.child
         deadline = time.monotonic() + seconds

@@ -1,0 +1,58 @@
+"""Compare arrays a student's code produced (gradients, outputs) with the reference's, naming
+the likely mistake: a transpose, a sign, a factor 2 or 1/2, a missing 1/N (batch size)."""
+from __future__ import annotations
+
+import numpy as np
+
+from .expressions import short_number
+
+
+def compare(name: str, got: object, ref: np.ndarray, *, batch: int | None = None,
+            rtol: float = 1e-5, atol: float = 1e-8) -> str | None:
+    """None when ``got`` matches ``ref``; otherwise what is wrong with ``name``."""
+    ref = np.asarray(ref, dtype=float)
+    try:
+        got = np.asarray(got, dtype=float)
+    except (TypeError, ValueError):
+        return f"{name} is not an array of numbers"
+    if got.shape != ref.shape:
+        if got.size == ref.size and got.squeeze().shape == ref.squeeze().shape and \
+                np.allclose(got.reshape(ref.shape), ref, rtol=rtol, atol=atol):
+            return f"{name} has shape {got.shape}, expected {ref.shape} (same values)"
+        if got.ndim == 2 and got.T.shape == ref.shape:
+            note = ": transposed" if np.allclose(got.T, ref, rtol=rtol, atol=atol) else \
+                " (transposed?)"
+            return f"{name} has shape {got.shape}, expected {ref.shape}{note}"
+        return f"{name} has shape {got.shape}, expected {ref.shape}"
+    if not np.all(np.isfinite(got)):
+        return f"{name} contains NaN or infinity"
+    close = np.isclose(got, ref, rtol=rtol, atol=atol)
+    if close.all():
+        return None
+    return f"{name} is wrong{hint(got, ref, batch)}"
+
+
+def hint(got: np.ndarray, ref: np.ndarray, batch: int | None) -> str:
+    mask = np.abs(ref) > 1e-9
+    if not mask.any():
+        return " (it should be zero)"
+    if not np.allclose(got[~mask], 0, atol=1e-8):
+        ratio = None
+    else:
+        ratios = got[mask] / ref[mask]
+        ratio = ratios[0] if np.allclose(ratios, ratios[0], rtol=1e-4) else None
+    if ratio is not None:
+        named = {-1.0: "the sign is flipped", 2.0: "twice the right value",
+                 0.5: "half the right value"}
+        for value, text in named.items():
+            if np.isclose(ratio, value, rtol=1e-4):
+                return f": {text}"
+        if batch and np.isclose(ratio, batch, rtol=1e-4):
+            return f": {batch} times too large (a missing 1/N: sum instead of mean?)"
+        if batch and np.isclose(ratio, 1 / batch, rtol=1e-4):
+            return f": {batch} times too small (divided by the batch size once too often?)"
+        return f": {short_number(float(ratio))} times the right value"
+    error = np.abs(got - ref) / np.maximum(np.abs(ref), 1e-8)
+    worst = np.unravel_index(np.argmax(error), error.shape)
+    where = worst[0] if len(worst) == 1 else tuple(int(i) for i in worst)
+    return f" (worst entry {where}: relative error {error[worst]:.2g})"
