@@ -73,7 +73,8 @@ def _check(args) -> int:
 def _solve(args) -> int:
     assignment = load_assignment(args.assignment)
     source = reference_dir(args.assignment)
-    files = [source / name for name in assignment.files if (source / name).is_file()]
+    files = [source / name for name in (*assignment.files, *assignment.modules)
+             if (source / name).is_file()]
     if not files:
         print(f"no reference solution in {source}", file=sys.stderr)
         return 1

@@ -1,13 +1,14 @@
-"""How long grading one `gd` submission takes, against the floor of any sandboxed run.
+"""How long grading one reference submission takes, against the floor of any sandboxed run.
 
 Baseline (same run, same machine): starting a fresh Python child that imports NumPy and SymPy,
-which every grading of a SymPy-using submission pays once.  Prints seconds and the ratio.
+which every grading run pays at least once.  Prints seconds and the ratio per assignment.
 
-    .venv/bin/python bench/grade_speed.py [--repeat 5]
+    .venv/bin/python bench/grade_speed.py [--repeat 3]
 """
 from __future__ import annotations
 
 import argparse
+import shutil
 import statistics
 import subprocess
 import sys
@@ -15,6 +16,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from autograder.assignment import available, load_assignment
 from autograder.grading import grade
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -31,19 +33,24 @@ def timed(action, repeat: int) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--repeat", type=int, default=3)
     repeat = parser.parse_args().repeat
-    with tempfile.TemporaryDirectory() as tmp:
-        submission = Path(tmp)
-        (submission / "answers.py").write_text((ROOT / "reference/gd/answers.py").read_text()
-                                               + "\nimport sympy\n")
-        baseline = timed(lambda: subprocess.run(
-            [sys.executable, "-I", "-c", "import numpy, sympy"], check=True), repeat)
-        full = timed(lambda: grade("gd", submission), repeat)
-        check = timed(lambda: grade("gd", submission, public_only=True), repeat)
+    baseline = timed(lambda: subprocess.run(
+        [sys.executable, "-I", "-c", "import numpy, sympy"], check=True), repeat)
     print(f"baseline (child importing numpy+sympy): {baseline:6.2f} s")
-    print(f"grade gd, reference submission:        {full:6.2f} s  ({full / baseline:4.1f}x baseline)")
-    print(f"check gd (form checks only):           {check:6.2f} s  ({check / baseline:4.1f}x baseline)")
+    with tempfile.TemporaryDirectory() as tmp:
+        for assignment_id in available():
+            assignment = load_assignment(assignment_id)
+            folder = Path(tmp) / assignment_id
+            folder.mkdir()
+            for name in (*assignment.files, *assignment.modules):
+                source = ROOT / "reference" / assignment_id / name
+                if source.is_file():
+                    shutil.copy(source, folder)
+            full = timed(lambda: grade(assignment_id, folder), repeat)
+            check = timed(lambda: grade(assignment_id, folder, public_only=True), repeat)
+            print(f"{assignment_id:>9}: grade {full:5.2f} s ({full / baseline:4.1f}x), "
+                  f"check {check:5.2f} s ({check / baseline:4.1f}x)")
 
 
 if __name__ == "__main__":

@@ -91,3 +91,13 @@ def test_equivalent_rewrites_keep_full_marks(tmp_path):
     tests = _with(tmp_path, "rw", {q[1:]: a for q, a in REWRITES.items()})
     assert [(n, t.output) for n, t in tests.items() if not t.passed] == []
     assert len(REWRITES) >= 10
+
+
+def test_solve_then_grade_full_marks_for_calculus_and_backprop(tmp_path):
+    from conftest import run_cli
+    for assignment, full in (("calculus", FULL), ("backprop", 21.0)):
+        folder = tmp_path / assignment
+        done = run_cli("solve", assignment, str(folder))
+        assert done.returncode == 0, done.stderr
+        assert grade(assignment, folder).score == full
+    assert (tmp_path / "backprop" / "mlp.py").is_file()
