@@ -1,0 +1,69 @@
+"""The matrix-expression checker: reading, shapes, layouts, identity, diagnoses, refusals."""
+import pytest
+
+from autograder.checkers.matrices import MatrixQuestion, MatrixSpace, check_shape, parse_matrix
+from autograder.checkers.parse import ParseError
+
+SPACE = MatrixSpace({"A": ("m", "n"), "v": ("n", 1), "w": ("n", 1), "h": ("n", 1),
+                     "g": ("n", 1)}, derived={"h": "A.T @ A @ v"})
+
+
+@pytest.mark.parametrize("form", ["2*(A@v)@v.T", "2 A v vᵀ", "2*A v v^T", "2*A@outer(v, v)",
+                                  "(A@v)@v.T*2", "2*(A@v)@transpose(v)", "A@(2*v)@v.T",
+                                  "A@v@v.T + A@v@v.T", "2*A@v@v'", "-(-2)*A@v@v.T"])
+def test_equivalent_matrix_forms(form):
+    assert MatrixQuestion("2*(A@v)@v.T", SPACE, shape=("m", "n")).check(form).passed, form
+
+
+def test_layout_is_strict_unless_the_question_allows_the_other():
+    strict = MatrixQuestion("v @ w.T", SPACE, shape=("n", "n"), layout_message="row per output")
+    assert strict.check("w @ v.T").message == "row per output"
+    lenient = MatrixQuestion("v @ w.T", SPACE, shape=("n", "n"), allow_transpose=True)
+    verdict = lenient.check("w @ v.T")
+    assert verdict.passed and "transposed layout" in verdict.message
+
+
+def test_identity_takes_the_size_it_needs():
+    eye = MatrixQuestion("I", SPACE, shape=("n", "n"))
+    for form in ["I", "2*I - I", "I @ I", "I + 0*v@v.T", "(I).T"]:
+        assert eye.check(form).passed, form
+    assert MatrixQuestion("A", SPACE, shape=("m", "n")).check("I @ A @ I").passed
+    assert "I cannot be added" in MatrixQuestion("A", SPACE, shape=("m", "n")).check("A + I").message
+
+
+def test_indicators_and_elementwise_products():
+    q = MatrixQuestion("(h > 0) * g", SPACE, shape=("n", 1))
+    for form in ["diag(h > 0) @ g", "step(h) * g", "g * (h > 0)"]:
+        assert q.check(form).passed, form
+    assert "entries differ" in q.check("g").message
+
+
+@pytest.mark.parametrize("form, message", [
+    ("v @ A", "a n×1 matrix cannot multiply a m×n one"),
+    ("v + v.T", "do not match"),
+    ("-2*A@v@v.T", "sign is flipped"),
+    ("A@v@v.T", "constant factor (yours is 1/2 times"),
+    ("A@w@v.T*2", "entries differ"),
+    ("2*A@v@v.T@A.T", "wrong shape: expected m×n, got m×m"),
+])
+def test_diagnoses(form, message):
+    verdict = MatrixQuestion("2*(A@v)@v.T", SPACE, shape=("m", "n")).check(form)
+    assert not verdict.passed and message in verdict.message, verdict.message
+
+
+@pytest.mark.parametrize("text, message", [
+    ("A.shape", "only .T"), ("A[0]", "not allowed"), ("foo(A)", "unknown name 'foo'"),
+    ("__import__('os')", "cannot read"), ("A ** v", "powers must be plain numbers"),
+    ("A ** 100", "exponents above 16"), ("0 < v < 1", "one comparison"), ("", "empty"),
+    ("x" * 3000, "characters long"), ("lambda: A", "unexpected character"),
+])
+def test_refusals(text, message):
+    with pytest.raises(ParseError, match=message.replace("(", r"\(").replace(")", r"\)")
+                       .replace(".", r"\.").replace("*", r"\*").replace("[", r"\[")):
+        parse_matrix(text, SPACE)
+
+
+def test_shape_only_form_check():
+    assert check_shape("v @ v.T", SPACE, ("n", "n")).passed
+    assert "transposed layout" in check_shape("A.T", SPACE, ("m", "n")).message
+    assert "expected shape n×n, got 1×1" in check_shape("v.T @ v", SPACE, ("n", "n")).message
