@@ -40,9 +40,12 @@ def main(argv: list[str] | None = None) -> int:
     verbs.add_parser("gradescope", help="grade $AUTOGRADER_ROOT/submission (run_autograder)")
     verbs.add_parser("list", help="list the assignments")
 
+    p = verbs.add_parser("data", help="download MNIST (checking MD5s) into data/mnist or --dir")
+    p.add_argument("--dir", type=Path, help="where to put the files ($AUTOGRADER_MNIST)")
+
     args = parser.parse_args(argv)
     return {"grade": _grade, "check": _check, "solve": _solve, "gradescope": _gradescope,
-            "list": _list}[args.verb](args)
+            "list": _list, "data": _data}[args.verb](args)
 
 
 def _grade(args) -> int:
@@ -114,6 +117,17 @@ def _gradescope(args) -> int:
         write_results(result, results)
         print("\n".join(log))  # stdout: instructors only
         print(f"score {result.score:g}/{result.max_score:g}; results written to {results}")
+    return 0
+
+
+def _data(args) -> int:
+    from .mnist import MnistError, download
+    try:
+        folder = download(args.dir)
+    except MnistError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    print(f"MNIST is ready in {folder}")
     return 0
 
 

@@ -320,6 +320,7 @@ def main():
     apply_limits(settings)
     drop_privileges(settings)
     sys.path.insert(0, os.getcwd())  # the submission's own modules (mlp.py) are importable
+    sys.path.append(os.path.join(os.path.dirname(os.path.abspath(__file__)), "standins"))
     sys.setrecursionlimit(10_000)
     Harness(int(sys.argv[1]), int(sys.argv[2])).serve()
 

@@ -24,7 +24,7 @@ GROUP = "autograder-sandbox"
 UID_BASE = 1_900_000_000      # far above any real account
 SLOTS = 1000                  # parallel grading runs at most
 SOURCE = Path(__file__).resolve().parents[2]
-KEEP_READABLE = {".venv", "autograder"}   # what the child needs: the interpreter and harness
+KEEP_READABLE = {".venv", "autograder", "data"}  # the child's interpreter, harness, MNIST
 
 
 @dataclass(frozen=True)
