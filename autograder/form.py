@@ -111,7 +111,17 @@ def _shapes_form(question: QuestionSpec, answer: object, assignment: Assignment)
     return Verdict.right(f"`{question.name}` reads as shapes.")
 
 
-STRUCTURED = {"matrix": _matrix_form, "shapes": _shapes_form, "sym_matrix": _sym_matrix_form, "choice": _choice_form,
+def _layers_form(question: QuestionSpec, answer: object, assignment: Assignment) -> Verdict:
+    import numpy as np
+    if not (isinstance(answer, (list, tuple)) and len(answer) == question.length
+            and all(isinstance(a, np.ndarray) for a in answer)):
+        return Verdict.wrong(f"`{question.name}` should be a list of {question.length} NumPy "
+                             f"arrays (got {describe(answer)})")
+    shapes = ", ".join(str(a.shape) for a in answer)
+    return Verdict.right(f"`{question.name}` holds {question.length} arrays: {shapes}.")
+
+
+STRUCTURED = {"matrix": _matrix_form, "shapes": _shapes_form, "layers": _layers_form, "sym_matrix": _sym_matrix_form, "choice": _choice_form,
               "critical_point": _critical_point_form}
 
 

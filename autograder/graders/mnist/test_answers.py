@@ -1,0 +1,147 @@
+"""Correctness of `mnist` (instructors only: needs reference/mnist).
+
+The notebook's functions are driven in the sandbox on hidden samples; layouts ((784, 32) or
+(32, 784) weights; (n,), (1, n) or (n, 1) biases) are the student's choice, so behaviour is
+graded, not layout.  Shown after the due date.
+"""
+import numpy as np
+
+from autograder.api import Verdict, compare, load_reference, number, visibility, weight
+from autograder.mnist import load
+from autograder.routines import mnist_notebook as drive
+
+NET = load_reference("mnist", "network")
+SIZES = [(784, 32), (32, 32), (32, 10)]
+RNG_SEED = 4242
+
+
+def canonical(params):
+    """(n_in, n_out) weights and flat biases from the notebook's layout, or an Incorrect."""
+    weights, biases = params["weights"], params["biases"]
+    if len(weights) != 3 or len(biases) != 3:
+        return None, "weights and biases should each be a list of 3 layers"
+    transposed = np.shape(weights[0]) == (32, 784)
+    out_w, out_b = [], []
+    for i, ((n_in, n_out), w, b) in enumerate(zip(SIZES, weights, biases)):
+        w = np.asarray(w).T if transposed else np.asarray(w)
+        if w.shape != (n_in, n_out):
+            return None, (f"layer {i + 1}: weights of shape {np.shape(weights[i])}; expected "
+                          f"({n_in}, {n_out}) or ({n_out}, {n_in}), the same way for all layers")
+        if np.size(b) != n_out or max(np.shape(b), default=1) != n_out:
+            return None, (f"layer {i + 1}: biases of shape {np.shape(b)}; expected ({n_out},), "
+                          f"(1, {n_out}) or ({n_out}, 1)")
+        out_w.append(w)
+        out_b.append(np.asarray(b).reshape(-1))
+    return (out_w, out_b), None
+
+
+def _student_params(student):
+    params, problem = canonical(student.run(drive.params, "__main__"))
+    if problem:
+        raise AssertionError(problem)
+    return params
+
+
+def _samples(count, split="test", seed=RNG_SEED):
+    x, y = load(split)
+    index = np.random.default_rng(seed).choice(len(y), count, replace=False)
+    return x[index].astype(float), y[index]
+
+
+@weight(2)
+@number("1")
+@visibility("after_due_date")
+def test_initialisation(student, grade):
+    """Q1: initialisation: shapes, zero biases, variance 1/max(n_in, n_out)"""
+    params, problem = canonical(student.run(drive.params, "__main__"))
+    if problem:
+        grade(Verdict.wrong(problem))
+    weights, biases = params
+    problems = []
+    for i, ((n_in, n_out), w, b) in enumerate(zip(SIZES, weights, biases)):
+        if np.any(b != 0):
+            problems.append(f"layer {i + 1}: the biases should start at zero")
+        variance, n = 1 / max(n_in, n_out), w.size
+        # six standard errors either way: a correct initialisation fails with odds < 1e-8
+        if abs(w.mean()) > 6 * np.sqrt(variance / n):
+            problems.append(f"layer {i + 1}: the weights should have mean 0")
+        if abs(w.var() / variance - 1) > 6 * np.sqrt(2 / (n - 1)):
+            problems.append(f"layer {i + 1}: the weights' variance is {w.var():.3g}; it should "
+                            f"be 1/max(n_in, n_out)")
+    grade(Verdict.wrong("\n".join(problems)) if problems else Verdict.right())
+
+
+@weight(2)
+@number("2")
+@visibility("after_due_date")
+def test_forward(student, grade):
+    """Q2: feed_forward_sample: loss and prediction on hidden samples"""
+    weights, biases = _student_params(student)
+    x, y = _samples(20)
+    got = student.run(drive.forward, "__main__", x, y)
+    reference = [NET.forward_sample(weights, biases, s.reshape(-1), int(label))
+                 for s, label in zip(x, y)]
+    losses = np.array([r[0] for r in reference])
+    guesses = np.array([np.argmax(r[1]) for r in reference], dtype=float)
+    problems = [p for p in (compare("the loss", got["losses"], losses, rtol=1e-4),
+                            compare("the predicted class", got["guesses"], guesses)) if p]
+    grade(Verdict.wrong("; ".join(problems) + " (with your own weights)") if problems
+          else Verdict.right())
+
+
+@weight(3)
+@number("3")
+@visibility("after_due_date")
+def test_backprop(student, grade):
+    """Q3: train_one_sample moves every layer by −learning_rate × the gradient"""
+    weights, biases = NET.init_params(np.random.default_rng(RNG_SEED))
+    x, y = _samples(3, "train")
+    problems = []
+    for sample, label in zip(x, y):
+        moved, problem = canonical(student.run(drive.update, "__main__", weights, biases, sample,
+                                               int(label), 1e-6))
+        if problem:
+            grade(Verdict.wrong(problem))
+        grad_w, grad_b = NET.gradients(weights, biases, sample.reshape(-1), int(label))
+        for i in range(3):
+            for name, got, true in ((f"layer {i + 1} weights", moved[0][i], -grad_w[i]),
+                                    (f"layer {i + 1} biases", moved[1][i], -grad_b[i])):
+                if (p := compare(name, got, true, rtol=2e-3, atol=1e-6)):
+                    problems.append(p)
+        if problems:
+            break
+    if problems:
+        grade(Verdict.wrong("the update is not −learning_rate × the gradient of the loss:\n"
+                            + "\n".join(problems)))
+    grade(Verdict.right())
+
+
+@weight(3)
+@number("4")
+@visibility("after_due_date")
+def test_training(student, grade):
+    """Q4: training from a fixed start reaches the accuracy correct backprop reaches"""
+    weights, biases = NET.init_params(np.random.default_rng(RNG_SEED + 1))
+    x, y = load("train")
+    count = 4000
+    samples, labels = x[:count].astype(float), y[:count]
+    result = student.run(drive.train, "__main__", weights, biases, count, 40.0)
+    trained, problem = canonical(result)
+    if problem:
+        grade(Verdict.wrong(problem))
+    used = result["used"]
+    ref_w = [w.copy() for w in weights]
+    ref_b = [b.copy() for b in biases]
+    for sample, label in zip(samples[:used], labels[:used]):
+        NET.train_one_sample(ref_w, ref_b, sample.reshape(-1), int(label))
+    test_x, test_y = _samples(2000)
+    accuracy = NET.accuracy(*trained, test_x, test_y)
+    target = NET.accuracy(ref_w, ref_b, test_x, test_y)
+    # raw-pixel sigmoid training amplifies tiny numerical differences (correct notebooks land
+    # within a few points of the reference, broken backprop near chance): 60% of its accuracy
+    if not np.isfinite(accuracy) or accuracy < 0.6 * target:
+        grade(Verdict.wrong(f"after {used} training samples the test accuracy is "
+                            f"{100 * accuracy:.1f}%; correct backprop reaches "
+                            f"{100 * target:.1f}% from the same start"))
+    grade(Verdict.right(f"{100 * accuracy:.1f}% after {used} samples "
+                        f"(correct backprop: {100 * target:.1f}%)"))
