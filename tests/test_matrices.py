@@ -67,3 +67,30 @@ def test_shape_only_form_check():
     assert check_shape("v @ v.T", SPACE, ("n", "n")).passed
     assert "transposed layout" in check_shape("A.T", SPACE, ("m", "n")).message
     assert "expected shape n×n, got 1×1" in check_shape("v.T @ v", SPACE, ("n", "n")).message
+
+
+OPTIM = MatrixSpace({"X": ("n", "d"), "t": ("n", 1), "a": ("n", 1), "w0": ("d", 1)},
+                    scalars={"n": "dim:n", "eta": "positive", "lam": "positive"},
+                    increasing=("n", "d"))  # fewer equations than unknowns: X Xᵀ invertible
+
+
+def test_inverse_norm_trace_and_scalar_symbols():
+    min_norm = MatrixQuestion("X.T @ inv(X @ X.T) @ t", OPTIM, shape=("d", 1))
+    assert min_norm.check("X^T inv(X X^T) t").passed
+    assert "needs a square matrix" in min_norm.check("inv(X) @ t").message
+    step = MatrixQuestion("(n/2) * norm(X.T @ a)**2 / norm(X @ X.T @ a)**2", OPTIM, shape=(1, 1))
+    for form in ["n * (a.T @ X @ X.T @ a) / (2 * a.T @ X @ X.T @ X @ X.T @ a)",
+                 "(n/2) * trace(a.T @ X @ X.T @ a) / norm(X @ X.T @ a)**2"]:
+        assert step.check(form).passed, form
+    assert not step.check("norm(X.T @ a)**2 / norm(X @ X.T @ a)**2").passed  # missing n/2
+    risk = MatrixQuestion("(1/n) * a.T @ (I - (2*eta/n) * X @ X.T) @ (I - (2*eta/n) * X @ X.T) @ a",
+                          OPTIM, shape=(1, 1))
+    assert risk.check("a.T @ (I - 2*eta/n*X@X.T) @ (I - 2*eta/n*X@X.T) @ a / n").passed
+    assert not risk.check("a.T @ (I - eta/n*X@X.T) @ (I - eta/n*X@X.T) @ a / n").passed
+
+
+def test_one_by_one_results_scale_but_do_not_add_to_vectors():
+    q = MatrixQuestion("a / (a.T @ a)", OPTIM, shape=("n", 1))
+    assert q.check("a / norm(a)**2").passed
+    assert "do not match" in q.check("a + a.T @ a").message
+    assert "unknown name 'kappa'" in q.check("kappa * a").message

@@ -54,17 +54,25 @@ class MatrixSpace:
     shapes: dict[str, tuple]
     derived: dict[str, str] = field(default_factory=dict)
     positive: Sequence[str] = ()   # names sampled in (0, 1) instead of N(0, 1)
+    scalars: dict[str, str] = field(default_factory=dict)  # "positive", or "dim:n" (a size)
+    increasing: Sequence[str] = ()  # dimensions that must grow in this order (n < d)
 
     def instances(self, count: int, seed: str) -> list[dict[str, np.ndarray]]:
         rng = random.Random(zlib.crc32(seed.encode()))
         dim_names = sorted({d for shape in self.shapes.values() for d in shape
-                            if isinstance(d, str)})
+                            if isinstance(d, str)} |
+                           {k[4:] for k in self.scalars.values() if k.startswith("dim:")})
         out = []
         for i in range(count):
             sizes = rng.sample(range(2, 2 + len(dim_names) + 4), len(dim_names))  # distinct
             dims = dict(zip(dim_names, sizes))
+            ordered = sorted(dims[d] for d in self.increasing)
+            dims.update(zip(self.increasing, ordered))
             np_rng = np.random.default_rng(zlib.crc32(f"{seed}/{i}".encode()))
             env = {"__dims__": dims}
+            for name, kind in self.scalars.items():
+                env[name] = float(dims[kind[4:]]) if kind.startswith("dim:") else \
+                    float(np_rng.uniform(0.1, 2.0))
             for name, shape in self.shapes.items():
                 if name in self.derived:
                     continue
@@ -136,19 +144,19 @@ def _to_source(tokens: list[Token], space: MatrixSpace) -> str:
     return " ".join(out)
 
 
-_STRUCTURE = {"outer", "diag", "transpose", "eye"}
+_STRUCTURE = {"outer", "diag", "transpose", "inv", "norm", "trace"}
 _COMPARE = {ast.Gt: np.greater, ast.GtE: np.greater_equal, ast.Lt: np.less,
             ast.LtE: np.less_equal}
 
 
 def _check(tree: ast.AST, space: MatrixSpace) -> None:
     """Refuse anything outside the allow-list, with a message for the student."""
-    allowed_names = set(space.shapes) | {"I", "pi", "e"}
+    allowed_names = set(space.shapes) | set(space.scalars) | {"I", "pi", "e"}
     for node in ast.walk(tree):
         if isinstance(node, ast.Name):
             if node.id not in allowed_names and node.id not in FUNCTIONS \
                     and node.id not in _STRUCTURE:
-                names = ", ".join(sorted(space.shapes))
+                names = ", ".join(sorted(set(space.shapes) | set(space.scalars)))
                 raise ParseError(f"unknown name {node.id!r} (you may use: {names}, I)")
         elif isinstance(node, ast.Attribute):
             if node.attr != "T":
@@ -242,6 +250,18 @@ class _Evaluator(ast.NodeVisitor):
             raise ShapeMismatch("diag(...) takes a vector or a square matrix")
         if name == "transpose" and len(args) == 1:
             return np.transpose(args[0])
+        if name in ("inv", "trace") and len(args) == 1:
+            a = args[0]
+            if np.ndim(a) != 2 or np.shape(a)[0] != np.shape(a)[1]:
+                raise ShapeMismatch(f"{name}(...) needs a square matrix, got a "
+                                    f"{self.shape(a)} one")
+            if name == "trace":
+                return float(np.trace(a))
+            if abs(np.linalg.det(a)) < 1e-12 * max(1.0, np.abs(a).max()) ** a.shape[0]:
+                raise ShapeMismatch(f"inv(...) of a singular {self.shape(a)} matrix")
+            return np.linalg.inv(a)
+        if name == "norm" and len(args) == 1:
+            return float(np.linalg.norm(args[0]))
         if name in FUNCTIONS and len(args) == 1:
             with np.errstate(all="ignore"):
                 return FUNCTIONS[name](args[0])
@@ -259,6 +279,9 @@ class _Evaluator(ast.NodeVisitor):
                 raise ShapeMismatch(f"in {ast.unparse(node)}: a {self.shape(left)} matrix "
                                     f"cannot multiply a {self.shape(right)} one")
             return left @ right
+        if isinstance(op, (ast.Mult, ast.Div)):  # a 1×1 result (aᵀb) scales like a number
+            left, right = (float(np.squeeze(v)) if np.size(v) == 1 and np.ndim(v) else v
+                           for v in (left, right))
         if isinstance(op, (ast.Add, ast.Sub, ast.Mult, ast.Div)) and np.ndim(left) and \
                 np.ndim(right) and np.shape(left) != np.shape(right):
             raise ShapeMismatch(f"in {ast.unparse(node)}: the shapes {self.shape(left)} and "
