@@ -7,7 +7,7 @@ from __future__ import annotations
 import sympy
 
 from .assignment import Assignment, QuestionSpec
-from .checkers.coerce import NotAnswered, describe, to_parsed
+from .checkers.coerce import NOT_ANSWERED, NotAnswered, describe, to_parsed
 from .checkers.intervals import to_range, upper_bound
 from .checkers.matrices import check_shape
 from .checkers.structures import matrix_entries, normalise_choice, shape_of
@@ -22,6 +22,8 @@ def check_form(question: QuestionSpec, student: Student, assignment: Assignment)
         return Verdict.right(f"`{question.name}{function.signature}` is defined. "
                              f"Its results are checked when you submit.")
     answer = student.value(question.name)
+    if answer is None:
+        return Verdict.wrong(f"`{question.name}`: {NOT_ANSWERED}")
     ns = assignment.namespace()
     if question.kind in STRUCTURED:
         return STRUCTURED[question.kind](question, answer, assignment)
@@ -49,8 +51,6 @@ def check_form(question: QuestionSpec, student: Student, assignment: Assignment)
 
 def _matrix_form(question: QuestionSpec, answer: object, assignment: Assignment) -> Verdict:
     """Readable, and of the shape the question states (checked on random matrices)."""
-    if answer is None:
-        return Verdict.wrong(f"`{question.name}`: not answered yet (the value is still None)")
     verdict = check_shape(answer, assignment.matrix_space(), question.shape)
     if not verdict.passed:
         return Verdict.wrong(f"`{question.name}`: {verdict.message}")
@@ -70,8 +70,6 @@ def _sym_matrix_form(question: QuestionSpec, answer: object, assignment: Assignm
 
 
 def _choice_form(question: QuestionSpec, answer: object, assignment: Assignment) -> Verdict:
-    if answer is None:
-        return Verdict.wrong(f"`{question.name}`: not answered yet (the value is still None)")
     if normalise_choice(answer) not in question.options:
         return Verdict.wrong(f"`{question.name}` should be one of: {', '.join(question.options)}"
                              f" (got {describe(answer)})")
@@ -80,8 +78,6 @@ def _choice_form(question: QuestionSpec, answer: object, assignment: Assignment)
 
 def _critical_point_form(question: QuestionSpec, answer: object,
                          assignment: Assignment) -> Verdict:
-    if answer is None:
-        return Verdict.wrong(f"`{question.name}`: not answered yet (the value is still None)")
     if not (isinstance(answer, (tuple, list)) and len(answer) == 2):
         return Verdict.wrong(f"`{question.name}` should be (point, type), e.g. "
                              f"((1, 2), 'minimum')")
@@ -98,8 +94,6 @@ def _critical_point_form(question: QuestionSpec, answer: object,
 
 
 def _shapes_form(question: QuestionSpec, answer: object, assignment: Assignment) -> Verdict:
-    if answer is None:
-        return Verdict.wrong(f"`{question.name}`: not answered yet (the value is still None)")
     shapes = answer.values() if isinstance(answer, dict) else answer
     if not isinstance(shapes, (tuple, list)) and not isinstance(answer, dict):
         return Verdict.wrong(f"`{question.name}` should give a shape per parameter")

@@ -10,6 +10,9 @@ from ..values import FunctionValue, IntervalValue, OtherValue, SympyText
 from .parse import Namespace, ParseError, Parsed, parse_answer
 
 
+NOT_ANSWERED = "not answered yet (the value is still None)"
+
+
 class NotAnswered(ValueError):
     """The student left the template's placeholder in place."""
 
@@ -33,7 +36,7 @@ def describe(value: object) -> str:
 def to_parsed(value: object, ns: Namespace) -> Parsed:
     """Parse any answer form; raise :class:`NotAnswered` or :class:`ParseError`."""
     if value is None or value is Ellipsis:
-        raise NotAnswered("not answered yet (the value is still None)")
+        raise NotAnswered(NOT_ANSWERED)
     if isinstance(value, str):  # includes SympyText
         return parse_answer(value, ns)
     if isinstance(value, sympy.Basic):  # built by our own parser in this process: trusted

@@ -16,7 +16,7 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from .coerce import describe
+from .coerce import NOT_ANSWERED, describe
 from .expressions import short_number
 from .parse import MAX_CHARS, MAX_NODES, ParseError, Token, tokenize
 from .verdict import Verdict
@@ -365,7 +365,7 @@ class MatrixQuestion:
 
     def check(self, answer: object) -> Verdict:
         if answer is None:
-            return Verdict.wrong("not answered yet (the value is still None)")
+            return Verdict.wrong(NOT_ANSWERED)
         try:
             got = self.values(answer)
         except ParseError as exc:

@@ -9,7 +9,7 @@ from typing import Sequence
 import numpy as np
 import sympy
 
-from .coerce import NotAnswered, describe, to_parsed
+from .coerce import NOT_ANSWERED, NotAnswered, describe, to_parsed
 from .equivalence import Domain, equivalent
 from .expressions import diagnose
 from .parse import Namespace, ParseError, parse
@@ -119,13 +119,11 @@ class ChoiceQuestion:
 
     def check(self, answer: object) -> Verdict:
         if answer is None:
-            return Verdict.wrong("not answered yet (the value is still None)")
+            return Verdict.wrong(NOT_ANSWERED)
         chosen = normalise_choice(answer)
         if chosen not in self.options:
-            return Verdict.wrong(f"expected one of: {', '.join(self.options)}; got "
-                                 f"{answer!r}"[:300] if isinstance(answer, str) else
-                                 f"expected one of: {', '.join(self.options)}; got "
-                                 f"{describe(answer)}")
+            got = repr(answer)[:100] if isinstance(answer, str) else describe(answer)
+            return Verdict.wrong(f"expected one of: {', '.join(self.options)}; got {got}")
         if chosen == self.reference:
             return Verdict.right()
         return Verdict.wrong(self.wrong.get(chosen, "not correct"))
@@ -149,7 +147,7 @@ class CriticalPointQuestion:
 
     def check(self, answer: object) -> Verdict:
         if answer is None:
-            return Verdict.wrong("not answered yet (the value is still None)")
+            return Verdict.wrong(NOT_ANSWERED)
         if not (isinstance(answer, (tuple, list)) and len(answer) == 2):
             return Verdict.wrong("expected (point, type), e.g. ((1, 2), 'minimum')")
         point_answer, kind = answer
@@ -208,7 +206,7 @@ class ShapesQuestion:
 
     def check(self, answer: object) -> Verdict:
         if answer is None:
-            return Verdict.wrong("not answered yet (the value is still None)")
+            return Verdict.wrong(NOT_ANSWERED)
         names = list(self.reference)
         if isinstance(answer, (tuple, list)) and len(answer) == len(names):
             answer = dict(zip(names, answer))

@@ -61,6 +61,10 @@ def gradcheck(module, sizes, f, g, loss, params, x, y, step=1e-6):
     J = _scalar(J, loss)
     net.backward(dJ)
     analytic = _grads(net)
+    def loss_now():
+        return _scalar(_loss(module, loss, np.array(y), np.array(net.forward(np.array(x))))[0],
+                       loss)
+
     numeric = {}
     for name in ("W1", "b1", "W2", "b2"):
         values = net.parameters[name]
@@ -68,11 +72,9 @@ def gradcheck(module, sizes, f, g, loss, params, x, y, step=1e-6):
         for index in np.ndindex(*np.shape(values)):
             saved = values[index]
             values[index] = saved + step
-            plus = _scalar(_loss(module, loss, np.array(y), np.array(net.forward(np.array(x))))[0],
-                           loss)
+            plus = loss_now()
             values[index] = saved - step
-            minus = _scalar(_loss(module, loss, np.array(y), np.array(net.forward(np.array(x))))[0],
-                            loss)
+            minus = loss_now()
             values[index] = saved
             estimate[index] = (plus - minus) / (2 * step)
         numeric["dJd" + name] = estimate
