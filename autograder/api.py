@@ -4,15 +4,17 @@ from gradescope_utils.autograder_utils.decorators import (  # noqa: F401
 
 from .assignment import load_assignment  # noqa: F401
 from .checkers.arrays import as_array, check_array  # noqa: F401
+from .checkers.cases import judge_cases  # noqa: F401
+from .checkers.coerce import describe  # noqa: F401
 from .checkers.expressions import ExpressionQuestion  # noqa: F401
 from .checkers.intervals import IntervalQuestion, upper_bound  # noqa: F401
 from .checkers.matrices import MatrixQuestion, MatrixSpace  # noqa: F401
 from .checkers.structures import (ChoiceQuestion, CriticalPointQuestion,  # noqa: F401
-                                  ShapesQuestion, SymbolicMatrixQuestion)
+                                  ShapesQuestion, SymbolicMatrixQuestion, matrix_entries)
 from .checkers.gradients import compare  # noqa: F401
-from .checkers.numbers import check_number  # noqa: F401
+from .checkers.numbers import as_number, check_number  # noqa: F401
 from .checkers.parse import ParseError  # noqa: F401
 from .checkers.verdict import Verdict  # noqa: F401
-from .feedback import Incorrect  # noqa: F401
+from .feedback import Incorrect, OutOfTime  # noqa: F401
 from .form import check_form  # noqa: F401
 from .reference import load_reference  # noqa: F401

@@ -55,6 +55,8 @@ class Assignment:
     modules: tuple[str, ...] = ()    # code files beside the answers (mlp.py), imported by name
     matrices: dict[str, tuple] = field(default_factory=dict)
     derived: dict[str, str] = field(default_factory=dict)
+    matrix_scalars: dict[str, str] = field(default_factory=dict)  # "positive" or "dim:n"
+    increasing: tuple[str, ...] = ()  # dimensions sampled in this order (n < d)
 
     def namespace(self) -> Namespace:
         """The names every answer of this assignment may use."""
@@ -62,7 +64,8 @@ class Assignment:
 
     def matrix_space(self, hidden: dict[str, str] | None = None) -> MatrixSpace:
         """The named matrices; ``hidden`` adds derived names the graders define themselves."""
-        return MatrixSpace(dict(self.matrices), {**self.derived, **(hidden or {})})
+        return MatrixSpace(dict(self.matrices), {**self.derived, **(hidden or {})},
+                           scalars=dict(self.matrix_scalars), increasing=self.increasing)
 
     def question(self, qid: str) -> QuestionSpec:
         return next(q for q in self.questions if q.id == qid)
@@ -103,4 +106,6 @@ def load_assignment(assignment_id: str, graders: Path | None = None) -> Assignme
                       definitions_only=bool(data.get("definitions_only", False)),
                       modules=tuple(data.get("modules", ())),
                       matrices={k: tuple(v) for k, v in data.get("matrices", {}).items()},
-                      derived=dict(data.get("derived", {})))
+                      derived=dict(data.get("derived", {})),
+                      matrix_scalars=dict(data.get("matrix_scalars", {})),
+                      increasing=tuple(data.get("increasing", ())))

@@ -70,7 +70,7 @@ def _sym_matrix_form(question: QuestionSpec, answer: object, assignment: Assignm
 
 
 def _choice_form(question: QuestionSpec, answer: object, assignment: Assignment) -> Verdict:
-    if normalise_choice(answer) not in question.options:
+    if normalise_choice(answer, question.options) not in question.options:
         return Verdict.wrong(f"`{question.name}` should be one of: {', '.join(question.options)}"
                              f" (got {describe(answer)})")
     return Verdict.right(f"`{question.name}` names one of the options.")

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .feedback import Incorrect
+from .feedback import Incorrect, OutOfTime
 from .sandbox.identity import Identity
 from .sandbox.session import Limits, Reply, SandboxSession
 from .submission import Submission
@@ -84,7 +84,9 @@ class Student:
                 where = f" (line {reply.error['line']} of {reply.error.get('where') or self.where})"
             raise Incorrect(f"{what} raised an error{where}:\n\n    {_indent(reply.message)}")
         if reply.status == "fatal":
-            raise Incorrect(f"{self.where}: {reply.message}")
+            raise OutOfTime(f"{self.where}: {reply.message}")
+        if reply.status == "timeout":
+            raise OutOfTime(f"{what} failed: {reply.message}")
         if reply.status == "too_large":
             raise Incorrect(f"{what}: the answer is too large to grade ({reply.message}).")
         raise Incorrect(f"{what} failed: {reply.message}")

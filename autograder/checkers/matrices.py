@@ -144,7 +144,7 @@ def _to_source(tokens: list[Token], space: MatrixSpace) -> str:
     return " ".join(out)
 
 
-_STRUCTURE = {"outer", "diag", "transpose", "inv", "norm", "trace"}
+_STRUCTURE = {"outer", "diag", "transpose", "inv", "pinv", "norm", "trace"}
 _COMPARE = {ast.Gt: np.greater, ast.GtE: np.greater_equal, ast.Lt: np.less,
             ast.LtE: np.less_equal}
 
@@ -260,6 +260,10 @@ class _Evaluator(ast.NodeVisitor):
             if abs(np.linalg.det(a)) < 1e-12 * max(1.0, np.abs(a).max()) ** a.shape[0]:
                 raise ShapeMismatch(f"inv(...) of a singular {self.shape(a)} matrix")
             return np.linalg.inv(a)
+        if name == "pinv" and len(args) == 1:
+            if np.ndim(args[0]) != 2:
+                raise ShapeMismatch("pinv(...) needs a matrix")
+            return np.linalg.pinv(args[0])
         if name == "norm" and len(args) == 1:
             return float(np.linalg.norm(args[0]))
         if name in FUNCTIONS and len(args) == 1:

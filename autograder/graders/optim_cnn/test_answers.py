@@ -1,0 +1,504 @@
+"""Correctness of `optim_cnn` (instructors only: needs reference/optim_cnn).
+
+Everything is shown after the due date: the code questions run on the handout's own cases,
+whose results are the numeric answers, so earlier feedback would be an answer oracle.  Each
+function is judged on the handout's case and on hidden random cases against the reference
+(credit is the share of cases right, so hard-coding the handout's numbers earns little).
+"""
+import numpy as np
+
+from autograder.api import (ChoiceQuestion, ExpressionQuestion, Incorrect, MatrixQuestion,
+                            ParseError, Verdict, as_array, as_number, check_array, compare,
+                            describe, judge_cases, load_assignment, load_reference,
+                            matrix_entries, number, visibility, weight)
+
+REF = load_reference("optim_cnn")
+ASSIGNMENT = load_assignment("optim_cnn")
+NS = ASSIGNMENT.namespace()
+SPACE = ASSIGNMENT.matrix_space()
+SEED = 413
+
+HANDOUT_X, HANDOUT_T = np.array([[2.0, 1.0]]), np.array([2.0])
+HANDOUT_I = np.array([[0, 0, 0, 0, 0], [0, 0, 1, 1, 1], [1, 1, 1, 1, 0], [0, 1, 1, 1, 0],
+                      [0, 0, 1, 0, 0]])
+HANDOUT_J = np.array([[-1, -1, -1], [0, 0, 0], [1, 1, 1]])
+HANDOUT_NET = [("conv", 3, 1), ("pool", 2), ("conv", 3, 1), ("pool", 2), ("conv", 3, 1)]
+HANDOUT_RF = [(5, 1), (2, 2), (5, 1)]
+
+CONVENTION = ("this is the true convolution (the kernel flipped); here I ∗ J is "
+              "cross-correlation: slide J over I without flipping it")
+RF_PRODUCT = ("the product for layer j runs over the strides of the layers before it (i < j): "
+              "a layer's own stride only spreads the layers after it")
+RF_STRIDES = ("the strides are missing: each kernel's extra reach is multiplied by the strides "
+              "of all layers before it")
+INPUT_UNITS = "count the input units as neurons too, as the question says"
+BIASES = "count the biases: one per output channel of a conv layer, one per unit of an FC layer"
+NOT_MIN_NORM = ("it solves X w = t, but it is not the minimum-norm solution (it has a component "
+                "outside the row space of X)")
+
+
+def _rng(k: int) -> np.random.Generator:
+    return np.random.default_rng(SEED + k)
+
+
+def _vector(got: object, d: int) -> np.ndarray:
+    """The student's vector result as shape (d,); (d,), (d, 1) and (1, d) are all fine."""
+    array = as_array(got)
+    if array is None:
+        raise Incorrect(f"expected an array of {d} numbers, got {describe(got)}")
+    if array.size != d or max(array.shape, default=1) != d:
+        raise Incorrect(f"expected a vector of length d = {d}, got shape {array.shape}")
+    if not np.all(np.isfinite(array)):
+        raise Incorrect("the result contains NaN or infinity")
+    return array.reshape(d)
+
+
+def _systems(k: int, sizes) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Random underdetermined systems X w = t (n < d) of the given sizes."""
+    rng = _rng(k)
+    return [(rng.standard_normal((n, d)), rng.standard_normal(n)) for n, d in sizes]
+
+
+# --- closed forms -----------------------------------------------------------------------------
+
+@weight(2)
+@number("1a")
+@visibility("after_due_date")
+def test_q1a(student, grade):
+    """Q1a: the minimum-norm solution"""
+    question = MatrixQuestion(REF.q1a, SPACE, shape=("d", 1), seed="1a", wrong=[
+        ("inv(X.T @ X) @ X.T @ t", "Xᵀ X is singular when d > n: that formula is for n > d"),
+        ("X.T @ t", "X.T @ t is along the row space, but X w = t does not hold for it")])
+    grade(question.check(student.value("q1a")))
+
+
+@weight(1)
+@number("2a")
+@visibility("after_due_date")
+def test_q2a(student, grade):
+    """Q2a: the minimum-norm solution for x1 = [2, 1], t = [2]"""
+    question = ExpressionQuestion(REF.q2a, NS, labels=("w1", "w2"), seed="2a", wrong=[
+        (("2/3", "2/3"), "that is where RMSProp ends up, not the minimum-norm solution")])
+    grade(question.check(student.value("q2a")))
+
+
+@weight(1)
+@number("2b")
+@visibility("after_due_date")
+def test_q2b(student, grade):
+    """Q2b: does RMSProp reach the minimum-norm solution?"""
+    question = ChoiceQuestion(REF.q2b, ("yes", "no"), wrong={
+        "yes": "RMSProp scales each coordinate's step by its own 1/√v, so its steps leave the "
+               "row space of X; run your rmsprop on the handout's case and compare"})
+    grade(question.check(student.value("q2b")))
+
+
+@weight(2)
+@number("3")
+@visibility("after_due_date")
+def test_q3(student, grade):
+    """Q3: L1(η) after one GD step"""
+    question = MatrixQuestion(REF.q3, SPACE, shape=(1, 1), seed="3", wrong=[
+        ("(1/n) * a.T @ (I - (eta/n) * X @ X.T) @ (I - (eta/n) * X @ X.T) @ a",
+         "missing a factor 2 in the step: the gradient of (1/n)‖Xw − t‖² is (2/n) Xᵀ(Xw − t)"),
+        ("a.T @ (I - (2*eta/n) * X @ X.T) @ (I - (2*eta/n) * X @ X.T) @ a",
+         "missing the 1/n of the loss")])
+    grade(question.check(student.value("q3")))
+
+
+@weight(2)
+@number("4a")
+@visibility("after_due_date")
+def test_q4a(student, grade):
+    """Q4a: the optimal learning rate η*"""
+    question = MatrixQuestion(REF.q4a, SPACE, shape=(1, 1), seed="4a", wrong=[
+        ("norm(X.T @ a)**2 / norm(X @ X.T @ a)**2",
+         "missing the factor n/2: setting dL1/dη = 0 gives (2η/n)·‖XXᵀa‖² = ‖Xᵀa‖²"),
+        ("n * norm(X.T @ a)**2 / norm(X @ X.T @ a)**2", "missing the factor 1/2"),
+        ("norm(X.T @ a)**2 / (2 * norm(X @ X.T @ a)**2)", "missing the factor n")])
+    grade(question.check(student.value("q4a")))
+
+
+@weight(2)
+@number("5")
+@visibility("after_due_date")
+def test_q5(student, grade):
+    """Q5: λ̃ equivalent to weight decay λ"""
+    question = ExpressionQuestion(REF.q5, NS, seed="5", wrong=[
+        ("0", "λ̃ = 0 adds no penalty, so it cannot match weight decay λ > 0. Gradient descent "
+              "on L + λ̃‖w‖² has no separate (1 − λ) factor: its update is w − η(∇L + 2λ̃w); "
+              "compare that with the weight-decay update")])
+    grade(question.check(student.value("q5")))
+
+
+# --- numeric answers --------------------------------------------------------------------------
+
+def _conv_problem(got: object, I: np.ndarray, J: np.ndarray, what: str) -> str | None:
+    """What is wrong with ``got`` as I ∗ J: convention, padding, shape or values."""
+    reference, flipped = REF.conv2d(I, J), REF.conv2d(I, J[::-1, ::-1])
+    array = as_array(got)
+    if array is not None and array.shape == reference.shape and \
+            np.allclose(array, flipped) and not np.allclose(flipped, reference):
+        return CONVENTION
+    valid = reference.shape[0] - J.shape[0] + 1, reference.shape[1] - J.shape[1] + 1
+    if array is not None and array.shape == valid and valid != reference.shape:
+        return (f"expected shape {reference.shape} (I's shape), got {array.shape}: with zero "
+                f"'same' padding the output has the input's size")
+    verdict = check_array(got, reference, what=what)
+    return None if verdict.passed else verdict.message
+
+
+def _numeric_matrix(answer: object) -> np.ndarray:
+    """A list of rows, an array or matrix text as a float array."""
+    if (array := as_array(answer)) is not None:
+        return array
+    try:
+        rows = matrix_entries(answer, NS)
+        return np.array([[float(entry) for entry in row] for row in rows])
+    except (ParseError, TypeError) as exc:
+        raise Incorrect(f"cannot read the matrix: {exc}") from None
+
+
+@weight(2)
+@number("6a")
+@visibility("after_due_date")
+def test_q6a(student, grade):
+    """Q6a: I ∗ J for the handout's I and J"""
+    answer = student.value("q6a")
+    if answer is None:
+        grade(Verdict.wrong("not answered yet (the value is still None)"))
+    problem = _conv_problem(_numeric_matrix(answer), HANDOUT_I, HANDOUT_J, "I ∗ J")
+    grade(Verdict.wrong(problem) if problem else Verdict.right())
+
+
+@weight(2)
+@number("7a")
+@visibility("after_due_date")
+def test_q7a(student, grade):
+    """Q7a: neurons and parameters of the CNN and of its fully connected version"""
+    question = ExpressionQuestion(
+        REF.q7a, NS, seed="7a",
+        labels=("CNN neurons", "CNN parameters", "FC neurons", "FC parameters"),
+        component_wrong={0: [(1664, INPUT_UNITS)], 1: [(27, BIASES)], 2: [(1664, INPUT_UNITS)],
+                         3: [(1118208, BIASES)]})
+    grade(question.check(student.value("q7a")))
+
+
+@weight(2)
+@number("8a")
+@visibility("after_due_date")
+def test_q8a(student, grade):
+    """Q8a: the receptive field after conv 5×5 → pool 2 → conv 5×5"""
+    question = ExpressionQuestion(REF.q8a, NS, seed="8a", wrong=[(15, RF_PRODUCT),
+                                                               (9, RF_STRIDES)])
+    grade(question.check(student.value("q8a")))
+
+
+# --- code: least squares ----------------------------------------------------------------------
+
+def _solution_problem(w: np.ndarray, X: np.ndarray, t: np.ndarray, tol: float) -> str | None:
+    best = REF.min_norm_solution(X, t)
+    if np.linalg.norm(w - best) <= tol * (1 + np.linalg.norm(best)):
+        return None
+    if np.allclose(X @ w, t, rtol=1e-6, atol=1e-8):
+        return NOT_MIN_NORM
+    return compare("w", w, best, rtol=1e-5) or "X w = t does not hold for the result"
+
+
+def _label(n: int, d: int, i: int) -> str:
+    return f"hidden case {i} (n = {n}, d = {d})"
+
+
+@weight(2)
+@number("1b")
+@visibility("after_due_date")
+def test_min_norm_solution(student, grade):
+    """Q1b: min_norm_solution on the handout's case and hidden systems"""
+    def case(X, t):
+        return lambda: _solution_problem(
+            _vector(student.call("min_norm_solution", X, t, show_args=False), X.shape[1]),
+            X, t, 1e-7)
+    systems = _systems(1, [(2, 5), (3, 4), (4, 9), (5, 6), (1, 3)])
+    grade(judge_cases([("the handout's case", case(HANDOUT_X, HANDOUT_T))] +
+                      [(_label(*X.shape, i), case(X, t)) for i, (X, t) in enumerate(systems, 1)]))
+
+
+def _sgd(student, X, t, batch, eta, steps, seed):
+    return _vector(student.call("minibatch_sgd", X, t, batch, eta, steps, seed, show_args=False),
+                   X.shape[1])
+
+
+def _safe_eta(X: np.ndarray) -> float:
+    """A learning rate for which every mini-batch step contracts: η · max ‖x_j‖² = 1/2."""
+    return 0.5 / float(np.max(np.sum(X ** 2, axis=1)))
+
+
+@weight(3)
+@number("1c")
+@visibility("after_due_date")
+def test_minibatch_sgd(student, grade):
+    """Q1c: minibatch_sgd reaches the minimum-norm solution, with the right steps"""
+    systems = _systems(2, [(3, 6), (4, 7), (5, 9)])
+
+    def converges(X, t, batch):
+        def check():
+            w = _sgd(student, X, t, batch, _safe_eta(X), 3000, SEED)
+            return _solution_problem(w, X, t, 1e-6)
+        return check
+
+    def one_full_step():
+        X, t = systems[0]
+        eta, n = _safe_eta(X), len(t)
+        w = _sgd(student, X, t, n, eta, 1, 0)
+        return compare("w after one step with batch_size = n", w, (2 * eta / n) * X.T @ t,
+                       batch=n, rtol=1e-7)
+
+    def one_row_step():
+        X, t = systems[1]
+        eta = _safe_eta(X)
+        w = _sgd(student, X, t, 1, eta, 1, 0)
+        if any(np.allclose(w, 2 * eta * t[j] * X[j], rtol=1e-7, atol=1e-12)
+               for j in range(len(t))):
+            return None
+        return ("one step with batch_size = 1 should move along one row: "
+                "w1 = −η·2·x_jᵀ(x_j w0 − t_j) for the drawn row j")
+
+    def seeded():
+        X, t = systems[2]
+        runs = [_sgd(student, X, t, 1, _safe_eta(X), 3, seed) for seed in (1, 1, 2, 3, 4)]
+        if not np.array_equal(runs[0], runs[1]):
+            return ("two runs with the same seed gave different results: draw the batches with "
+                    "np.random.default_rng(seed)")
+        if all(np.array_equal(runs[0], r) for r in runs[2:]):
+            return "the result does not depend on seed: draw the batches with it"
+        return None
+
+    grade(judge_cases(
+        [("the handout's case (batch_size = 1)", converges(HANDOUT_X, HANDOUT_T, 1))] +
+        [(f"{_label(*X.shape, i)}, batch_size = {b}", converges(X, t, b))
+         for i, ((X, t), b) in enumerate(zip(systems, (1, 2, 4)), 1)] +
+        [("a hidden case with batch_size = n", one_full_step),
+         ("a hidden case with batch_size = 1", one_row_step),
+         ("hidden cases with different seeds", seeded)]))
+
+
+def _rmsprop_variant(X, t, eta, beta, eps, steps, *, v0=0.0, average=True, v_first=True,
+                     inside=False):
+    """RMSProp written another way (the gradient through XᵀX), and its common mistakes."""
+    n, d = X.shape
+    gram, target = X.T @ X, X.T @ t
+    w, v = np.zeros(d), np.full(d, v0)
+    for _ in range(steps):
+        g = 2 * (gram @ w - target) / n
+        old = v
+        v = beta * v + (1 - beta) * g * g if average else v + g * g
+        scale = np.sqrt((v if v_first else old) + eps) if inside else \
+            np.sqrt(v if v_first else old) + eps
+        with np.errstate(all="ignore"):
+            w = w - eta * g / scale
+    return w
+
+
+RMSPROP_MISTAKES = [
+    (dict(v0=1.0), "v must start at 0 (v₋₁ = 0), not at 1"),
+    (dict(average=False), "that is AdaGrad's running sum: RMSProp keeps a moving average "
+                          "v ← βv + (1 − β)g²"),
+    (dict(v_first=False), "update v with the current gradient before taking the step"),
+]
+
+
+def _rmsprop_cases() -> list[tuple]:
+    """Hidden cases whose result does not depend on rounding or on where ε goes: RMSProp
+    near its limit amplifies rounding, so only cases where two ways of computing agree."""
+    rng, cases = _rng(3), []
+    while len(cases) < 4:
+        n = int(rng.integers(1, 4))
+        X, t = rng.standard_normal((n, n + int(rng.integers(1, 4)))), rng.standard_normal(n)
+        args = (X, t, float(rng.uniform(0.002, 0.05)), float(rng.uniform(0.8, 0.99)), 1e-8,
+                int(rng.integers(10, 60)))
+        w = REF.rmsprop(*args)
+        if np.allclose(_rmsprop_variant(*args), w, rtol=1e-10, atol=1e-12) and \
+                np.allclose(_rmsprop_variant(*args, inside=True), w, rtol=1e-8, atol=1e-10):
+            cases.append(args)
+    X = rng.standard_normal((2, 4))
+    X[:, 2] = 0.0   # a coordinate with no gradient: 0/(0 + ε) must stay 0
+    cases.append((X, rng.standard_normal(2), 0.01, 0.9, 1e-8, 30))
+    return cases
+
+
+@weight(3)
+@number("2c")
+@visibility("after_due_date")
+def test_rmsprop(student, grade):
+    """Q2c: rmsprop on the handout's case and hidden cases"""
+    def case(args):
+        def check():
+            X = args[0]
+            w = _vector(student.call("rmsprop", *args, show_args=False), X.shape[1])
+            reference = REF.rmsprop(*args)
+            if np.allclose(w, reference, rtol=1e-6, atol=1e-9):
+                return None
+            for change, message in RMSPROP_MISTAKES:
+                if np.allclose(w, _rmsprop_variant(*args, **change), rtol=1e-6, atol=1e-9):
+                    return message
+            return compare("w", w, reference, batch=len(args[1]), rtol=1e-6, atol=1e-9)
+        return check
+    handout = (HANDOUT_X, HANDOUT_T, 0.01, 0.9, 1e-8, 1000)
+    grade(judge_cases([("the handout's case", case(handout))] +
+                      [(_label(*args[0].shape, i), case(args))
+                       for i, args in enumerate(_rmsprop_cases(), 1)]))
+
+
+@weight(2)
+@number("4b")
+@visibility("after_due_date")
+def test_optimal_lr(student, grade):
+    """Q4b: optimal_lr on the handout's case and hidden cases"""
+    def case(X, t, w0):
+        def check():
+            got = as_number(student.call("optimal_lr", X, t, w0, show_args=False))
+            if got is None:
+                return "expected a number"
+            reference, n = REF.optimal_lr(X, t, w0), len(t)
+            if np.isclose(got, reference, rtol=1e-6):
+                return None
+            if n > 1 and np.isclose(got, reference * 2 / n, rtol=1e-6):
+                return "missing the factor n/2"
+            return compare("η*", np.array([got]), np.array([reference]), rtol=1e-6)
+        return check
+    rng = _rng(4)
+    systems = _systems(5, [(2, 4), (3, 5), (4, 8), (6, 7)])
+    grade(judge_cases([("the handout's case (w0 = 0)", case(HANDOUT_X, HANDOUT_T, np.zeros(2)))] +
+                      [(_label(*X.shape, i), case(X, t, rng.standard_normal(X.shape[1])))
+                       for i, (X, t) in enumerate(systems, 1)]))
+
+
+# --- code: CNNs -------------------------------------------------------------------------------
+
+@weight(3)
+@number("6b")
+@visibility("after_due_date")
+def test_conv2d(student, grade):
+    """Q6b: conv2d on the handout's I, J and hidden images and kernels"""
+    def case(I, J):
+        return lambda: _conv_problem(student.call("conv2d", I, J, show_args=False), I, J,
+                                     "I ∗ J")
+    rng = _rng(6)
+    shapes = [((6, 7), (3, 3)), ((5, 5), (5, 5)), ((8, 4), (3, 5)), ((4, 6), (1, 3)),
+              ((7, 7), (3, 3))]
+    hidden = [(rng.integers(-3, 4, image), rng.integers(-2, 3, kernel))
+              for image, kernel in shapes]
+    hidden[-1] = (rng.standard_normal((7, 7)), rng.standard_normal((3, 3)))
+    grade(judge_cases([("the handout's case", case(HANDOUT_I, HANDOUT_J))] +
+                      [(f"hidden case {i} (I {I.shape[0]}×{I.shape[1]}, J "
+                        f"{J.shape[0]}×{J.shape[1]})", case(I, J))
+                       for i, (I, J) in enumerate(hidden, 1)]))
+
+
+def _counts(size, layers, *, fc, inputs=True, biases=True, channels=True):
+    """(neurons, parameters), and the counts each common mistake gives."""
+    side, c_in, neurons, params = size, 1, size * size if inputs else 0, 0
+    for layer in layers:
+        if layer[0] == "pool":
+            side //= layer[1]
+            neurons += side * side * c_in
+            continue
+        _, k, c = layer
+        units_in, units_out = side * side * c_in, side * side * c
+        if fc:
+            params += units_in * units_out + (units_out if biases else 0)
+        else:
+            params += k * k * (c_in if channels else 1) * c + (c if biases else 0)
+        neurons, c_in = neurons + units_out, c
+    return neurons, params
+
+
+def _networks() -> list[tuple[int, list]]:
+    """Hidden networks: square inputs, conv layers of various kernels and channels, pools that
+    divide the map."""
+    rng, nets = _rng(7), []
+    for size, depth in ((16, 3), (24, 4), (12, 2), (36, 5), (20, 4)):
+        side, layers = size, []
+        while len(layers) < depth:
+            if layers and layers[-1][0] == "conv" and side % 2 == 0 and rng.random() < 0.5:
+                p = 3 if side % 3 == 0 and rng.random() < 0.3 else 2
+                layers.append(("pool", p))
+                side //= p
+            else:
+                layers.append(("conv", int(rng.choice([1, 3, 5])), int(rng.integers(1, 5))))
+        nets.append((size, layers))
+    return nets
+
+
+def _counts_verdict(student, function: str, fc: bool) -> Verdict:
+    reference = REF.fc_counts if fc else REF.cnn_counts
+
+    def case(size, layers):
+        def check():
+            got = student.call(function, size, layers, show_args=False)
+            pair = got if isinstance(got, (tuple, list)) and len(got) == 2 else ()
+            numbers = [as_number(v) for v in pair]
+            if len(numbers) != 2 or any(v is None or float(v) != int(v) for v in numbers):
+                return f"expected (neurons, parameters), two integers; got {describe(got)}"
+            got, want = tuple(int(v) for v in numbers), tuple(reference(size, layers))
+            if got == want:
+                return None
+            wrong = " and ".join(name for name, g, w in zip(("neurons", "parameters"), got, want)
+                                 if g != w)
+            for change, message in ((dict(inputs=False), INPUT_UNITS),
+                                    (dict(biases=False), BIASES),
+                                    (dict(channels=False), "each conv kernel spans all input "
+                                                           "channels: k·k·c_in weights")):
+                if got == _counts(size, layers, fc=fc, **change):
+                    return f"{wrong} wrong: {message}"
+            return f"{wrong} wrong"
+        return check
+
+    return judge_cases([("the handout's network", case(32, HANDOUT_NET))] +
+                       [(f"hidden network {i} ({len(layers)} layers)", case(size, layers))
+                        for i, (size, layers) in enumerate(_networks(), 1)])
+
+
+@weight(2)
+@number("7b")
+@visibility("after_due_date")
+def test_cnn_counts(student, grade):
+    """Q7b: cnn_counts on the handout's network and hidden networks"""
+    grade(_counts_verdict(student, "cnn_counts", fc=False))
+
+
+@weight(2)
+@number("7c")
+@visibility("after_due_date")
+def test_fc_counts(student, grade):
+    """Q7c: fc_counts on the handout's network and hidden networks"""
+    grade(_counts_verdict(student, "fc_counts", fc=True))
+
+
+@weight(2)
+@number("8b")
+@visibility("after_due_date")
+def test_receptive_field(student, grade):
+    """Q8b: receptive_field on the handout's layers and hidden stacks"""
+    def case(layers):
+        def check():
+            got = as_number(student.call("receptive_field", layers, show_args=False))
+            if got is None or float(got) != int(got):
+                return "expected a whole number"
+            if int(got) == REF.receptive_field(layers):
+                return None
+            strides = [s for _, s in layers]
+            own = 1 + sum((k - 1) * int(np.prod(strides[:j + 1])) for j, (k, _) in
+                          enumerate(layers))
+            if int(got) == own and own != REF.receptive_field(layers):
+                return RF_PRODUCT
+            if int(got) == 1 + sum(k - 1 for k, _ in layers):
+                return RF_STRIDES
+            return "not correct"
+        return check
+    rng = _rng(8)
+    hidden = [[(int(rng.integers(1, 8)), int(rng.integers(1, 4))) for _ in range(depth)]
+              for depth in (1, 2, 3, 4, 6)]
+    grade(judge_cases([("the handout's layers", case(HANDOUT_RF))] +
+                      [(f"hidden stack {i} ({len(layers)} layers)", case(layers))
+                       for i, layers in enumerate(hidden, 1)]))
