@@ -50,10 +50,15 @@ def check_array(value: object, reference: np.ndarray, *, rtol: float = 1e-6, ato
         error = np.abs(got - ref) / np.maximum(np.abs(ref), atol)
     error = np.where(same, 0, np.nan_to_num(error, nan=np.inf))
     worst = tuple(int(i) for i in np.unravel_index(np.argmax(error), error.shape))
+    size = (f"relative error {error[worst]:.2g}" if abs(ref[worst]) > atol else
+            f"off by {abs(got[worst] - ref[worst]):.2g}")
     message = (f"{what}: {len(wrong)} of {ref.size} entries are wrong; the worst is at index "
-               f"{_fmt(worst)} (relative error {error[worst]:.2g})")
+               f"{_fmt(worst)} ({size})")
     if np.allclose(got, -ref, rtol=rtol, atol=atol):
         message += "; every entry has the wrong sign"
+    elif got.ndim == 2 and got.shape[0] == got.shape[1] and \
+            np.allclose(got.T, ref, rtol=rtol, atol=atol):
+        message += "; it is the transpose of the right result"
     if reveal:
         message += f"; expected {ref[worst]:.6g}, got {got[worst]:.6g}"
     return Verdict.wrong(message)

@@ -26,6 +26,14 @@ from ..values import SympyText
 class ShapeMismatch(ValueError):
     """An operation got operands whose shapes do not fit; the message is for the student."""
 
+    lead = "the shapes do not fit"
+
+
+class Singular(ShapeMismatch):
+    """``inv(...)`` of a singular matrix."""
+
+    lead = "cannot evaluate it"
+
 
 @dataclass(frozen=True)
 class Identity:
@@ -258,7 +266,7 @@ class _Evaluator(ast.NodeVisitor):
             if name == "trace":
                 return float(np.trace(a))
             if abs(np.linalg.det(a)) < 1e-12 * max(1.0, np.abs(a).max()) ** a.shape[0]:
-                raise ShapeMismatch(f"inv(...) of a singular {self.shape(a)} matrix")
+                raise Singular(f"inv(...) of a singular {self.shape(a)} matrix (not invertible)")
             return np.linalg.inv(a)
         if name == "pinv" and len(args) == 1:
             if np.ndim(args[0]) != 2:
@@ -375,7 +383,7 @@ class MatrixQuestion:
         except ParseError as exc:
             return Verdict.wrong(f"cannot read the answer: {exc}")
         except ShapeMismatch as exc:
-            return Verdict.wrong(f"the shapes do not fit: {exc}")
+            return Verdict.wrong(f"{exc.lead}: {exc}")
         if any(not np.all(np.isfinite(g)) for g in got):
             return Verdict.wrong("the answer is not finite on some inputs (division by zero?)")
         if _same(got, self.ref_values):
@@ -427,7 +435,7 @@ def check_shape(answer: object, space: MatrixSpace, shape: tuple) -> Verdict:
     except ParseError as exc:
         return Verdict.wrong(f"cannot read the answer: {exc}")
     except ShapeMismatch as exc:
-        return Verdict.wrong(f"the shapes do not fit: {exc}")
+        return Verdict.wrong(f"{exc.lead}: {exc}")
     expected = tuple(env["__dims__"].get(d, d) for d in shape)
     if isinstance(value, Identity):
         return Verdict.right() if expected[0] == expected[1] else \

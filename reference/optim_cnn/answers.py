@@ -2,7 +2,7 @@
 import numpy as np
 
 # Q1: least squares L(w) = (1/n) ||X w - t||^2 with X (n x d), d > n, w0 = 0.
-q1a = "X.T @ inv(X @ X.T) @ t"          # the minimum-norm solution of X w = t
+q1a = "X.T @ inv(X @ X.T) @ t"           # the minimum-norm solution of X w = t
 
 # Q2: RMSProp from w0 = 0 on x1 = [2, 1], t = [2].
 q2a = ("4/5", "2/5")                    # the minimum-norm solution (2/5) x1
@@ -10,15 +10,15 @@ q2b = "no"                              # RMSProp does not reach it
 
 # Q3-Q5: one GD step w1 = w0 - (2 eta/n) X^T a, with a = X w0 - t.
 q3 = "(1/n) * a.T @ (I - (2*eta/n) * X @ X.T) @ (I - (2*eta/n) * X @ X.T) @ a"   # L1(eta)
-q4a = "(n/2) * norm(X.T @ a)**2 / norm(X @ X.T @ a)**2"                          # eta*
+q4a = "(n/2) * norm(X.T @ a)**2 / norm(X @ X.T @ a)**2"                         # eta*
 q5 = "lam / (2*eta)"                    # the L2 penalty equivalent to weight decay lam
 
 # Q6: I * J with zero "same" padding, as cross-correlation.
 q6a = [[0, 1, 2, 3, 2],
-      [2, 3, 3, 2, 1],
-      [1, 1, 1, -1, -1],
-      [-2, -2, -2, -1, -1],
-      [-1, -2, -3, -2, -1]]
+       [2, 3, 3, 2, 1],
+       [1, 1, 1, -1, -1],
+       [-2, -2, -2, -1, -1],
+       [-1, -2, -3, -2, -1]]
 
 # Q7: 32x32 input, conv3x3 -> pool2 -> conv3x3 -> pool2 -> conv3x3 (one channel, same padding);
 # neurons count the input units.  (CNN neurons, CNN parameters, FC neurons, FC parameters).
@@ -39,6 +39,8 @@ def _rows(X, t):
 def min_norm_solution(X, t):
     """The minimum-norm w with X w = t, for X of full row rank (n <= d)."""
     X, t = _rows(X, t)
+    if X.shape[0] > X.shape[1]:
+        raise ValueError(f"X must have no more rows than columns (n <= d); got {X.shape}")
     return X.T @ np.linalg.solve(X @ X.T, t)
 
 
@@ -129,7 +131,10 @@ def fc_counts(size, layers):
 def receptive_field(layers):
     """Side of the receptive field of one unit after `layers`, a list of (kernel, stride)."""
     field, jump = 1, 1
-    for kernel, stride in layers:
+    for layer in layers:
+        if not (len(layer) == 2 and all(isinstance(v, int) and v >= 1 for v in layer)):
+            raise ValueError(f"each layer is (kernel, stride), two positive integers; got {layer!r}")
+        kernel, stride = layer
         field += (kernel - 1) * jump
         jump *= stride
     return field

@@ -14,7 +14,8 @@ plain Python numbers.
 Every function is run on the handout's case and on hidden random cases, and its result is
 compared with a reference implementation, so it must work for any valid input, not only the
 handout's.  Arrays may be NumPy arrays or nested lists; a vector result may have shape (d,) or
-(d, 1).  Raise ``ValueError`` with a clear message for invalid arguments.
+(d, 1).  Raising ``ValueError`` with a clear message for invalid arguments (a kernel with an
+even side, an unknown layer) is good practice; it is not graded.
 
 Check your file before you submit (it says whether every answer can be read and every function
 runs; correctness is decided when you submit):

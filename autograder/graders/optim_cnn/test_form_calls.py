@@ -1,0 +1,75 @@
+"""Public self-check of the functions: does each run on a small public example and return the
+right kind of result?  Correctness is not judged here (0 points, always visible)."""
+import numpy as np
+import pytest
+
+from autograder.api import Verdict, as_array, as_number, describe, number, visibility, weight
+
+X = np.array([[1.0, 2.0, 0.0], [0.0, 1.0, 1.0]])
+T = np.array([1.0, 2.0])
+NET = [("conv", 3, 2), ("pool", 2), ("conv", 1, 3)]
+
+
+def _vector(value, d=3):
+    array = as_array(value)
+    if array is None or array.size != d or max(array.shape, default=1) != d:
+        return f"expected a vector of length {d}, got {describe(value)}"
+    if not np.all(np.isfinite(array)):
+        return "the result contains NaN or infinity"
+    return None
+
+
+def _solves(value):
+    return _vector(value) or (None if np.allclose(X @ as_array(value).reshape(3), T) else
+                              "the result does not solve X w = t")
+
+
+def _number(value):
+    got = as_number(value)
+    return None if got is not None and np.isfinite(got) else f"expected a number, got " \
+                                                             f"{describe(value)}"
+
+
+def _same_shape(value):
+    array = as_array(value)
+    return None if array is not None and array.shape == (4, 6) else \
+        f"expected an array of I's shape (4, 6), got {describe(value)}"
+
+
+def _two_integers(value):
+    numbers = [as_number(v) for v in value] if isinstance(value, (tuple, list)) and \
+        len(value) == 2 else []
+    return None if len(numbers) == 2 and all(v is not None and float(v) == int(v)
+                                             for v in numbers) else \
+        f"expected (neurons, parameters), two integers; got {describe(value)}"
+
+
+def _positive_integer(value):
+    got = as_number(value)
+    return None if got is not None and float(got) == int(got) and got >= 1 else \
+        f"expected a whole number of at least 1, got {describe(value)}"
+
+
+CALLS = [
+    ("1b", "min_norm_solution", (X, T), _solves),
+    ("1c", "minibatch_sgd", (X, T, 1, 0.05, 20, 0), _vector),
+    ("2c", "rmsprop", (X, T, 0.01, 0.9, 1e-8, 20), _vector),
+    ("4b", "optimal_lr", (X, T, np.zeros(3)), _number),
+    ("6b", "conv2d", (np.arange(24.0).reshape(4, 6), np.eye(3)), _same_shape),
+    ("7b", "cnn_counts", (8, NET), _two_integers),
+    ("7c", "fc_counts", (8, NET), _two_integers),
+    ("8b", "receptive_field", ([(3, 1), (2, 2)],), _positive_integer),
+]
+
+
+@weight(0)
+@visibility("visible")
+@number("0.{qid}.run")
+@pytest.mark.parametrize("qid, name, args, check", CALLS, ids=[c[1] for c in CALLS])
+def test_runs(qid, name, args, check, student, grade):
+    """Q{qid} runs: {name} on a small public example"""
+    problem = check(student.call(name, *args))
+    if problem:
+        grade(Verdict.wrong(f"`{name}`: {problem}"))
+    grade(Verdict.right(f"`{name}` runs and returns the right kind of result; whether it is "
+                        f"correct is checked when you submit."))
