@@ -1,8 +1,12 @@
-"""Numbers and arrays: tolerance, shape first, transposes, NaN, and what is revealed."""
+"""Numbers, arrays, choices and per-case judging: tolerance, shape first, transposes, NaN,
+and what is revealed."""
 import numpy as np
 
 from autograder.checkers.arrays import check_array
+from autograder.checkers.cases import judge_cases
 from autograder.checkers.numbers import check_number
+from autograder.checkers.structures import normalise_choice
+from autograder.feedback import Incorrect, OutOfTime
 
 
 def test_numbers():
@@ -41,3 +45,36 @@ def test_arrays_values_and_feedback():
     assert "contains NaN" in check_array(nan, ref).message
     assert check_array(np.array([np.inf, 1.0]), np.array([np.inf, 1.0])).passed
     assert not check_array(np.array([np.inf, 1.0]), np.array([-np.inf, 1.0])).passed
+    square = np.array([[1.0, 2.0], [3.0, 4.0]])
+    assert "transpose of the right result" in check_array(square.T, square).message
+    assert "off by 5" in check_array(np.array([5.0, 1.0]), np.array([0.0, 1.0])).message
+
+
+def test_choices_count_words_of_the_listed_options_only():
+    yes_no = ("yes", "no")
+    assert [normalise_choice(t, yes_no) for t in
+            ("No, it does not.", "yes", False, True, "It never does", "maybe", "yes and no")] == \
+        ["no", "yes", "no", "yes", "no", None, None]
+    assert normalise_choice("no critical point") == "none"   # the default options
+    assert normalise_choice(False) is None
+
+
+def test_cases_credit_share_grouped_messages_and_time_outs():
+    def right():
+        return None
+
+    def raises():
+        raise Incorrect("`f(...)` raised an error")
+
+    def hangs():
+        raise OutOfTime("`f(...)` failed: it did not finish within 1 s")
+
+    verdict = judge_cases([("case 1", right), ("case 2", lambda: "shape (2,)"),
+                           ("case 3", lambda: "shape (2,)"), ("case 4", raises)])
+    assert verdict.fraction == 0.25
+    assert "case 2 and case 3: shape (2,)" in verdict.message
+    assert "case 4: `f(...)` raised an error" in verdict.message
+    verdict = judge_cases([("a", right), ("b", hangs), ("c", right), ("d", right)])
+    assert verdict.fraction == 0.25 and "2 more case(s) not tried" in verdict.message
+    assert "every case: nope" in judge_cases([("a", lambda: "nope"), ("b", lambda: "nope")]).message
+    assert judge_cases([("a", right)]).passed

@@ -94,3 +94,28 @@ def test_one_by_one_results_scale_but_do_not_add_to_vectors():
     assert q.check("a / norm(a)**2").passed
     assert "do not match" in q.check("a + a.T @ a").message
     assert "unknown name 'kappa'" in q.check("kappa * a").message
+
+
+def test_pseudo_inverse_and_singular_inverse():
+    min_norm = MatrixQuestion("X.T @ inv(X @ X.T) @ t", OPTIM, shape=("d", 1))
+    assert min_norm.check("pinv(X) @ t").passed
+    assert min_norm.check("X.T @ pinv(X @ X.T) @ t").passed
+    message = min_norm.check("inv(X.T @ X) @ X.T @ t").message
+    assert message.startswith("cannot evaluate it: the inverse of a singular"), message
+
+
+def test_written_math_notation():
+    """Run-together names, ᵀ and ⁻¹ after brackets, ‖·‖, and powers of square matrices."""
+    min_norm = MatrixQuestion("X.T @ inv(X @ X.T) @ t", OPTIM, shape=("d", 1))
+    for form in ["Xᵀ(XXᵀ)⁻¹t", "X^T (X X^T)^-1 t", "X' (X X')^(-1) t"]:
+        assert min_norm.check(form).passed, form
+    risk = MatrixQuestion("(1/n) * a.T @ (I - (2*eta/n) * X @ X.T) @ (I - (2*eta/n) * X @ X.T) @ a",
+                          OPTIM, shape=(1, 1))
+    for form in ["1/n aᵀ(I − 2η/n XXᵀ)² a", "1/n * ‖(I - 2η/n XXᵀ) a‖²",
+                 "a^T a/n - 4 eta/n^2 a^T X X^T a + 4 eta^2/n^3 a^T (X X^T)^2 a"]:
+        assert risk.check(form).passed, form
+    step = MatrixQuestion("(n/2) * norm(X.T @ a)**2 / norm(X @ X.T @ a)**2", OPTIM, shape=(1, 1))
+    assert step.check("(n/2) (Xᵀa)ᵀ(Xᵀa) / ((XXᵀa)ᵀ(XXᵀa))").passed
+    assert "whole power" in min_norm.check("Xᵀ (X Xᵀ)^0.5 t").message
+    vector = MatrixQuestion("a * a", OPTIM, shape=("n", 1))
+    assert vector.check("a^2").passed          # a vector squares entry by entry

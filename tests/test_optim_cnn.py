@@ -258,6 +258,11 @@ REWRITES = [[
     "q6a = tuple(tuple(row) for row in q6a)",
     "q7a = (2688, 30, 2688, 1119552.0)",
     "q8a = 14.0",
+], [
+    'q1a = "Xᵀ(XXᵀ)⁻¹t"',
+    'q3 = "1/n aᵀ(I − 2η/n XXᵀ)² a"',
+    'q4a = "(n/2) (Xᵀa)ᵀ(Xᵀa) / ((XXᵀa)ᵀ(XXᵀa))"',
+    'q5 = "λ/(2η)"',
 ]]
 
 

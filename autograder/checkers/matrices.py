@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import random
+import re
 import zlib
 from dataclasses import dataclass, field
 from typing import Callable, Sequence
@@ -119,7 +120,9 @@ def parse_matrix(text: object, space: MatrixSpace) -> MatrixExpression:
                          f"are read")
     if not text.strip():
         raise ParseError("the answer is empty")
-    source = _to_source(tokenize(text.replace("ᵀ", ".T").replace("'", ".T")), space)
+    text = text.replace("ᵀ", ".T ").replace("'", ".T ").replace("⁻¹", "^(-1)")
+    text = re.sub(r"‖([^‖]+)‖", r"norm(\1)", text)
+    source = _to_source(_split_names(tokenize(text), space), space)
     try:
         tree = ast.parse(source, mode="eval").body
     except (SyntaxError, ValueError, RecursionError, MemoryError):
@@ -128,6 +131,28 @@ def parse_matrix(text: object, space: MatrixSpace) -> MatrixExpression:
         raise ParseError("the answer is too complicated to read")
     _check(tree, space)
     return MatrixExpression(tree, space, text)
+
+
+def _split_names(tokens: list[Token], space: MatrixSpace) -> list[Token]:
+    """Names written together (``XXT``, ``Xa``) become separate names when there is exactly one
+    way to read them as the question's names; anything else is left for ``_check`` to refuse."""
+    known = set(space.shapes) | set(space.scalars) | {"I"}
+    out = []
+    for tok in tokens:
+        parts = None
+        if tok.kind == "name" and tok.text not in known and tok.text not in FUNCTIONS \
+                and tok.text not in _STRUCTURE:
+            parts = _only_reading(tok.text, known)
+        out += [Token("name", part) for part in parts] if parts else [tok]
+    return out
+
+
+def _only_reading(name: str, known: set[str]) -> list[str] | None:
+    readings: list[list[list[str]]] = [[[]]]   # readings[i]: ways to read name[:i] (at most 2)
+    for end in range(1, len(name) + 1):
+        readings.append([way + [name[start:end]] for start in range(end)
+                         if name[start:end] in known for way in readings[start]][:2])
+    return readings[-1][0] if len(readings[-1]) == 1 else None
 
 
 def _to_source(tokens: list[Token], space: MatrixSpace) -> str:
@@ -145,8 +170,11 @@ def _to_source(tokens: list[Token], space: MatrixSpace) -> str:
                 prev.kind == "name" and prev.text not in FUNCTIONS and prev.text not in
                 _STRUCTURE and out[-2:-1] != ["."]) or (prev.text == "T" and out[-2:-1] == ["."])
             starts_value = tok.kind in ("name", "number") or tok.text == "("
-            if prev_value and starts_value:
-                out.append("*" if prev.kind == "number" or tok.kind == "number" else "@")
+            exponent = prev.kind == "number" and (out[-2:-1] == ["**"] or
+                                                  out[-3:-1] == ["**", "-"])
+            if prev_value and starts_value:   # after (M)^2 comes a product with M^2
+                out.append("*" if (prev.kind == "number" and not exponent) or
+                           tok.kind == "number" else "@")
         out.append("**" if tok.text == "^" else tok.text)
         prev = tok
     return " ".join(out)
@@ -184,9 +212,9 @@ def _check(tree: ast.AST, space: MatrixSpace) -> None:
             if not isinstance(node.op, (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.MatMult,
                                         ast.Pow)):
                 raise ParseError(f"the operator in {ast.unparse(node)!r} is not allowed")
-            if isinstance(node.op, ast.Pow) and not isinstance(node.right, ast.Constant):
+            if isinstance(node.op, ast.Pow) and _exponent(node.right) is None:
                 raise ParseError("powers must be plain numbers")
-            if isinstance(node.op, ast.Pow) and abs(node.right.value) > 16:
+            if isinstance(node.op, ast.Pow) and abs(_exponent(node.right)) > 16:
                 raise ParseError("exponents above 16 are not allowed")
         elif isinstance(node, ast.UnaryOp):
             if not isinstance(node.op, (ast.USub, ast.UAdd)):
@@ -194,6 +222,17 @@ def _check(tree: ast.AST, space: MatrixSpace) -> None:
         elif not isinstance(node, (ast.Load, ast.operator, ast.unaryop, ast.cmpop,
                                    ast.expr_context)):
             raise ParseError(f"{type(node).__name__} is not allowed in a matrix expression")
+
+
+def _exponent(node: ast.AST) -> float | None:
+    """The number a power is raised to: a constant, possibly negated (``M^-1``)."""
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+        value = _exponent(node.operand)
+        return None if value is None else -value
+    if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) \
+            and not isinstance(node.value, bool):
+        return node.value
+    return None
 
 
 def _materialise(value, n: int | None):
@@ -263,11 +302,7 @@ class _Evaluator(ast.NodeVisitor):
             if np.ndim(a) != 2 or np.shape(a)[0] != np.shape(a)[1]:
                 raise ShapeMismatch(f"{name}(...) needs a square matrix, got a "
                                     f"{self.shape(a)} one")
-            if name == "trace":
-                return float(np.trace(a))
-            if abs(np.linalg.det(a)) < 1e-12 * max(1.0, np.abs(a).max()) ** a.shape[0]:
-                raise Singular(f"inv(...) of a singular {self.shape(a)} matrix (not invertible)")
-            return np.linalg.inv(a)
+            return float(np.trace(a)) if name == "trace" else self._inverse(a)
         if name == "pinv" and len(args) == 1:
             if np.ndim(args[0]) != 2:
                 raise ShapeMismatch("pinv(...) needs a matrix")
@@ -279,9 +314,31 @@ class _Evaluator(ast.NodeVisitor):
                 return FUNCTIONS[name](args[0])
         raise ParseError(f"{name}(...) got {len(args)} arguments")
 
+    def _inverse(self, a):
+        if abs(np.linalg.det(a)) < 1e-12 * max(1.0, np.abs(a).max()) ** a.shape[0]:
+            raise Singular(f"the inverse of a singular {self.shape(a)} matrix (not invertible)")
+        return np.linalg.inv(a)
+
+    def _power(self, base, exponent, node):
+        """A square matrix to a whole power is a matrix power (``M^2 = M @ M``, ``M^-1`` its
+        inverse); anything else is raised element-wise (``(W @ x)^2``)."""
+        if isinstance(base, Identity):
+            return Identity(base.scale ** exponent)
+        if np.ndim(base) == 2 and base.shape[0] == base.shape[1] > 1:
+            if float(exponent) != int(exponent):
+                raise ShapeMismatch(f"in {ast.unparse(node)}: a square matrix can only be "
+                                    f"raised to a whole power")
+            if exponent < 0:
+                base, exponent = self._inverse(base), -exponent
+            return np.linalg.matrix_power(base, int(exponent))
+        with np.errstate(all="ignore"):
+            return np.power(base, exponent)
+
     def visit_BinOp(self, node):
         left, right = self.visit(node.left), self.visit(node.right)
         op = node.op
+        if isinstance(op, ast.Pow):
+            return self._power(left, right, node)
         if isinstance(left, Identity) or isinstance(right, Identity):
             return self._with_identity(op, left, right, node)
         if isinstance(op, ast.MatMult):
@@ -305,9 +362,7 @@ class _Evaluator(ast.NodeVisitor):
                 return left - right
             if isinstance(op, ast.Mult):
                 return left * right
-            if isinstance(op, ast.Div):
-                return left / right
-            return np.power(left, right)
+            return left / right
 
     def _with_identity(self, op, left, right, node):
         if isinstance(left, Identity) and isinstance(right, Identity):
