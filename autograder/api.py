@@ -5,7 +5,7 @@ from gradescope_utils.autograder_utils.decorators import (  # noqa: F401
 from .assignment import load_assignment  # noqa: F401
 from .checkers.arrays import as_array, check_array  # noqa: F401
 from .checkers.cases import judge_cases  # noqa: F401
-from .checkers.coerce import describe  # noqa: F401
+from .checkers.coerce import NOT_ANSWERED, describe  # noqa: F401
 from .checkers.expressions import ExpressionQuestion  # noqa: F401
 from .checkers.intervals import IntervalQuestion, upper_bound  # noqa: F401
 from .checkers.matrices import MatrixQuestion, MatrixSpace  # noqa: F401

@@ -46,6 +46,7 @@ MUTANTS = [
     ("6a", "q6a = [[-v for v in row] for row in q6a]", "true convolution"),
     ("6a", "q6a = [[3, 3, 2], [1, 1, -1], [-2, -2, -1]]", "with zero 'same' padding"),
     ("6a", "q6a = np.array(q6a).T", "transpose of the right result"),
+    ("6a", "q6a = [[None] * 5] * 5", "cannot read the matrix"),
     ("7a", "q7a = (1664, 30, 1664, 1119552)", "count the input units"),
     ("7a", "q7a = (2688, 27, 2688, 1118208)", "count the biases"),
     ("8a", "q8a = 9", "strides are missing"),
@@ -316,7 +317,7 @@ def test_every_mutant_loses_points_with_its_message(tmp_path, capsys):
             (n, tests[n].output) for n in untouched if not tests[n].passed]
     with capsys.disabled():
         print(f"\nmutation score (optim_cnn): {killed}/{len(MUTANTS)} mutants killed")
-    assert killed == len(MUTANTS) >= 30
+    assert killed == len(MUTANTS) >= 35
 
 
 def test_hard_coded_functions_earn_only_the_handout_share(tmp_path):
@@ -352,3 +353,20 @@ def test_a_hanging_function_costs_only_its_question(tmp_path):
     assert 0 < tests["6b"].score < tests["6b"].max_score
     assert "square kernels only" in tests["6b"].output
     assert all(t.passed for n, t in tests.items() if n not in ("2c", "6b", "0.2c.run"))
+
+
+def test_self_check_runs_each_function_without_the_reference(tmp_path):
+    empty = tmp_path / "no-reference"
+    empty.mkdir()
+    env = {"AUTOGRADER_REFERENCE": str(empty), "COLUMNS": "200"}
+    good = write(tmp_path / "good", "answers.py", REFERENCE).parent
+    done = run_cli("check", "optim_cnn", str(good), env=env)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "runs and returns the right kind of result" in done.stdout
+    valid_only = write(tmp_path / "valid", "answers.py", REFERENCE + textwrap.dedent("""
+        def conv2d(I, J):
+            return np.zeros((np.shape(I)[0] - 2, np.shape(I)[1] - 2))
+        """)).parent
+    done = run_cli("check", "optim_cnn", str(valid_only), env=env)
+    assert done.returncode == 1 and "expected an array of I's shape (4, 6)" in done.stdout
+    assert "points" not in done.stdout.lower() and "cross-correlation:" not in done.stdout
