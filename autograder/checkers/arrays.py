@@ -13,10 +13,10 @@ def as_array(value: object) -> np.ndarray | None:
         return value.astype(float) if value.dtype.kind in "biuf" else None
     if isinstance(value, (list, tuple)):
         try:
-            array = np.asarray(value, dtype=float)
+            array = np.asarray(value)   # no dtype: None and text must not become numbers
         except (TypeError, ValueError):
             return None
-        return array
+        return array.astype(float) if array.dtype.kind in "biuf" else None
     return None
 
 
