@@ -48,6 +48,18 @@ def gd_with(tmp_path: Path, **answers: str) -> Path:
     return folder
 
 
+def one_per_question(mutants) -> list[dict]:
+    """Group (question, change, message) mutants into submissions holding at most one mutant
+    per question, so that each is judged alone: [{question: (change, message)}, ...]."""
+    rounds: list[dict] = []
+    for question, change, message in mutants:
+        batch = next((b for b in rounds if question not in b), None)
+        if batch is None:
+            rounds.append(batch := {})
+        batch[question] = (change, message)
+    return rounds
+
+
 def by_number(result) -> dict:
     return {t.number: t for t in result.tests}
 

@@ -3,7 +3,7 @@ reference answers (one mutation per question per submission, so each is judged a
 import shutil
 
 from autograder.grading import grade
-from conftest import ROOT, by_number, write
+from conftest import ROOT, by_number, one_per_question, write
 
 REFERENCE = (ROOT / "reference" / "calculus" / "answers.py").read_text()
 FULL = 22.0
@@ -67,14 +67,8 @@ def test_reference_full_marks_and_template_zero(tmp_path):
 
 
 def test_every_mutation_loses_points_with_its_message(tmp_path, capsys):
-    batches: list[dict] = []
-    for question, answer, message in MUTANTS:  # at most one mutation per question per batch
-        batch = next((b for b in batches if question not in b), None)
-        if batch is None:
-            batches.append(batch := {})
-        batch[question] = (answer, message)
     killed = 0
-    for i, batch in enumerate(batches):
+    for i, batch in enumerate(one_per_question(MUTANTS)):
         tests = _with(tmp_path, f"b{i}", {q: a for q, (a, _) in batch.items()})
         for question, (answer, message) in batch.items():
             assert not tests[question].passed, f"survived: q{question} = {answer}"

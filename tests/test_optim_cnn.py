@@ -7,7 +7,7 @@ import textwrap
 
 from autograder.assignment import load_assignment
 from autograder.grading import grade
-from conftest import ROOT, by_number, run_cli, write
+from conftest import ROOT, by_number, one_per_question, run_cli, write
 
 REFERENCE = (ROOT / "reference" / "optim_cnn" / "answers.py").read_text()
 FULL = 35.0
@@ -299,14 +299,8 @@ def test_seed_004_loses_exactly_its_two_errors(tmp_path):
 
 
 def test_every_mutant_loses_points_with_its_message(tmp_path, capsys):
-    rounds: list[dict] = []
-    for question, source, message in MUTANTS:  # one mutant per question per submission
-        batch = next((b for b in rounds if question not in b), None)
-        if batch is None:
-            rounds.append(batch := {})
-        batch[question] = (source, message)
     killed = 0
-    for i, batch in enumerate(rounds):
+    for i, batch in enumerate(one_per_question(MUTANTS)):
         tests = _submit(tmp_path, f"m{i}", [PRELUDE] + [s for s, _ in batch.values()])
         for question, (source, message) in batch.items():
             assert not tests[question].passed, f"survived: {source}"
