@@ -113,6 +113,13 @@ MUTANTS = [
                 w = w - eta * g / np.sqrt(v)
             return w
         """, "NaN"),
+    ("2c", """
+        def rmsprop(X, t, eta, beta, eps, steps):
+            w = np.zeros(X.shape[1])
+            for _ in range(steps):
+                w = w - eta * 2 / len(t) * X.T @ (X @ w - t)
+            return w
+        """, "where plain gradient descent ends"),
     ("4b", """
         def optimal_lr(X, t, w0):
             a = X @ w0 - t
