@@ -13,7 +13,8 @@ plain Python numbers.
 
 Every function is run on the handout's case and on hidden random cases, and its result is
 compared with a reference implementation, so it must work for any valid input, not only the
-handout's.  Arrays may be NumPy arrays or nested lists; a vector result may have shape (d,) or
+handout's.  The arguments X, t, w0, I and J are NumPy float arrays (t and w0 of shape (n,) and
+(d,)); results may be NumPy arrays or nested lists, and a vector result may have shape (d,) or
 (d, 1).  Raising ``ValueError`` with a clear message for invalid arguments (a kernel with an
 even side, an unknown layer) is good practice; it is not graded.
 
