@@ -382,6 +382,7 @@ def test_optimal_lr(student, grade):
 def test_conv2d(student, grade):
     """Q6b: conv2d on the handout's I, J and hidden images and kernels"""
     def case(I, J):
+        I, J = I.astype(float), J.astype(float)
         return lambda: _conv_problem(student.call("conv2d", I, J, show_args=False), I, J,
                                      "I ∗ J")
     rng = _rng(6)
