@@ -119,3 +119,5 @@ def test_written_math_notation():
     assert "whole power" in min_norm.check("Xᵀ (X Xᵀ)^0.5 t").message
     vector = MatrixQuestion("a * a", OPTIM, shape=("n", 1))
     assert vector.check("a^2").passed          # a vector squares entry by entry
+    assert vector.check("2^-1 * a * a * 2").passed      # a number to a negative power
+    assert "not finite" in vector.check("(I - I)^-1 a").message

@@ -140,8 +140,8 @@ def _split_names(tokens: list[Token], space: MatrixSpace) -> list[Token]:
     out = []
     for tok in tokens:
         parts = None
-        if tok.kind == "name" and tok.text not in known and tok.text not in FUNCTIONS \
-                and tok.text not in _STRUCTURE:
+        if tok.kind == "name" and len(tok.text) <= 24 and tok.text not in known and \
+                tok.text not in FUNCTIONS and tok.text not in _STRUCTURE:
             parts = _only_reading(tok.text, known)
         out += [Token("name", part) for part in parts] if parts else [tok]
     return out
@@ -323,7 +323,8 @@ class _Evaluator(ast.NodeVisitor):
         """A square matrix to a whole power is a matrix power (``M^2 = M @ M``, ``M^-1`` its
         inverse); anything else is raised element-wise (``(W @ x)^2``)."""
         if isinstance(base, Identity):
-            return Identity(base.scale ** exponent)
+            with np.errstate(all="ignore"):
+                return Identity(float(np.float_power(base.scale, exponent)))
         if np.ndim(base) == 2 and base.shape[0] == base.shape[1] > 1:
             if float(exponent) != int(exponent):
                 raise ShapeMismatch(f"in {ast.unparse(node)}: a square matrix can only be "
@@ -332,7 +333,7 @@ class _Evaluator(ast.NodeVisitor):
                 base, exponent = self._inverse(base), -exponent
             return np.linalg.matrix_power(base, int(exponent))
         with np.errstate(all="ignore"):
-            return np.power(base, exponent)
+            return np.float_power(base, exponent)
 
     def visit_BinOp(self, node):
         left, right = self.visit(node.left), self.visit(node.right)
