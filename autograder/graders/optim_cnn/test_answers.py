@@ -368,7 +368,7 @@ def test_optimal_lr(student, grade):
             return compare("η*", np.array([got]), np.array([reference]), rtol=1e-6)
         return check
     rng = _rng(4)
-    systems = _systems(5, [(2, 4), (3, 5), (4, 8), (6, 7)])
+    systems = _systems(5, [(2, 4), (3, 5), (4, 8), (6, 7), (2, 3)])
     grade(judge_cases([("the handout's case (w0 = 0)", case(HANDOUT_X, HANDOUT_T, np.zeros(2)))] +
                       [(_label(*X.shape, i), case(X, t, rng.standard_normal(X.shape[1])))
                        for i, (X, t) in enumerate(systems, 1)]))
