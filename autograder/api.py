@@ -3,7 +3,7 @@ from gradescope_utils.autograder_utils.decorators import (  # noqa: F401
     hide_errors, number, partial_credit, tags, visibility, weight)
 
 from .assignment import load_assignment  # noqa: F401
-from .checkers.arrays import as_array, check_array  # noqa: F401
+from .checkers.arrays import as_array, as_vector, check_array  # noqa: F401
 from .checkers.cases import judge_cases  # noqa: F401
 from .checkers.coerce import NOT_ANSWERED, describe  # noqa: F401
 from .checkers.expressions import ExpressionQuestion  # noqa: F401
@@ -12,7 +12,7 @@ from .checkers.matrices import MatrixQuestion, MatrixSpace  # noqa: F401
 from .checkers.structures import (ChoiceQuestion, CriticalPointQuestion,  # noqa: F401
                                   ShapesQuestion, SymbolicMatrixQuestion, matrix_entries)
 from .checkers.gradients import compare  # noqa: F401
-from .checkers.numbers import as_number, check_number  # noqa: F401
+from .checkers.numbers import as_number, as_whole_numbers, check_number  # noqa: F401
 from .checkers.parse import ParseError  # noqa: F401
 from .checkers.verdict import Verdict  # noqa: F401
 from .feedback import Incorrect, OutOfTime  # noqa: F401

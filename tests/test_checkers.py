@@ -2,9 +2,9 @@
 and what is revealed."""
 import numpy as np
 
-from autograder.checkers.arrays import check_array
+from autograder.checkers.arrays import as_vector, check_array
 from autograder.checkers.cases import judge_cases
-from autograder.checkers.numbers import check_number
+from autograder.checkers.numbers import as_whole_numbers, check_number
 from autograder.checkers.structures import normalise_choice
 from autograder.feedback import Incorrect, OutOfTime
 
@@ -19,6 +19,19 @@ def test_numbers():
     assert "not a finite" in check_number(float("nan"), 1.0).message
     assert "expected a number" in check_number("12", 12).message
     assert "expected a number" in check_number(True, 1).message
+
+
+def test_whole_numbers_and_vectors():
+    assert as_whole_numbers((2688, 30.0), 2) == (2688, 30)
+    assert as_whole_numbers(14, 1) == (14,)
+    for bad, count in [((float("inf"), 3), 2), (float("nan"), 1), ([14], 1), (2.5, 1),
+                       ((1, 2, 3), 2), (True, 1), (("1", 2), 2)]:
+        assert as_whole_numbers(bad, count) is None, bad
+    vector, problem = as_vector(np.ones((3, 1)), 3)
+    assert vector.shape == (3,) and problem == ""
+    assert as_vector([1.0, 2.0], 3)[1] == "expected a vector of length d = 3, got shape (2,)"
+    assert "NaN" in as_vector([1.0, np.nan, 2.0], 3)[1]
+    assert "got text" in as_vector("w", 3)[1]
 
 
 def test_arrays_shape_first():

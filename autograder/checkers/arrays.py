@@ -20,6 +20,19 @@ def as_array(value: object) -> np.ndarray | None:
     return None
 
 
+def as_vector(value: object, length: int) -> tuple[np.ndarray | None, str]:
+    """``value`` as a finite float vector of ``length`` entries (shape (d,), (d, 1) or (1, d)),
+    or None and what is wrong with it."""
+    array = as_array(value)
+    if array is None:
+        return None, f"expected an array of {length} numbers, got {describe(value)}"
+    if array.size != length or max(array.shape, default=1) != length:
+        return None, f"expected a vector of length d = {length}, got shape {array.shape}"
+    if not np.all(np.isfinite(array)):
+        return None, "the result contains NaN or infinity"
+    return array.reshape(length), ""
+
+
 def check_array(value: object, reference: np.ndarray, *, rtol: float = 1e-6, atol: float = 1e-9,
                 what: str = "the result", reveal: bool = False) -> Verdict:
     """Compare ``value`` with ``reference``; ``reveal`` allows showing expected entries."""

@@ -20,6 +20,17 @@ def as_number(value: object) -> float | int | None:
     return None
 
 
+def as_whole_numbers(value: object, count: int) -> tuple[int, ...] | None:
+    """``count`` whole numbers (ints, or floats and NumPy numbers with whole values): one
+    number when ``count`` is 1, else a tuple or list of them; None otherwise."""
+    values = (value,) if count == 1 else value if isinstance(value, (tuple, list)) else ()
+    numbers = [as_number(v) for v in values]
+    if len(numbers) != count or not all(v is not None and math.isfinite(v) and v == int(v)
+                                        for v in numbers):
+        return None
+    return tuple(int(v) for v in numbers)
+
+
 def check_number(value: object, reference: float, *, rtol: float = 1e-6, atol: float = 0.0,
                  integer: bool = False) -> Verdict:
     number = as_number(value)

@@ -8,9 +8,10 @@ function is judged on the handout's case and on hidden random cases against the 
 import numpy as np
 
 from autograder.api import (NOT_ANSWERED, ChoiceQuestion, ExpressionQuestion, Incorrect,
-                            MatrixQuestion, Verdict, as_array, as_number,
-                            check_array, compare, describe, judge_cases, load_assignment,
-                            load_reference, matrix_entries, number, visibility, weight)
+                            MatrixQuestion, Verdict, as_array, as_number, as_vector,
+                            as_whole_numbers, check_array, compare, describe, judge_cases,
+                            load_assignment, load_reference, matrix_entries, number,
+                            visibility, weight)
 
 REF = load_reference("optim_cnn")
 ASSIGNMENT = load_assignment("optim_cnn")
@@ -43,14 +44,10 @@ def _rng(k: int) -> np.random.Generator:
 
 def _vector(got: object, d: int) -> np.ndarray:
     """The student's vector result as shape (d,); (d,), (d, 1) and (1, d) are all fine."""
-    array = as_array(got)
-    if array is None:
-        raise Incorrect(f"expected an array of {d} numbers, got {describe(got)}")
-    if array.size != d or max(array.shape, default=1) != d:
-        raise Incorrect(f"expected a vector of length d = {d}, got shape {array.shape}")
-    if not np.all(np.isfinite(array)):
-        raise Incorrect("the result contains NaN or infinity")
-    return array.reshape(d)
+    vector, problem = as_vector(got, d)
+    if vector is None:
+        raise Incorrect(problem)
+    return vector
 
 
 def _systems(k: int, sizes) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -437,12 +434,10 @@ def _counts_verdict(student, function: str, fc: bool) -> Verdict:
 
     def case(size, layers):
         def check():
-            got = student.call(function, size, layers, show_args=False)
-            pair = got if isinstance(got, (tuple, list)) and len(got) == 2 else ()
-            numbers = [as_number(v) for v in pair]
-            if len(numbers) != 2 or any(v is None or float(v) != int(v) for v in numbers):
-                return f"expected (neurons, parameters), two integers; got {describe(got)}"
-            got, want = tuple(int(v) for v in numbers), tuple(reference(size, layers))
+            result = student.call(function, size, layers, show_args=False)
+            got, want = as_whole_numbers(result, 2), tuple(reference(size, layers))
+            if got is None:
+                return f"expected (neurons, parameters), two integers; got {describe(result)}"
             if got == want:
                 return None
             wrong = " and ".join(name for name, g, w in zip(("neurons", "parameters"), got, want)
@@ -484,17 +479,18 @@ def test_receptive_field(student, grade):
     """Q8b: receptive_field on the handout's layers and hidden stacks"""
     def case(layers):
         def check():
-            got = as_number(student.call("receptive_field", layers, show_args=False))
-            if got is None or float(got) != int(got):
+            whole = as_whole_numbers(student.call("receptive_field", layers, show_args=False), 1)
+            if whole is None:
                 return "expected a whole number"
-            if int(got) == REF.receptive_field(layers):
+            got = whole[0]
+            if got == REF.receptive_field(layers):
                 return None
             strides = [s for _, s in layers]
             own = 1 + sum((k - 1) * int(np.prod(strides[:j + 1])) for j, (k, _) in
                           enumerate(layers))
-            if int(got) == own and own != REF.receptive_field(layers):
+            if got == own and own != REF.receptive_field(layers):
                 return RF_PRODUCT
-            if int(got) == 1 + sum(k - 1 for k, _ in layers):
+            if got == 1 + sum(k - 1 for k, _ in layers):
                 return RF_STRIDES
             return "not correct"
         return check

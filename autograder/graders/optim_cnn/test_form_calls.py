@@ -3,25 +3,23 @@ right kind of result?  Correctness is not judged here (0 points, always visible)
 import numpy as np
 import pytest
 
-from autograder.api import Verdict, as_array, as_number, describe, number, visibility, weight
+from autograder.api import (Verdict, as_array, as_number, as_vector, as_whole_numbers, describe,
+                            number, visibility, weight)
 
 X = np.array([[1.0, 2.0, 0.0], [0.0, 1.0, 1.0]])
 T = np.array([1.0, 2.0])
 NET = [("conv", 3, 2), ("pool", 2), ("conv", 1, 3)]
 
 
-def _vector(value, d=3):
-    array = as_array(value)
-    if array is None or array.size != d or max(array.shape, default=1) != d:
-        return f"expected a vector of length {d}, got {describe(value)}"
-    if not np.all(np.isfinite(array)):
-        return "the result contains NaN or infinity"
-    return None
+def _vector(value):
+    return as_vector(value, 3)[1] or None
 
 
 def _solves(value):
-    return _vector(value) or (None if np.allclose(X @ as_array(value).reshape(3), T) else
-                              "the result does not solve X w = t")
+    vector, problem = as_vector(value, 3)
+    if vector is None:
+        return problem
+    return None if np.allclose(X @ vector, T) else "the result does not solve X w = t"
 
 
 def _number(value):
@@ -37,16 +35,13 @@ def _same_shape(value):
 
 
 def _two_integers(value):
-    numbers = [as_number(v) for v in value] if isinstance(value, (tuple, list)) and \
-        len(value) == 2 else []
-    return None if len(numbers) == 2 and all(v is not None and float(v) == int(v)
-                                             for v in numbers) else \
+    return None if as_whole_numbers(value, 2) is not None else \
         f"expected (neurons, parameters), two integers; got {describe(value)}"
 
 
 def _positive_integer(value):
-    got = as_number(value)
-    return None if got is not None and float(got) == int(got) and got >= 1 else \
+    whole = as_whole_numbers(value, 1)
+    return None if whole is not None and whole[0] >= 1 else \
         f"expected a whole number of at least 1, got {describe(value)}"
 
 
