@@ -56,6 +56,7 @@ def _run(assignment: Assignment, submission_dir: Path, public_only: bool,
         workdir = working_copy(submission, Path(tmp) / "work")
         if identity is not None:
             hand_over(workdir, identity)
+            log.append(f"sandbox uid: {identity.uid}")
         student = Student(submission, workdir / submission.folder, assignment.limits, identity,
                           definitions_only=assignment.definitions_only)
         plugin = GradingPlugin(assignment, student, default_visibility="visible")

@@ -1,57 +1,15 @@
-"""Hostile and broken submissions, each graded to an exact outcome through both entry points:
-``python -m autograder grade … --results`` and ``run_autograder`` in a temporary root.
-
-For every case: results.json validates; the score is full marks less exactly the points of the
-questions the case breaks; those questions' feedback says why; nothing else is lost.  Cases that
-attack the file system or other processes need the privilege drop, so they run only as root
-(as on Gradescope and in CI).
-"""
+"""Hostile and broken submissions, each graded to an exact outcome through both entry points
+(see ``tests/hostile.py``).  Cases that attack the file system or other processes need the
+privilege drop, so they run only as root (as on Gradescope and in CI)."""
 from __future__ import annotations
 
-import io
-import json
-import os
-import shutil
 import subprocess
-import sys
-import zipfile
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Callable
 
 import nbformat
 import pytest
 
-from autograder.sandbox.identity import SLOTS, UID_BASE, _pids_of, can_isolate
-from conftest import REFERENCE_GD, ROOT, validate
-
-POINTS = {"0.1a": 0, "0.1b": 0, "0.1c": 0, "0.1d": 0, "0.1e": 0, "0.2a": 0, "0.2b": 0,
-          "0.2c": 0, "1a": 2, "1b": 1, "1c": 2, "1d": 2, "1e": 2, "2a": 1, "2b": 2,
-          "2c.1": 1, "2c.2": 2}
-FULL = sum(POINTS.values())
-ALL = dict(POINTS)
-CODE = {"2c.1": 1, "2c.2": 2}
-NOT_ROOT = not can_isolate()
-
-
-@dataclass
-class Case:
-    id: str
-    extra: str = ""                        # appended to the reference answers.py
-    lost: dict = field(default_factory=dict)   # question number -> its points, lost
-    says: dict = field(default_factory=dict)   # question number ("*": every one) -> text
-    summary: str = ""                      # text the top-level output contains
-    files: dict | None = None              # or a whole submission: name -> text or bytes
-    root_only: bool = False
-    after: Callable | None = None          # more checks on (results text, case folder)
-
-
-def _zip(entries: dict) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as zf:
-        for name, text in entries.items():
-            zf.writestr(name, text)
-    return buffer.getvalue()
+from conftest import REFERENCE_GD, ROOT
+from hostile import ALL, CODE, Case, Run, fast_graders, grade_both, no_processes_left, zipped
 
 
 def _notebook_cell3_raises() -> str:
@@ -63,23 +21,18 @@ def _notebook_cell3_raises() -> str:
     return nbformat.writes(nb)
 
 
-def _no_sandbox_processes(results: str, folder: Path) -> None:
-    assert all(_pids_of(uid) == [] for uid in range(UID_BASE, UID_BASE + 4))
-    assert SLOTS >= 4
+def _no_reference_text(run: Run) -> None:
+    assert "lambda_max of the Hessian" not in run.results
 
 
-def _no_reference_text(results: str, folder: Path) -> None:
-    assert "lambda_max of the Hessian" not in results
-
-
-def _run_autograder_unchanged(results: str, folder: Path) -> None:
+def _run_autograder_unchanged(run: Run) -> None:
     committed = subprocess.run(["git", "show", "HEAD:run_autograder"], cwd=ROOT,
                                capture_output=True, text=True).stdout
     assert (ROOT / "run_autograder").read_text() == committed
 
 
-def _nothing_escaped(results: str, folder: Path) -> None:
-    assert not (folder.parent / "escaped.py").exists()
+def _nothing_escaped(run: Run) -> None:
+    assert not (run.folder.parent / "escaped.py").exists()
 
 
 EVIL_OBJECT = """
@@ -117,7 +70,7 @@ CASES = [
          "    return [0] * (10**10)", CODE, {"2c.1": "MemoryError"}),
     Case("fork_bomb", "def gd_distances(eta, epochs):\n    import os\n    while True:\n"
          "        try:\n            os.fork()\n        except OSError:\n            pass",
-         CODE, {"2c.1": "did not finish"}, root_only=True, after=_no_sandbox_processes),
+         CODE, {"2c.1": "did not finish"}, root_only=True, after=no_processes_left),
     Case("print_50mb_at_import", "print('x' * 50_000_000)"),
     Case("print_50mb_in_function", "_ref = gd_distances\ndef gd_distances(eta, epochs):\n"
          "    print('y' * 50_000_000)\n    return _ref(eta, epochs)"),
@@ -148,7 +101,7 @@ CASES = [
          {"2c.1": "PermissionError"}, root_only=True, after=_no_reference_text),
     Case("background_process", "import subprocess, sys\nsubprocess.Popen([sys.executable, "
          "'-c', 'import time; time.sleep(30)'], start_new_session=True)", root_only=True,
-         after=_no_sandbox_processes),
+         after=no_processes_left),
     Case("thread_outlives", "import threading, time\n"
          "threading.Thread(target=lambda: time.sleep(1000)).start()"),
     # monkeypatching
@@ -204,85 +157,19 @@ CASES = [
          summary="graded my_gd_answers.py as answers.py"),
     Case("browser_copy_name", files={"answers (1).py": REFERENCE_GD},
          summary="graded answers (1).py as answers.py"),
-    Case("zip_upload", files={"hw.zip": _zip({"hw/answers.py": REFERENCE_GD})},
+    Case("zip_upload", files={"hw.zip": zipped({"hw/answers.py": REFERENCE_GD})},
          summary="unpacked hw.zip"),
-    Case("zip_slip", files={"hw.zip": _zip({"../../escaped.py": "x = 1",
+    Case("zip_slip", files={"hw.zip": zipped({"../../escaped.py": "x = 1",
                                             "answers.py": REFERENCE_GD})},
          summary="unpacked hw.zip", after=_nothing_escaped),
 ]
 
 
 @pytest.fixture(scope="module")
-def fast_graders(tmp_path_factory) -> Path:
-    """A copy of `gd`'s graders with short limits, so hanging cases stay quick."""
-    root = tmp_path_factory.mktemp("graders")
-    shutil.copytree(ROOT / "autograder" / "graders" / "gd", root / "gd")
-    toml = root / "gd" / "assignment.toml"
-    text = toml.read_text().replace("load_seconds = 30", "load_seconds = 2") \
-        .replace("probe_seconds = 10", "probe_seconds = 2")
-    toml.write_text(text)
-    return root
-
-
-def _submission(case: Case, folder: Path, results: Path) -> None:
-    folder.mkdir(parents=True)
-    values = {"results": str(results), "source": str(ROOT)}
-    files = case.files if case.files is not None else {
-        "answers.py": REFERENCE_GD + "\n" + case.extra.format(**values) + "\n"}
-    for name, content in files.items():
-        path = folder / name
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(content)
-
-
-def _start_both(case: Case, tmp_path: Path, graders: Path):
-    """Start the CLI and run_autograder on the same case, concurrently (2 cores)."""
-    env = {**os.environ, "AUTOGRADER_GRADERS": str(graders)}
-    runs = {}
-    cli_results = tmp_path / "cli" / "results" / "results.json"
-    _submission(case, tmp_path / "cli" / "submission", cli_results)
-    runs["grade"] = (cli_results, subprocess.Popen(
-        [sys.executable, "-m", "autograder", "grade", "gd", str(tmp_path / "cli" / "submission"),
-         "--results", str(cli_results)], cwd=ROOT, env=env,
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
-    root = tmp_path / "gs"
-    gs_results = root / "results" / "results.json"
-    _submission(case, root / "submission", gs_results)
-    (root / "submission_metadata.json").write_text('{"users": [{"name": "Mallory"}]}')
-    runs["run_autograder"] = (gs_results, subprocess.Popen(
-        [str(ROOT / "run_autograder")], env={**env, "AUTOGRADER_ROOT": str(root),
-                                             "AUTOGRADER_ASSIGNMENT": "gd"},
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
-    return runs
+def graders(tmp_path_factory):
+    return fast_graders(tmp_path_factory.mktemp("graders"))
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
-def test_hostile_submission(case, tmp_path, fast_graders, results_schema):
-    if case.root_only and NOT_ROOT:
-        pytest.skip("needs root: student code is only isolated from the grader's files as "
-                    "another user")
-    runs = _start_both(case, tmp_path, fast_graders)
-    for way, (_, process) in runs.items():   # both first: checks look at every sandbox uid
-        assert process.wait(timeout=300) == 0, way
-    for way, (results, _) in runs.items():
-        text = results.read_text()
-        data = json.loads(text)
-        validate(data, results_schema)
-        tests = {t["number"]: t for t in data["tests"]}
-        assert set(tests) == set(POINTS), way
-        assert data["score"] == FULL - sum(case.lost.values()), (way, {
-            n: t["output"][:200] for n, t in tests.items() if t["status"] != "passed"})
-        for number, test in tests.items():
-            assert (test["status"] == "failed") == (number in case.lost), (way, number, test)
-            expected = case.says.get(number, case.says.get("*") if number in case.lost else None)
-            if expected:
-                assert expected in test["output"], (way, number, test["output"])
-        assert case.summary in data["output"], (way, data["output"])
-        if case.after is not None:
-            case.after(text, tmp_path / ("cli" if way == "grade" else "gs") / "submission")
-
-
-def test_at_least_35_cases():
-    assert len(CASES) >= 35 and len({c.id for c in CASES}) == len(CASES)
+def test_hostile_submission(case, tmp_path, graders, results_schema):
+    grade_both(case, tmp_path, graders, results_schema)

@@ -1,0 +1,183 @@
+"""The runner of the hostile suite (``tests/test_hostile*.py``): each case is graded to an exact
+outcome through both entry points, ``python -m autograder grade … --results`` and
+``run_autograder`` in a temporary root, the two running in parallel.
+
+For every case: results.json validates; the score is full marks less exactly the points of the
+questions the case breaks; those questions' feedback says why; nothing else is lost.  Checks
+that look at the host (processes, files, IPC objects left behind) are scoped to the uid each run
+reports in its log and to what existed before that run ended, so that another grading run on
+the same host (a second checkout, CI beside a developer) cannot make them fail.
+"""
+from __future__ import annotations
+
+import io
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import pytest
+
+from autograder.sandbox.identity import can_isolate
+from conftest import REFERENCE_GD, ROOT, validate
+
+POINTS = {"0.1a": 0, "0.1b": 0, "0.1c": 0, "0.1d": 0, "0.1e": 0, "0.2a": 0, "0.2b": 0,
+          "0.2c": 0, "1a": 2, "1b": 1, "1c": 2, "1d": 2, "1e": 2, "2a": 1, "2b": 2,
+          "2c.1": 1, "2c.2": 2}
+FULL = sum(POINTS.values())
+ALL = dict(POINTS)
+CODE = {"2c.1": 1, "2c.2": 2}
+NOT_ROOT = not can_isolate()
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+@dataclass
+class Run:
+    """One finished grading run of a case, as the checks of ``Case.after`` see it."""
+
+    way: str                 # "grade" or "run_autograder"
+    results: str             # the text of results.json
+    folder: Path             # the submission folder
+    uid: int | None          # the sandbox uid the run reported (None without root)
+    ended: float             # seconds since boot when the run had ended
+
+    def started_during(self, ticks_since_boot: int) -> bool:
+        """Was something started (in clock ticks since boot) before this run had ended?"""
+        return ticks_since_boot / TICKS <= self.ended
+
+
+@dataclass
+class Case:
+    id: str
+    extra: str = ""                        # appended to the reference answers.py
+    lost: dict = field(default_factory=dict)   # question number -> its points, lost
+    says: dict = field(default_factory=dict)   # question number ("*": every one) -> text
+    summary: str = ""                      # text the top-level output contains
+    files: dict | None = None              # or a whole submission: name -> text or bytes
+    root_only: bool = False
+    after: Callable[[Run], None] | None = None   # more checks on each finished run
+
+
+def zipped(entries: dict) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as zf:
+        for name, text in entries.items():
+            zf.writestr(name, text)
+    return buffer.getvalue()
+
+
+def uptime() -> float:
+    return float(Path("/proc/uptime").read_text().split()[0])
+
+
+def fast_graders(root: Path) -> Path:
+    """A copy of `gd`'s graders with short limits, so hanging cases stay quick."""
+    shutil.copytree(ROOT / "autograder" / "graders" / "gd", root / "gd")
+    toml = root / "gd" / "assignment.toml"
+    text = toml.read_text().replace("load_seconds = 30", "load_seconds = 2") \
+        .replace("probe_seconds = 10", "probe_seconds = 2")
+    toml.write_text(text)
+    return root
+
+
+def _submission(case: Case, folder: Path, results: Path) -> None:
+    folder.mkdir(parents=True)
+    values = {"results": str(results), "source": str(ROOT)}
+    files = case.files if case.files is not None else {
+        "answers.py": REFERENCE_GD + "\n" + case.extra.format(**values) + "\n"}
+    for name, content in files.items():   # a bytes name may be invalid UTF-8
+        path = folder / (os.fsdecode(name) if isinstance(name, bytes) else name)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content)
+
+
+def _start_both(case: Case, tmp_path: Path, graders: Path) -> dict:
+    """Start the CLI and run_autograder on the same case, concurrently (2 cores)."""
+    env = {**os.environ, "AUTOGRADER_GRADERS": str(graders)}
+    runs = {}
+    cli_results = tmp_path / "cli" / "results" / "results.json"
+    _submission(case, tmp_path / "cli" / "submission", cli_results)
+    log = open(tmp_path / "cli.log", "wb")
+    runs["grade"] = (cli_results, tmp_path / "cli" / "submission", tmp_path / "cli.log",
+                     subprocess.Popen([sys.executable, "-m", "autograder", "grade", "gd",
+                                       str(tmp_path / "cli" / "submission"), "--results",
+                                       str(cli_results)], cwd=ROOT, env=env,
+                                      stdout=subprocess.DEVNULL, stderr=log))
+    root = tmp_path / "gs"
+    gs_results = root / "results" / "results.json"
+    _submission(case, root / "submission", gs_results)
+    (root / "submission_metadata.json").write_text('{"users": [{"name": "Mallory"}]}')
+    log = open(tmp_path / "gs.log", "wb")
+    runs["run_autograder"] = (gs_results, root / "submission", tmp_path / "gs.log",
+                              subprocess.Popen([str(ROOT / "run_autograder")],
+                                               env={**env, "AUTOGRADER_ROOT": str(root),
+                                                    "AUTOGRADER_ASSIGNMENT": "gd"},
+                                               stdout=log, stderr=subprocess.STDOUT))
+    return runs
+
+
+def grade_both(case: Case, tmp_path: Path, graders: Path, schemas: list[dict]) -> list[Run]:
+    """Grade ``case`` both ways and check the outcome it must have; return the runs."""
+    if case.root_only and NOT_ROOT:
+        pytest.skip("needs root: student code is only isolated from the grader's files as "
+                    "another user")
+    started = _start_both(case, tmp_path, graders)
+    finished = []
+    for way, (results, folder, log, process) in started.items():
+        assert process.wait(timeout=300) == 0, way
+        uid = re.search(r"sandbox uid: (\d+)", log.read_text(errors="replace"))
+        finished.append(Run(way, results.read_text(encoding="utf-8"), folder,
+                            int(uid.group(1)) if uid else None, uptime()))
+    for run in finished:
+        data = json.loads(run.results)
+        validate(data, schemas)
+        tests = {t["number"]: t for t in data["tests"] if t.get("max_score") is not None
+                 and t.get("number") in POINTS}
+        assert set(tests) == set(POINTS), run.way
+        assert data["score"] == FULL - sum(case.lost.values()), (run.way, {
+            n: t["output"][:200] for n, t in tests.items() if t["status"] != "passed"})
+        for number, test in tests.items():
+            assert (test["status"] == "failed") == (number in case.lost), (run.way, number, test)
+            expected = case.says.get(number, case.says.get("*") if number in case.lost else None)
+            if expected:
+                assert expected in test["output"], (run.way, number, test["output"])
+        assert case.summary in data["output"], (run.way, data["output"])
+        if NOT_ROOT is False:
+            assert run.uid is not None, f"{run.way} did not report its sandbox uid"
+        if case.after is not None:
+            case.after(run)
+    return finished
+
+
+def processes_of(uid: int) -> list[tuple[int, int]]:
+    """(pid, start time in ticks since boot) of live processes whose real, effective, saved or
+    file-system uid is ``uid``."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            status = (entry / "status").read_text()
+            uids = {int(u) for u in re.search(r"^Uid:\s+(.*)$", status, re.M).group(1).split()}
+            state = re.search(r"^State:\s+(\S)", status, re.M).group(1)
+            start = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[19])
+        except (OSError, AttributeError, ValueError, IndexError):
+            continue
+        if uid in uids and state not in "ZX":
+            found.append((int(entry.name), start))
+    return found
+
+
+def no_processes_left(run: Run) -> None:
+    """No process of the run's uid that was started while the run held it is still alive."""
+    assert run.uid is not None
+    left = [pid for pid, start in processes_of(run.uid) if run.started_during(start)]
+    assert left == [], (run.way, left)
