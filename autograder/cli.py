@@ -11,6 +11,7 @@ from pathlib import Path
 from .assignment import available, load_assignment
 from .gradescope import engine_error_result, to_results_json, write_results
 from .grading import grade
+from .markdown import inert
 from .metadata import describe_submitter, read_metadata
 from .reference import reference_dir
 from .sandbox.identity import lock_down
@@ -61,7 +62,7 @@ def _grade(args) -> int:
     if args.json:
         print(json.dumps(to_results_json(result), indent=2, ensure_ascii=False))
     else:
-        print_report(result, title=f"{args.assignment}: {args.submission}")
+        print_report(result, title=f"{args.assignment}: {args.submission}", for_instructor=True)
     return 2 if result.engine_error else 0
 
 
@@ -108,7 +109,7 @@ def _gradescope(args) -> int:
         result.student = read_metadata(root / "submission_metadata.json")
         submitter = describe_submitter(result.student)
         if submitter:
-            result.output = f"{submitter}\n\n{result.output}"
+            result.output = f"{inert(submitter)}\n\n{result.output}"
     except BaseException as exc:  # noqa: BLE001 - results.json must be written in every case
         result = engine_error_result(assignment or "?", f"{type(exc).__name__}: {exc}")
         if not isinstance(exc, Exception):

@@ -8,7 +8,3 @@ class Incorrect(AssertionError):
     def __init__(self, message: str, fraction: float = 0.0):
         super().__init__(message)
         self.fraction = fraction
-
-
-class OutOfTime(Incorrect):
-    """The student's code hit a time limit: a grader should not try further cases."""

@@ -21,6 +21,8 @@ def _clip(text: str, limit: int = MAX_OUTPUT) -> str:
 
 
 def result_entry(test: TestResult) -> dict:
+    """One test.  Its output is plain text (``text``), so nothing a student wrote in it can
+    render as Markdown; an undecided test carries the tag ``undecided``."""
     data = {
         "name": test.name,
         "score": round(test.score, 4),
@@ -28,34 +30,57 @@ def result_entry(test: TestResult) -> dict:
         "status": "passed" if test.passed else "failed",
         "visibility": test.visibility,
         "output": _clip(test.output),
-        "output_format": "md",
+        "output_format": "text",
     }
     if test.number is not None:
         data["number"] = str(test.number)
-    if test.tags:
-        data["tags"] = list(test.tags)
+    tags = list(test.tags) + (["undecided"] if test.outcome == "undecided" else [])
+    if tags:
+        data["tags"] = tags
     return data
 
 
+def instructor_entry(result: GradingResult) -> dict | None:
+    """A hidden test (never shown to students, worth nothing) with what only the instructor
+    should read: the questions flagged as undecided and why, and engine errors."""
+    lines = [f"Could not be decided automatically (flagged): {t.number or t.name}: {t.output}"
+             + (f"\n  detail: {t.detail}" if t.detail else "") for t in result.undecided]
+    lines += result.notes
+    if not lines:
+        return None
+    return {"name": "For the instructor", "score": 0, "max_score": 0, "status": "passed",
+            "visibility": "hidden", "output": _clip("\n\n".join(lines)), "output_format": "text",
+            "tags": ["instructor"]}
+
+
 def to_results_json(result: GradingResult) -> dict:
-    return {
+    """Gradescope's results.json.  The top-level ``output`` is always shown, so it counts only
+    tests visible now (see :func:`autograder.grading.summary`); the total ``score`` is hidden
+    from students while any test is not yet visible (Gradescope's documented behaviour), and no
+    execution time is reported (it would time the hidden checks)."""
+    tests = [result_entry(t) for t in result.tests]
+    notes = instructor_entry(result)
+    data = {
         "score": result.score,
-        "execution_time": round(result.execution_time, 2),
         "output": _clip(result.output, 5_000),
         "output_format": "md",
-        "test_output_format": "md",
+        "test_output_format": "text",
         "stdout_visibility": "hidden",
-        "visibility": "visible",
-        "tests": [result_entry(t) for t in result.tests],
+        "visibility": "after_due_date",
+        "tests": tests + ([notes] if notes else []),
     }
+    if result.undecided:
+        data["extra_data"] = {"undecided": [t.number or t.name for t in result.undecided]}
+    return data
 
 
 def engine_error_result(assignment: str, detail: str = "") -> GradingResult:
-    """What the student sees when the grader (not the submission) broke: score 0, a clear note."""
-    output = CONTACT + (f"\n\n(internal: {detail})" if detail else "")
-    return GradingResult(assignment, [TestResult("Autograder error", 0.0, 0.0, output=output,
+    """What the student sees when the grader (not the submission) broke: score 0, a clear note;
+    the cause goes to the instructor only."""
+    return GradingResult(assignment, [TestResult("Autograder error", 0.0, 0.0, output=CONTACT,
                                                  outcome="error")],
-                         output=CONTACT, engine_error=detail or "engine error")
+                         output=CONTACT, engine_error=detail or "engine error",
+                         notes=[f"engine error: {detail}"] if detail else [])
 
 
 def write_results(result: GradingResult, path: Path) -> None:

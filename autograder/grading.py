@@ -14,6 +14,7 @@ import pytest
 
 from .assignment import GRADERS, Assignment, load_assignment
 from .gradescope import engine_error_result
+from .markdown import code, inert
 from .plugin import GradingPlugin
 from .reference import reference_root
 from .sandbox.identity import can_isolate, hand_over, lock_down, private_paths, sandbox_identity
@@ -59,7 +60,7 @@ def _run(assignment: Assignment, submission_dir: Path, public_only: bool,
             log.append(f"sandbox uid: {identity.uid}")
         student = Student(submission, workdir / submission.folder, assignment.limits, identity,
                           definitions_only=assignment.definitions_only)
-        plugin = GradingPlugin(assignment, student, default_visibility="visible")
+        plugin = GradingPlugin(assignment, student)
         captured = io.StringIO()
         _forget_graders(assignment.directory)
         try:
@@ -96,17 +97,19 @@ def _forget_graders(directory: Path) -> None:
 
 
 def summary(result: GradingResult, submission, student: Student, public_only: bool) -> str:
-    """The short top-level text a student sees above the per-question results."""
+    """The short top-level text a student sees above the per-question results, always, before
+    the due date too: it counts only the tests the student can see now, and every piece of
+    student text in it (file names, error messages) is inert."""
     if public_only:
         ready = sum(t.passed for t in result.tests)
         lines = [f"**{ready} of {len(result.tests)} answers are present and readable.**"]
     else:
-        lines = [f"**{result.score:g} / {result.max_score:g} points**"]
+        lines = [score_line(result)]
     if submission.problem:
-        lines.append(f"Problem with your submission: {submission.problem}")
+        lines.append(f"Problem with your submission: {inert(submission.problem)}")
     else:
-        lines.append(f"Graded `{submission.path.relative_to(submission.root)}`.")
-    lines += [f"Note: {n}." for n in submission.notes]
+        lines.append(f"Graded {code(submission.path.relative_to(submission.root))}.")
+    lines += [f"Note: {inert(n)}." for n in submission.notes]
     if student.session.skipped:
         lines.append(f"Note: only definitions were run: {student.session.skipped} top-level "
                      f"statement(s) with calls or loops (training, plotting) were skipped.")
@@ -114,6 +117,20 @@ def summary(result: GradingResult, submission, student: Student, public_only: bo
         where = error.get("where") or submission.label
         line = f", line {error['line']}" if error.get("line") else ""
         message = str(error.get("error", "")).strip().splitlines()[-1:] or [""]
-        lines.append(f"Running your code: {where}{line} raised `{message[0][:300]}`.")
+        lines.append(f"Running your code: {inert(where)}{line} raised {code(message[0])}.")
     return "\n\n".join(lines)
 
+
+def score_line(result: GradingResult) -> str:
+    """The points of the tests visible now; what the others are worth, never what they gave."""
+    shown = [t for t in result.tests if t.visibility == "visible"]
+    later = sum(t.max_score for t in result.tests if t.visibility != "visible")
+    points = sum(t.score for t in shown)
+    total = sum(t.max_score for t in shown)
+    if not later:
+        return f"**{points:g} / {total:g} points**"
+    if not total:
+        return (f"**Your answers are graded; the results ({later:g} points) are shown after the "
+                f"due date.**")
+    return (f"**Shown now: {points:g} / {total:g} points.** The other {later:g} points are "
+            f"graded as well; their results are shown after the due date.")

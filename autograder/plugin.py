@@ -1,30 +1,36 @@
 """A pytest plugin that turns every grader test into a :class:`TestResult`, whatever happens.
 
 Graders are pytest functions carrying gradescope-utils' metadata (``@weight``, ``@number``,
-``@visibility``, ``@partial_credit``, ``@tags``, ``@hide_errors``).  Unlike gradescope-utils'
-own unittest runner, nothing is dropped: a pass, a failure, an error, a skip, a timeout, a test
-that never ran and a grader file that would not even import each give a result worth the test's
-points.  Students see only our feedback messages, never a traceback (a traceback can show the
-reference values in the grader's locals); tracebacks go to the instructor log.
+``@visibility``, ``@partial_credit``, ``@tags``, ``@hide_errors``).  A run has three phases
+(see :mod:`autograder.student`): every test is first *planned* (run with placeholder replies,
+to learn its probes), then every probe is *fetched* from the student's code, and only then is
+each test *judged*, in a forked child with CPU and memory limits (:mod:`autograder.isolated`).
+
+Nothing is dropped: a pass, a failure, an error, a skip, an undecided check, a test that never
+ran and a grader file that would not even import each give a result worth the test's points.
+Students see only our feedback messages, never a traceback (a traceback can show the reference
+values in the grader's locals); tracebacks go to the instructor log.  A test without a
+``@visibility`` is shown only after the due date, so a forgotten decorator opens no oracle.
 """
 from __future__ import annotations
 
 import ast
-import time
 import traceback
 from pathlib import Path
 
 import pytest
 
 from .assignment import PUBLIC_PREFIX, Assignment
+from .budget import FLAGGED, Undecided, cpu_limit, wall_limit
 from .checkers.verdict import Verdict
 from .feedback import Incorrect
+from .isolated import WALL_FACTOR, out_of_cpu, out_of_time, run_isolated
 from .results import TestResult
 from .student import Student
-from .timelimit import BudgetExhausted, TimeLimitExceeded, time_limit
 
 INTERNAL = ("The autograder could not check this question (an internal error, not your fault). "
             "Please tell your instructor.")
+DEFAULT_VISIBILITY = "after_due_date"
 
 
 class Grade:
@@ -36,23 +42,28 @@ class Grade:
 
     def __call__(self, verdict: Verdict) -> None:
         self.fraction = verdict.fraction
+        if verdict.undecided:
+            raise Undecided(verdict.undecided, fraction=verdict.fraction, feedback=verdict.message)
         if not verdict.passed:
             raise Incorrect(verdict.message or "not correct", verdict.fraction)
         if verdict.message:
             self.notes.append(verdict.message)
 
 
+class GraderError(Exception):
+    """A grader test broke (not the student's answer); the message is its traceback."""
+
+
 class GradingPlugin:
-    def __init__(self, assignment: Assignment, student: Student, default_visibility: str):
+    def __init__(self, assignment: Assignment, student: Student):
         self.config = assignment
         self._student = student
-        self.default_visibility = default_visibility
         self.order: list[str] = []
         self.results: dict[str, TestResult] = {}
         self.pending: dict[str, dict] = {}
         self.grades: dict[str, Grade] = {}
         self.log: list[str] = []
-        self.deadline = time.monotonic() + assignment.limits.budget_seconds
+        self.unplanned: dict[str, dict] = {}   # tests whose planning run reached a limit
 
     # fixtures offered to grader files ------------------------------------------------------
     @pytest.fixture(scope="session")
@@ -80,30 +91,80 @@ class GradingPlugin:
         if report.failed and report.nodeid:
             path = self.rootpath / report.nodeid.split("::")[0]
             self.log.append(f"grader file {path.name} failed to load:\n{report.longreprtext}")
-            for info in static_tests(path, self.default_visibility):
+            for info in static_tests(path):
                 key = f"{path.name}::{info['function']}"
                 self.order.append(key)
                 self.results[key] = TestResult(
                     info["name"], info["weight"], 0.0, info["number"], info["visibility"],
                     INTERNAL, public=path.name.startswith(PUBLIC_PREFIX), outcome="error")
 
-    # running ----------------------------------------------------------------------------------
+    # plan and fetch: all student code runs here, before any check ---------------------------
     @pytest.hookimpl(wrapper=True)
-    def pytest_runtest_call(self, item):
-        function = getattr(item, "obj", None)
-        if function is not None and hasattr(function, "__score__"):
-            del function.__score__  # partial_credit keeps it on the function between runs
-        left = self.deadline - time.monotonic()
-        if left <= 0:
-            raise BudgetExhausted
-        limit = min(self.config.question_seconds, left)
-        try:
-            with time_limit(limit):
-                return (yield)
-        except TimeLimitExceeded:
-            if limit < self.config.question_seconds:
-                raise BudgetExhausted from None
-            raise
+    def pytest_runtestloop(self, session):
+        for item in session.items:
+            self._plan(item)
+        self._student.fetch([item.nodeid for item in session.items])
+        return (yield)
+
+    def _plan(self, item) -> None:
+        """Run the test with placeholder replies (trusted grader code on no student data) to
+        learn the probes it makes."""
+        arguments = self._arguments(item, Grade())
+        if arguments is None:
+            return
+        self._student.plan(item.nodeid)
+        seconds = self.config.question_seconds
+        with wall_limit(WALL_FACTOR * seconds) as wall, cpu_limit(seconds) as cpu:
+            try:
+                item.obj(**arguments)
+            except (Exception, pytest.skip.Exception, pytest.fail.Exception):
+                pass  # a planning run ends however it ends
+        _forget_score(item)
+        if cpu.expired:  # judging it would only run into the same limit
+            self.unplanned[item.nodeid] = out_of_cpu(seconds)
+        elif wall.expired:
+            self.unplanned[item.nodeid] = out_of_time(WALL_FACTOR * seconds)
+
+    def _arguments(self, item, grade: Grade) -> dict | None:
+        """The test function's arguments: our fixtures and its parameters."""
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        available = {"student": self._student, "assignment": self.config, "grade": grade,
+                     **params}
+        names = item._fixtureinfo.argnames
+        if not all(name in available for name in names):
+            self.log.append(f"{item.nodeid}: cannot plan a test with fixtures other than "
+                            f"student, assignment and grade")
+            return None
+        return {name: available[name] for name in names}
+
+    # judge --------------------------------------------------------------------------------------
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_pyfunc_call(self, pyfuncitem):
+        _forget_score(pyfuncitem)
+        self._student.judge(pyfuncitem.nodeid)
+        grade = self.grades.setdefault(pyfuncitem.nodeid, Grade())
+        arguments = {name: pyfuncitem.funcargs[name] for name in pyfuncitem._fixtureinfo.argnames}
+
+        def call() -> dict:
+            try:
+                pyfuncitem.obj(**arguments)
+                error = None
+            except (Exception, pytest.skip.Exception, pytest.fail.Exception) as exc:
+                error = _describe_error(exc)  # raised again in this process
+            return {"error": error, "fraction": grade.fraction, "notes": grade.notes,
+                    "score": getattr(pyfuncitem.obj, "__score__", None)}
+
+        outcome = self.unplanned.get(pyfuncitem.nodeid) or run_isolated(
+            call, cpu_seconds=self.config.question_seconds,
+            memory_mb=self.config.limits.grader_memory_mb)
+        if "undecided" in outcome:
+            raise Undecided(outcome["undecided"], outcome.get("detail", ""))
+        grade.fraction, grade.notes = outcome["fraction"], outcome["notes"]
+        if outcome["score"] is not None:
+            pyfuncitem.obj.__score__ = outcome["score"]
+        if outcome["error"]:
+            _raise(outcome["error"])
+        return True
 
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_makereport(self, item, call):
@@ -147,7 +208,7 @@ class GradingPlugin:
             "name": name,
             "weight": float(getattr(function, "__weight__", 0.0) or 0.0),
             "number": _fill(number, params) if number is not None else None,
-            "visibility": getattr(function, "__visibility__", self.default_visibility),
+            "visibility": getattr(function, "__visibility__", DEFAULT_VISIBILITY),
             "tags": tuple(getattr(function, "__tags__", ())),
             "public": Path(str(item.fspath)).name.startswith(PUBLIC_PREFIX),
             "hide_errors": getattr(function, "__hide_errors__", None),
@@ -159,7 +220,7 @@ class GradingPlugin:
         set_score = getattr(getattr(item, "obj", None), "__score__", None)
         notes = grade.notes if grade else []
         excinfo = info.get("excinfo")
-        outcome, output, fraction = "failed", "", 0.0
+        outcome, output, fraction, detail = "failed", "", 0.0, ""
         if info.get("passed"):
             outcome = "passed"
             fraction = grade.fraction if grade and grade.fraction is not None else 1.0
@@ -170,32 +231,70 @@ class GradingPlugin:
             output = f"Not checked: {reason}" if reason else "Not checked."
         elif excinfo is not None:
             error = excinfo.value
-            if isinstance(error, Incorrect):
+            if isinstance(error, Undecided):
+                outcome, fraction, detail = "undecided", error.fraction, error.detail
+                output = "\n\n".join(p for p in (error.feedback, f"{error}: {FLAGGED}.") if p)
+            elif isinstance(error, Incorrect):
                 fraction = error.fraction
                 output = str(error)
-            elif isinstance(error, BudgetExhausted):
-                outcome = "timeout"
-                output = (f"Not graded: the time for grading this submission "
-                          f"({self.config.limits.budget_seconds:g} s in all) ran out first.")
-            elif isinstance(error, TimeLimitExceeded):
-                outcome = "timeout"
-                output = (f"Checking this question took longer than "
-                          f"{self.config.question_seconds:g} s, so it earns no points.")
             elif isinstance(error, AssertionError) and info["when"] == "call":
                 output = info["hide_errors"] or _assertion_message(error)
             else:
                 outcome = "error"
                 output = INTERNAL
-                self.log.append(f"{item.nodeid} raised:\n" + "".join(
-                    traceback.format_exception(type(error), error, error.__traceback__)))
+                cause = str(error) if isinstance(error, GraderError) else "".join(
+                    traceback.format_exception(type(error), error, error.__traceback__))
+                self.log.append(f"{item.nodeid} raised:\n{cause}")
             if info["hide_errors"] and outcome == "failed":
                 output = info["hide_errors"]
         score = weight * fraction
         if set_score is not None and outcome in ("passed", "failed"):
             score = float(set_score)
             outcome = "passed" if score >= weight and outcome == "passed" else "failed"
+        if detail:
+            self.log.append(f"{item.nodeid} undecided: {detail}")
         return TestResult(info["name"], weight, score, info["number"], info["visibility"],
-                          output, info["tags"], info["public"], outcome)
+                          output, info["tags"], info["public"], outcome, detail)
+
+
+def _forget_score(item) -> None:
+    """partial_credit keeps the score on the function between runs: start afresh."""
+    function = getattr(item, "obj", None)
+    if function is not None and hasattr(function, "__score__"):
+        del function.__score__
+
+
+def _describe_error(exc: BaseException) -> dict:
+    """A test's exception as plain data (it crosses from the judging child)."""
+    if isinstance(exc, Undecided):
+        return {"kind": "undecided", "message": str(exc), "detail": exc.detail,
+                "fraction": exc.fraction, "feedback": exc.feedback}
+    if isinstance(exc, Incorrect):
+        return {"kind": "incorrect", "message": str(exc), "fraction": exc.fraction}
+    if isinstance(exc, pytest.skip.Exception):
+        return {"kind": "skip", "message": exc.msg}
+    if isinstance(exc, AssertionError):
+        return {"kind": "assertion", "message": str(exc)}
+    if isinstance(exc, (MemoryError, RecursionError)):
+        return {"kind": "undecided", "message": "checking this answer needed more memory than "
+                                                "the grader allows",
+                "detail": f"{type(exc).__name__} while checking", "fraction": 0.0,
+                "feedback": ""}
+    return {"kind": "internal", "message": "".join(
+        traceback.format_exception(type(exc), exc, exc.__traceback__))}
+
+
+def _raise(error: dict) -> None:
+    kind, message = error["kind"], error["message"]
+    if kind == "undecided":
+        raise Undecided(message, error["detail"], error["fraction"], error["feedback"])
+    if kind == "incorrect":
+        raise Incorrect(message, error["fraction"])
+    if kind == "skip":
+        pytest.skip(message)
+    if kind == "assertion":
+        raise AssertionError(message)
+    raise GraderError(message)
 
 
 def _fill(template: str, params: dict) -> str:
@@ -212,7 +311,7 @@ def _assertion_message(error: AssertionError) -> str:
     return message if message and not message.startswith("assert ") else "Not correct."
 
 
-def static_tests(path: Path, default_visibility: str) -> list[dict]:
+def static_tests(path: Path) -> list[dict]:
     """The tests a grader file declares, read from its syntax tree (it could not be imported)."""
     try:
         tree = ast.parse(path.read_text(encoding="utf-8"))
@@ -223,7 +322,7 @@ def static_tests(path: Path, default_visibility: str) -> list[dict]:
     for node in tree.body:
         if not (isinstance(node, ast.FunctionDef) and node.name.startswith("test")):
             continue
-        meta = {"weight": 0.0, "number": None, "visibility": default_visibility}
+        meta = {"weight": 0.0, "number": None, "visibility": DEFAULT_VISIBILITY}
         for decorator in node.decorator_list:
             if isinstance(decorator, ast.Call) and isinstance(decorator.func, ast.Name) \
                     and decorator.args and isinstance(decorator.args[0], ast.Constant):

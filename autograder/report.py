@@ -3,16 +3,19 @@ from __future__ import annotations
 
 from rich.console import Console
 from rich.markdown import Markdown
+from rich.markup import escape
 from rich.table import Table
 
 from .results import GradingResult
 
 MARKS = {"passed": "[green]✔[/]", "failed": "[red]✘[/]", "error": "[magenta]![/]",
-         "timeout": "[red]⏱[/]", "skipped": "[yellow]–[/]", "not run": "[yellow]–[/]"}
+         "undecided": "[yellow]?[/]", "skipped": "[yellow]–[/]", "not run": "[yellow]–[/]"}
 
 
 def print_report(result: GradingResult, *, title: str, console: Console | None = None,
-                 show_scores: bool = True) -> None:
+                 show_scores: bool = True, for_instructor: bool = False) -> None:
+    """The result as a table; ``for_instructor`` adds what only an instructor may read (why a
+    question is undecided, engine errors)."""
     console = console or Console()
     table = Table(title=title, show_lines=True, expand=False)
     table.add_column("", width=2)
@@ -29,3 +32,12 @@ def print_report(result: GradingResult, *, title: str, console: Console | None =
         table.add_row(*row)
     console.print(table)
     console.print(Markdown(result.output))
+    if for_instructor:
+        console.print(f"[bold]Total: {result.score:g} / {result.max_score:g} points[/] "
+                      f"(all tests, hidden ones included)", highlight=False)
+        for test in result.undecided:
+            console.print("[yellow]Flagged, could not be decided automatically:[/] "
+                          + escape(f"{test.number or test.name}: {test.detail or test.output}"),
+                          highlight=False)
+        for note in result.notes:
+            console.print("[magenta]For the instructor:[/] " + escape(note), highlight=False)

@@ -16,7 +16,8 @@ class TestResult:
     output: str = ""
     tags: tuple[str, ...] = ()
     public: bool = False      # a form check that also runs in the student's self-check
-    outcome: str = "failed"   # passed | failed | error | skipped | timeout | not run
+    outcome: str = "failed"   # passed | failed | undecided | error | skipped | not run
+    detail: str = ""          # for the instructor only: why it is undecided
 
     def __post_init__(self):
         if self.visibility not in VISIBILITIES:
@@ -37,6 +38,12 @@ class GradingResult:
     execution_time: float = 0.0
     student: dict = field(default_factory=dict)   # name, attempt ... from Gradescope metadata
     engine_error: str | None = None
+    notes: list[str] = field(default_factory=list)  # for the instructor only
+
+    @property
+    def undecided(self) -> list[TestResult]:
+        """The tests that could not be decided automatically: the instructor's to look at."""
+        return [t for t in self.tests if t.outcome == "undecided"]
 
     @property
     def score(self) -> float:

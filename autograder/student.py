@@ -1,17 +1,57 @@
-"""What graders use to ask about the student's code; every failure becomes an ``Incorrect``.
+"""What graders use to ask about the student's code: values, calls and driver routines.
 
-The grader never imports student code: values and call results come back from the sandboxed
-child as plain data (see :mod:`autograder.sandbox`).
+The grader never imports student code: replies come back from the sandboxed child as plain
+data (see :mod:`autograder.sandbox`).  Probes go through three phases, driven by the plugin:
+
+1. **plan**: each grader test runs once with every probe answered by :data:`PENDING`, so that
+   every probe it will make is known before any student code runs.  A grader therefore picks
+   every input itself, never from a reply, and makes all the probes of one case before it
+   uses their replies.
+2. **fetch**: every planned probe is answered by the child, all of them before any check
+   runs; then the child is closed.  No student code runs after a check, so none can time one.
+3. **judge**: each test runs again; replies come from what was fetched.
+
+A reply that is the student's fault raises :class:`Incorrect`; one that reached a time limit
+raises :class:`Undecided` (never a verdict).
 """
 from __future__ import annotations
 
+import hashlib
+import inspect
+import json
+from dataclasses import dataclass
 from pathlib import Path
 
-from .feedback import Incorrect, OutOfTime
+from .budget import Undecided
+from .feedback import Incorrect
 from .sandbox.identity import Identity
-from .sandbox.session import Limits, Reply, SandboxSession
+from .sandbox.session import (Limits, Reply, SandboxSession, call_request, run_request,
+                              value_request)
 from .submission import Submission
-from .values import FunctionValue
+from .values import PENDING, FunctionValue
+
+
+class NotFetched(RuntimeError):
+    """A grader asked, while judging, for a probe its planning run did not make: a grader bug
+    (an input taken from a reply, or a probe made only after a check passed)."""
+
+
+@dataclass(frozen=True)
+class Probe:
+    request: dict            # what the child is asked, arguments encoded
+    what: str                # how messages name it: "`q1a`", "`gd_distances(...)`"
+    timeout: float | None = None
+
+    @property
+    def key(self) -> str:
+        text = json.dumps(self.request, sort_keys=True)
+        return hashlib.sha256(text.encode()).hexdigest()
+
+    @property
+    def target(self) -> str:
+        """The function or routine probed: after one of its probes timed out, the other
+        probes of the same test on it are not tried (each would time out too)."""
+        return f"{self.request['op']}:{self.request.get('name') or self.request.get('function')}"
 
 
 class Student:
@@ -24,19 +64,58 @@ class Student:
         cells = submission.cells if submission.problem is None else []
         self.session = SandboxSession(cells, workdir, limits, module=module,
                                       identity=identity, definitions_only=definitions_only)
+        self._phase = "plan"
+        self._test = ""
+        self._plans: dict[str, list[Probe]] = {}
+        self._values: dict[str, Reply] = {}
+        self._replies: dict[str, list[tuple[str, Reply]]] = {}
 
+    # phases (driven by the plugin) ---------------------------------------------------------------
+    def plan(self, test: str) -> None:
+        """Record the probes test ``test`` makes; each is answered by PENDING."""
+        self._phase, self._test = "plan", test
+        self._plans[test] = []
+
+    def fetch(self, order: list[str]) -> None:
+        """Answer every planned probe, test by test in ``order``; then close the child."""
+        self.session.load()
+        for test in order:
+            self._replies[test] = self._fetch_test(self._plans.get(test, []))
+        self.close()
+        self._phase = "judge"
+
+    def _fetch_test(self, probes: list[Probe]) -> list[tuple[str, Reply]]:
+        replies, stopped = [], set()
+        for probe in probes:
+            if probe.request["op"] == "value":
+                if probe.key not in self._values:
+                    self._values[probe.key] = self._ask(probe)
+                continue
+            if probe.target in stopped:
+                reply = Reply("skipped", message="not tried: an earlier case of this question "
+                                                 "did not finish")
+            else:
+                reply = self._ask(probe)
+                if reply.status in ("timeout", "fatal"):
+                    stopped.add(probe.target)
+            replies.append((probe.key, reply))
+        return replies
+
+    def _ask(self, probe: Probe) -> Reply:
+        return self.session.request(dict(probe.request), probe.timeout)
+
+    def judge(self, test: str) -> None:
+        """Serve test ``test``'s probes from what was fetched for it."""
+        self._test = test
+
+    # what graders call ----------------------------------------------------------------------------
     @property
     def where(self) -> str:
         return self.submission.label
 
-    def _require_session(self) -> SandboxSession:
-        if self.submission.problem is not None:
-            raise Incorrect(self.submission.problem)
-        return self.session
-
     def value(self, name: str) -> object:
         """The value the student's code gave ``name``."""
-        reply = self._require_session().value(name)
+        reply = self._reply(Probe(value_request(name), f"`{name}`"))
         if reply.status == "missing":
             raise Incorrect(f"`{name}` is not defined in {self.where}." + self._load_note())
         return self._unwrap(reply, f"reading `{name}`")
@@ -54,7 +133,7 @@ class Student:
     def call(self, name: str, *args, timeout: float | None = None, show_args: bool = True) -> object:
         """Call the student's function in the sandbox and return its (decoded) result."""
         shown = f"{name}({', '.join(map(repr, args))})" if show_args else f"{name}(...)"
-        reply = self._require_session().call(name, args, timeout)
+        reply = self._reply(Probe(call_request(name, args), f"`{shown}`", timeout))
         if reply.status == "missing":
             raise Incorrect(f"`{name}` is not defined in {self.where}." + self._load_note())
         if reply.status == "not_callable":
@@ -65,13 +144,31 @@ class Student:
     def run(self, routine, module: str, *args, timeout: float | None = None) -> object:
         """Run the trusted driver ``routine`` (a function of an ``autograder.routines`` module)
         in the sandbox on the student's module ``module``; plain data comes back."""
-        import inspect
         source = inspect.getsource(inspect.getmodule(routine))
-        reply = self.session.run(source, routine.__name__, module, args, timeout)
+        reply = self._reply(Probe(run_request(source, routine.__name__, module, args),
+                                  f"your {module}.py", timeout))
         if reply.status == "error" and reply.error.get("type") == "ModuleNotFoundError" \
                 and f"'{module}'" in reply.message:
             raise Incorrect(f"no {module}.py found in your submission")
         return self._unwrap(reply, f"your {module}.py")
+
+    # replies -----------------------------------------------------------------------------------------
+    def _reply(self, probe: Probe) -> Reply:
+        if self.submission.problem is not None and probe.request["op"] != "run":
+            raise Incorrect(self.submission.problem)   # code modules (mlp.py) may still be there
+        if self._phase == "plan":
+            self._plans[self._test].append(probe)
+            return Reply("ok", value=PENDING)
+        if probe.request["op"] == "value":
+            reply = self._values.get(probe.key)
+        else:
+            replies = self._replies.get(self._test, [])
+            index = next((i for i, (key, _) in enumerate(replies) if key == probe.key), None)
+            reply = None if index is None else replies.pop(index)[1]
+        if reply is None:
+            raise NotFetched(f"{probe.what} was asked for while judging {self._test}, but its "
+                             f"planning run did not ask for it")
+        return reply
 
     def _unwrap(self, reply: Reply, what: str) -> object:
         if reply.status == "ok":
@@ -84,9 +181,9 @@ class Student:
                 where = f" (line {reply.error['line']} of {reply.error.get('where') or self.where})"
             raise Incorrect(f"{what} raised an error{where}:\n\n    {_indent(reply.message)}")
         if reply.status == "fatal":
-            raise OutOfTime(f"{self.where}: {reply.message}")
-        if reply.status == "timeout":
-            raise OutOfTime(f"{what} failed: {reply.message}")
+            raise Undecided(f"{self.where}: {reply.message}")
+        if reply.status in ("timeout", "skipped"):
+            raise Undecided(f"{what}: {reply.message}")
         if reply.status == "too_large":
             raise Incorrect(f"{what}: the answer is too large to grade ({reply.message}).")
         raise Incorrect(f"{what} failed: {reply.message}")

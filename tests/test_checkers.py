@@ -6,7 +6,8 @@ from autograder.checkers.arrays import as_vector, check_array
 from autograder.checkers.cases import judge_cases
 from autograder.checkers.numbers import as_whole_numbers, check_number
 from autograder.checkers.structures import normalise_choice
-from autograder.feedback import Incorrect, OutOfTime
+from autograder.budget import Undecided
+from autograder.feedback import Incorrect
 
 
 def test_numbers():
@@ -80,14 +81,16 @@ def test_cases_credit_share_grouped_messages_and_time_outs():
         raise Incorrect("`f(...)` raised an error")
 
     def hangs():
-        raise OutOfTime("`f(...)` failed: it did not finish within 1 s")
+        raise Undecided("`f(...)`: it did not finish within 1 s")
 
     verdict = judge_cases([("case 1", right), ("case 2", lambda: "shape (2,)"),
                            ("case 3", lambda: "shape (2,)"), ("case 4", raises)])
     assert verdict.fraction == 0.25
     assert "case 2 and case 3: shape (2,)" in verdict.message
     assert "case 4: `f(...)` raised an error" in verdict.message
-    verdict = judge_cases([("a", right), ("b", hangs), ("c", right), ("d", right)])
-    assert verdict.fraction == 0.25 and "2 more case(s) not tried" in verdict.message
+    verdict = judge_cases([("a", right), ("b", hangs), ("c", right), ("d", raises)])
+    assert verdict.fraction == 0.5 and not verdict.passed      # a time-out is never a verdict:
+    assert verdict.undecided == "1 of 4 cases:\nb: `f(...)`: it did not finish within 1 s"
+    assert verdict.message == "1 of 4 cases are wrong:\nd: `f(...)` raised an error"
     assert "every case: nope" in judge_cases([("a", lambda: "nope"), ("b", lambda: "nope")]).message
     assert judge_cases([("a", right)]).passed

@@ -190,7 +190,7 @@ def test_grade_verb_writes_results(tmp_path, results_schema):
     out = tmp_path / "out.json"
     done = run_cli("grade", "gd", str(folder), "--results", str(out))
     assert done.returncode == 0, done.stderr
-    assert "15 / 15 points" in done.stdout
+    assert "Total: 15 / 15 points" in done.stdout
     validate(json.loads(out.read_text()), results_schema)
 
 

@@ -65,7 +65,8 @@ def test_refusals(text, message):
 
 def test_shape_only_form_check():
     assert check_shape("v @ v.T", SPACE, ("n", "n")).passed
-    assert "transposed layout" in check_shape("A.T", SPACE, ("m", "n")).message
+    message = check_shape("A.T", SPACE, ("m", "n")).message    # the shape, never the fix
+    assert message == "expected shape m×n, got n×m" and "transpose" not in message
     assert "expected shape n×n, got 1×1" in check_shape("v.T @ v", SPACE, ("n", "n")).message
 
 

@@ -1,11 +1,14 @@
 """Is the student's expression the reference? Structural, then symbolic, then numeric.
 
-Each step is bounded in time.  The numeric step evaluates both sides at seeded random points of
-each symbol's domain (positive symbols at positive values, and so on), at 30 significant
-digits, so forms SymPy cannot simplify (``2/max(a, b)`` against ``Min(2/a, 2/b)``) still meet.
+Each step is bounded in CPU time (so machine load cannot change the outcome).  The numeric step
+evaluates both sides at seeded random points of each symbol's domain (positive symbols at
+positive values, and so on), at 30 significant digits, so forms SymPy cannot simplify
+(``2/max(a, b)`` against ``Min(2/a, 2/b)``) still meet.  When no step can tell (a limit is
+reached, or the values are too large to evaluate) the answer is :class:`Undecided`, never wrong.
 """
 from __future__ import annotations
 
+import functools
 import math
 import random
 import zlib
@@ -14,10 +17,14 @@ from typing import Callable
 
 import sympy
 
-from ..timelimit import TimeLimitExceeded, time_limit
+from ..budget import Undecided, cpu_limit
 
 RTOL = 1e-9
 DIGITS = 30
+SIMPLIFY_SECONDS = 1.0   # CPU time SymPy gets to prove a - b == 0
+NUMERIC_SECONDS = 3.0    # CPU time for evaluating both sides at the domain's points
+HINT_SECONDS = 1.0       # CPU time for a diagnosis (feedback only: without it, "not correct")
+TOO_LARGE = "too large"  # what evaluate() returns where a value overflows a float
 
 
 @dataclass
@@ -56,8 +63,31 @@ def _sample(symbol: sympy.Symbol, rng: random.Random) -> sympy.Float:
     return sympy.Float(value, DIGITS)
 
 
-def evaluate(expr: sympy.Expr, point: dict) -> complex | None:
-    """The value of ``expr`` at ``point`` as a complex number, or None where it is undefined."""
+@functools.lru_cache(maxsize=512)
+def _float_function(expr: sympy.Expr, symbols: tuple) -> Callable:
+    """``expr`` as a plain-float function (our own parser built ``expr``: nothing of the
+    student's is executed)."""
+    return sympy.lambdify(symbols, expr, modules="math")
+
+
+def _overflows(expr: sympy.Expr, point: dict) -> bool:
+    """Does ``expr`` (or a part of it) leave the float range at ``point``?  Such values (e.g.
+    ``cosh(cosh(cosh(cosh(4))))``) would make the 30-digit evaluation run out of memory."""
+    symbols = tuple(sorted(expr.free_symbols, key=lambda s: s.name))
+    try:
+        value = _float_function(expr, symbols)(*(float(point[s]) for s in symbols))
+    except OverflowError:
+        return True
+    except Exception:  # a domain error (log of a negative) is for the exact evaluation to judge
+        return False
+    return isinstance(value, (int, float, complex)) and not math.isfinite(abs(value))
+
+
+def evaluate(expr: sympy.Expr, point: dict) -> complex | None | str:
+    """The value of ``expr`` at ``point`` as a complex number, None where it is undefined, or
+    TOO_LARGE where it overflows a float."""
+    if _overflows(expr, point):
+        return TOO_LARGE
     try:
         value = expr.evalf(DIGITS, subs=point) if expr.free_symbols else expr.evalf(DIGITS)
         if not value.is_number or value.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo):
@@ -74,42 +104,57 @@ def close(x: complex, y: complex, rtol: float = RTOL) -> bool:
     return abs(x - y) <= rtol * max(abs(x), abs(y)) + 1e-20
 
 
-def numeric_pairs(a: sympy.Expr, b: sympy.Expr, domain: Domain) -> list[tuple[complex, complex]]:
-    """Values of ``a`` and ``b`` at the domain's points where both are defined."""
-    pairs = []
+def numeric_pairs(a: sympy.Expr, b: sympy.Expr, domain: Domain,
+                  ) -> tuple[list[tuple[complex, complex]], int]:
+    """Values of ``a`` and ``b`` at the domain's points where both are defined, and how many
+    points could not be evaluated because a value was too large."""
+    pairs, too_large = [], 0
     for point in domain.points():
         x, y = evaluate(a, point), evaluate(b, point)
-        if x is not None and y is not None:
+        if TOO_LARGE in (x, y):
+            too_large += 1
+        elif x is not None and y is not None:
             pairs.append((x, y))
-    return pairs
+    return pairs, too_large
 
 
-def equivalent(a: sympy.Expr, b: sympy.Expr, domain: Domain, *, rtol: float = RTOL,
-               simplify_seconds: float = 1.0, numeric_seconds: float = 3.0) -> bool:
-    """True when ``a`` and ``b`` are the same function on the domain."""
+def equivalent(a: sympy.Expr, b: sympy.Expr, domain: Domain, *, rtol: float = RTOL) -> bool:
+    """True when ``a`` and ``b`` are the same function on the domain, False when they differ;
+    :class:`Undecided` when neither SymPy nor the numeric probing can tell within its budget."""
     if a == b:
         return True
     if rtol == RTOL:  # an exact comparison: let SymPy try to prove it
-        try:
-            with time_limit(simplify_seconds):
+        with cpu_limit(SIMPLIFY_SECONDS):
+            try:
                 if sympy.simplify(a - b) == 0:
                     return True
-        except TimeLimitExceeded:
-            pass
-        except Exception:  # SymPy raises a zoo of errors on odd input; fall through to numbers
-            pass
-    try:
-        with time_limit(numeric_seconds):
-            pairs = numeric_pairs(a, b, domain)
-    except TimeLimitExceeded:
+            except Exception:  # SymPy raises a zoo of errors on odd input; numbers decide
+                pass
+    with cpu_limit(NUMERIC_SECONDS) as limit:
+        pairs, too_large = numeric_pairs(a, b, domain)
+    if limit.expired:
+        raise Undecided("comparing the answer with the expected one took too long",
+                        f"numeric comparison of {_short(a)} and {_short(b)} ran out of its "
+                        f"{NUMERIC_SECONDS:g} s of CPU time")
+    if not all(close(x, y, rtol) for x, y in pairs):
         return False
     needed = min(3, len(domain.points())) if a.free_symbols | b.free_symbols else 1
-    return len(pairs) >= needed and all(close(x, y, rtol) for x, y in pairs)
+    if len(pairs) >= needed:
+        return True
+    if too_large:
+        raise Undecided("the answer's values are too large to evaluate",
+                        f"{_short(a)} or {_short(b)} overflows at {too_large} point(s)")
+    return False
+
+
+def _short(expr: sympy.Expr) -> str:
+    text = str(expr)
+    return text if len(text) <= 200 else text[:200] + "…"
 
 
 def constant_ratio(student: sympy.Expr, reference: sympy.Expr, domain: Domain) -> complex | None:
     """``c`` when ``student == c * reference`` at every point (a missing factor), else None."""
-    ratios = [x / y for x, y in numeric_pairs(student, reference, domain) if abs(y) > 1e-12]
+    ratios = [x / y for x, y in hint_pairs(student, reference, domain) if abs(y) > 1e-12]
     if len(ratios) < 2 or not all(close(r, ratios[0], 1e-7) for r in ratios):
         return None
     return ratios[0]
@@ -117,7 +162,14 @@ def constant_ratio(student: sympy.Expr, reference: sympy.Expr, domain: Domain) -
 
 def constant_offset(student: sympy.Expr, reference: sympy.Expr, domain: Domain) -> complex | None:
     """``c`` when ``student == reference + c`` at every point, else None."""
-    offsets = [x - y for x, y in numeric_pairs(student, reference, domain)]
+    offsets = [x - y for x, y in hint_pairs(student, reference, domain)]
     if len(offsets) < 2 or not all(close(d, offsets[0], 1e-7) for d in offsets):
         return None
     return offsets[0]
+
+
+def hint_pairs(student, reference, domain) -> list[tuple[complex, complex]]:
+    """Pairs for a diagnosis, which is feedback only: none when they take too long."""
+    with cpu_limit(HINT_SECONDS) as limit:
+        pairs = numeric_pairs(student, reference, domain)[0]
+    return [] if limit.expired else pairs

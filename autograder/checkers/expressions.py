@@ -12,8 +12,10 @@ from typing import Sequence
 
 import sympy
 
+from ..budget import Undecided
 from .coerce import NotAnswered, to_parsed
-from .equivalence import RTOL, Domain, close, constant_offset, constant_ratio, equivalent, numeric_pairs
+from .equivalence import (RTOL, Domain, close, constant_offset, constant_ratio, equivalent,
+                          hint_pairs)
 from .parse import Namespace, ParseError, parse
 from .verdict import Verdict
 
@@ -63,10 +65,13 @@ class ExpressionQuestion:
                 return Verdict.wrong(f"expected a single expression, got {len(value)} values")
         if not isinstance(value, sympy.Expr):
             return Verdict.wrong("expected an expression, got a comparison")
-        if self._same(value, self.ref):
-            return Verdict.right()
+        try:
+            if self._same(value, self.ref):
+                return Verdict.right()
+        except Undecided as exc:
+            return Verdict(0.0, "", str(exc))
         for wrong_value, message in self.wrong_parsed:
-            if isinstance(wrong_value, sympy.Expr) and self._same(value, wrong_value):
+            if isinstance(wrong_value, sympy.Expr) and self._matches(value, wrong_value):
                 return Verdict.wrong(message)
         return Verdict.wrong(self._diagnose(value, self.ref, parsed.has_decimal))
 
@@ -81,29 +86,42 @@ class ExpressionQuestion:
         if not all(isinstance(v, sympy.Expr) for v in value):
             return Verdict.wrong("each value must be an expression (no comparisons or lists)")
         for wrong_value, message in self.wrong_parsed:
-            if all(self._same(v, w) for v, w in zip(value, wrong_value)):
+            if all(self._matches(v, w) for v, w in zip(value, wrong_value)):
                 return Verdict.wrong(message)
-        right = [self._same(v, r) for v, r in zip(value, self.ref)]
+        names = self._names()
+        right, unsure = [], []
+        for i, (v, r) in enumerate(zip(value, self.ref)):
+            try:
+                right.append(self._same(v, r))
+            except Undecided as exc:
+                right.append(False)
+                unsure.append(f"{names[i]}: {exc}")
         if all(right):
             return Verdict.right()
-        if n > 1 and all(self._same(v, r) for v, r in zip(value, reversed(self.ref))):
+        if n > 1 and not unsure and all(self._matches(v, r)
+                                        for v, r in zip(value, reversed(self.ref))):
             return Verdict.wrong("the values are in the wrong order")
-        names = self._names()
         problems = []
         for i, (v, r, ok) in enumerate(zip(value, self.ref, right)):
-            if ok:
+            if ok or any(u.startswith(f"{names[i]}:") for u in unsure):
                 continue
             message = next((m for w, m in self.component_wrong_parsed.get(i, ())
-                            if self._same(v, w)), None)
+                            if self._matches(v, w)), None)
             problems.append(f"{names[i]}: {message or self._diagnose(v, r, has_decimal)}")
-        fraction = sum(right) / n
-        return Verdict(fraction, "\n".join(problems))
+        return Verdict(sum(right) / n, "\n".join(problems), "\n".join(unsure))
 
     def _names(self) -> list[str]:
         return list(self.labels) or [f"value {i + 1}" for i in range(len(self.ref))]
 
     def _same(self, a: sympy.Expr, b: sympy.Expr) -> bool:
         return equivalent(a, b, self.domain, rtol=self.rtol)
+
+    def _matches(self, a: sympy.Expr, b: sympy.Expr) -> bool:
+        """Does ``a`` match a known wrong answer (feedback only: undecided is no match)?"""
+        try:
+            return self._same(a, b)
+        except Undecided:
+            return False
 
     def _diagnose(self, student: sympy.Expr, reference: sympy.Expr, has_decimal: bool) -> str:
         return diagnose(student, reference, self.domain, has_decimal)
@@ -118,7 +136,7 @@ def diagnose(student: sympy.Expr, reference: sympy.Expr, domain: Domain,
     missing = sorted(s.name for s in reference.free_symbols - student.free_symbols)
     if missing:
         return f"not correct: the answer depends on {', '.join(missing)}, yours does not"
-    pairs = numeric_pairs(student, reference, domain)
+    pairs = hint_pairs(student, reference, domain)
     if has_decimal and pairs and all(close(x, y, 1e-2) for x, y in pairs):
         return ("close, but not exact: give the exact value (a fraction, sqrt(...)) "
                 "rather than a rounded decimal")

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 import sympy
 from sympy.core.relational import Relational
 
+from ..budget import Undecided
 from .coerce import NotAnswered, describe, to_parsed
 from .equivalence import Domain, equivalent
 from .parse import Namespace, ParseError, parse_answer
@@ -53,9 +54,18 @@ class IntervalQuestion:
             return Verdict.wrong(str(exc))
         except ParseError as exc:
             return Verdict.wrong(f"cannot read the range: {exc}")
-        problems = [p for p in (self._end("lower", got.lo, got.lo_open, self.ref.lo, self.ref.lo_open),
-                                self._end("upper", got.hi, got.hi_open, self.ref.hi, self.ref.hi_open))
-                    if p]
+        problems, unsure = [], []
+        for end in (("lower", got.lo, got.lo_open, self.ref.lo, self.ref.lo_open),
+                    ("upper", got.hi, got.hi_open, self.ref.hi, self.ref.hi_open)):
+            try:
+                problem = self._end(*end)
+            except Undecided as exc:
+                unsure.append(f"the {end[0]} end: {exc}")
+                continue
+            if problem:
+                problems.append(problem)
+        if unsure:
+            return Verdict(0.0, "\n".join(problems), "\n".join(unsure))
         return Verdict.wrong("\n".join(problems)) if problems else Verdict.right()
 
     def _end(self, which: str, value, is_open, ref_value, ref_open) -> str | None:
@@ -65,13 +75,20 @@ class IntervalQuestion:
                    f"{'below' if which == 'lower' else 'above'}"
         if not equivalent(value, ref_value, self.domain):
             for wrong, message in self.wrong_ends.get(which, ()):
-                if equivalent(value, parse_answer(wrong, self.ns).value, self.domain):
+                if self._matches(value, parse_answer(wrong, self.ns).value):
                     return message
             return f"the {which} end is not correct"
         if is_open != ref_open:
             return self.openness_messages.get(which) or (
                 f"the {which} end should be {'excluded (open: <)' if ref_open else 'included (closed: <=)'}")
         return None
+
+    def _matches(self, value, wrong) -> bool:
+        """Is ``value`` a known wrong end (feedback only: undecided is no match)?"""
+        try:
+            return equivalent(value, wrong, self.domain)
+        except Undecided:
+            return False
 
 
 def to_range(answer: object, ns: Namespace, symbol: sympy.Symbol) -> Range:

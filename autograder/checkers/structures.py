@@ -9,6 +9,7 @@ from typing import Sequence
 import numpy as np
 import sympy
 
+from ..budget import Undecided
 from .coerce import NOT_ANSWERED, NotAnswered, describe, to_parsed
 from .equivalence import Domain, equivalent
 from .expressions import diagnose
@@ -66,31 +67,42 @@ class SymbolicMatrixQuestion:
         shape, ref_shape = (len(got), len(got[0])), (len(self.ref), len(self.ref[0]))
         if shape != ref_shape:
             if shape == ref_shape[::-1] and all(
-                    self._same(got[j][i], self.ref[i][j])
+                    self._matches(got[j][i], self.ref[i][j])
                     for i in range(ref_shape[0]) for j in range(ref_shape[1])):
                 return Verdict.wrong(f"expected {self.shape_text}, got {shape[0]}×{shape[1]}: "
                                      f"you may have transposed it")
             return Verdict.wrong(f"expected {self.shape_text}, got {shape[0]}×{shape[1]}")
-        problems, right = [], 0
+        problems, unsure, right = [], [], 0
         for i, (row, ref_row) in enumerate(zip(got, self.ref)):
-            for known, message in self.wrong_rows.get(i, ()):
-                if all(self._same(e, parse(str(k), self.ns)) for e, k in zip(row, known)):
-                    problems.append(message)
-                    break
-            else:
-                for j, (entry, ref_entry) in enumerate(zip(row, ref_row)):
-                    if self._same(entry, ref_entry):
-                        right += 1
-                    else:
-                        problems.append(f"entry ({i + 1}, {j + 1}): "
-                                        f"{diagnose(entry, ref_entry, self.domain)}")
-                continue
-            right += sum(self._same(e, r) for e, r in zip(row, ref_row))
+            known = next((message for wrong, message in self.wrong_rows.get(i, ())
+                          if all(self._matches(e, parse(str(k), self.ns))
+                                 for e, k in zip(row, wrong))), None)
+            if known:
+                problems.append(known)
+            for j, (entry, ref_entry) in enumerate(zip(row, ref_row)):
+                try:
+                    same = self._same(entry, ref_entry)
+                except Undecided as exc:
+                    unsure.append(f"entry ({i + 1}, {j + 1}): {exc}")
+                    continue
+                right += same
+                if not same and not known:
+                    problems.append(f"entry ({i + 1}, {j + 1}): "
+                                    f"{diagnose(entry, ref_entry, self.domain)}")
         total = ref_shape[0] * ref_shape[1]
-        return Verdict(right / total, "\n".join(problems)) if problems else Verdict.right()
+        if problems or unsure:
+            return Verdict(right / total, "\n".join(problems), "\n".join(unsure))
+        return Verdict.right()
 
     def _same(self, a, b) -> bool:
         return equivalent(a, b, self.domain)
+
+    def _matches(self, a, b) -> bool:
+        """Feedback only (a known wrong row, a transpose): undecided is no match."""
+        try:
+            return self._same(a, b)
+        except Undecided:
+            return False
 
 
 _WORDS = {"minimum": {"min", "minimum", "minimizer", "minimiser"},

@@ -8,10 +8,11 @@ from dataclasses import dataclass
 class Verdict:
     fraction: float
     message: str = ""
+    undecided: str = ""   # why (part of) the answer could not be decided: never final
 
     @property
     def passed(self) -> bool:
-        return self.fraction >= 1.0
+        return self.fraction >= 1.0 and not self.undecided
 
     @classmethod
     def right(cls, message: str = "") -> "Verdict":

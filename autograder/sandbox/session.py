@@ -36,8 +36,9 @@ class Limits:
     open_files: int = 256
     no_network: bool = True      # an empty network namespace, where the platform allows it
     processes: int = 64          # per sandbox user (only when running as root)
-    budget_seconds: float = 600  # the whole grading run: student code and checks
+    budget_seconds: float = 600  # all of the student's code in one grading run
     output_bytes: int = 64 * 1024
+    grader_memory_mb: int = 2048  # what checking one question may add to the grader's memory
 
     @classmethod
     def from_config(cls, config: dict) -> "Limits":
@@ -196,8 +197,16 @@ class SandboxSession:
         self.starts = 0
         self.printed: list[str] = []   # what each child printed (capped), for the instructor log
         self.budget_ends = time.monotonic() + limits.budget_seconds
+        self.closed = False
+
+    def load(self) -> None:
+        """Start the child (running the submission) unless it runs already."""
+        if self.child is None and self.fatal is None:
+            self._start()
 
     def _start(self) -> None:
+        if self.closed:
+            raise RuntimeError("the sandbox is closed: no student code runs after checks")
         if self.starts >= MAX_RESTARTS:
             self.fatal = "your code crashed or timed out too many times; grading stopped"
             return
@@ -207,31 +216,25 @@ class SandboxSession:
                    "cells": [{"label": c.label, "source": c.source} for c in self.cells]}
         reply = self._exchange(request, self.limits.load_seconds, loading=True)
         if reply.status == "ok" and isinstance(reply.value, dict):
-            errors = reply.value.get("errors", [])
-            self.load_errors = [e for e in errors if isinstance(e, dict)][:50]
-            skipped = reply.value.get("skipped", 0)
-            self.skipped = skipped if isinstance(skipped, int) else 0
+            if self.starts == 1:  # a restarted child runs the same code: keep the first account
+                errors = reply.value.get("errors", [])
+                self.load_errors = [e for e in errors if isinstance(e, dict)][:50]
+                skipped = reply.value.get("skipped", 0)
+                self.skipped = skipped if isinstance(skipped, int) else 0
         else:
             self.fatal = f"running your code failed: {reply.message}"
 
     def request(self, message: dict, timeout: float | None = None) -> Reply:
-        if self.child is None and self.fatal is None:
-            self._start()
+        self.load()
         if self.fatal is not None:
             return Reply("fatal", message=self.fatal)
         return self._exchange(message, timeout or self.limits.probe_seconds)
 
     def value(self, name: str) -> Reply:
-        return self.request({"op": "value", "name": name})
+        return self.request(value_request(name))
 
     def call(self, name: str, args: tuple, timeout: float | None = None) -> Reply:
-        return self.request({"op": "call", "name": name,
-                             "args": [encode_arg(a) for a in args]}, timeout)
-
-    def run(self, source: str, function: str, module: str, args: tuple,
-            timeout: float | None = None) -> Reply:
-        return self.request({"op": "run", "source": source, "function": function,
-                             "module": module, "args": [encode_arg(a) for a in args]}, timeout)
+        return self.request(call_request(name, args), timeout)
 
     def _exchange(self, message: dict, seconds: float, loading: bool = False) -> Reply:
         child = self.child
@@ -275,6 +278,24 @@ class SandboxSession:
 
     def close(self) -> None:
         self._drop()
+        self.closed = True
+
+
+def value_request(name: str) -> dict:
+    """The request for the value of the student's ``name``."""
+    return {"op": "value", "name": name}
+
+
+def call_request(name: str, args: tuple) -> dict:
+    """The request to call the student's function ``name`` on ``args``."""
+    return {"op": "call", "name": name, "args": [encode_arg(a) for a in args]}
+
+
+def run_request(source: str, function: str, module: str, args: tuple) -> dict:
+    """The request to run the trusted routine ``function`` of ``source`` on the student's
+    module ``module`` (see the harness's ``op_run``)."""
+    return {"op": "run", "source": source, "function": function, "module": module,
+            "args": [encode_arg(a) for a in args]}
 
 
 def _interpret(raw: dict) -> Reply:

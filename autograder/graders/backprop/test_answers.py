@@ -7,7 +7,8 @@ combination, and compared with the reference run on the same inputs.
 import numpy as np
 
 from autograder.api import (ExpressionQuestion, MatrixQuestion, ShapesQuestion, Verdict,
-                            compare, load_assignment, load_reference, number, visibility, weight)
+                            compare, judge_cases, load_assignment, load_reference, number,
+                            visibility, weight)
 from autograder.routines import mlp as routines
 
 REF = load_reference("backprop")
@@ -68,6 +69,7 @@ test_q3g.__doc__ = "Q3g: ∂ℓ/∂b1"
 
 
 def _behaviour(student, seed, combo):
+    """The student's and the reference's behaviour on one hidden case of ``combo``."""
     case = routines.make_case(seed, *combo)
     args = (case["sizes"], case["f"], case["g"], case["loss"], case["params"], case["x"],
             case["y"], case["x2"], case["y2"])
@@ -75,28 +77,25 @@ def _behaviour(student, seed, combo):
             routines.behaviour(REF_MLP, *args), case)
 
 
-def _judge(combos, keys, student, grade):
-    """Run every combination; credit is the share of combinations that are right."""
-    problems, right = [], 0
-    for i, combo in enumerate(combos):
-        got, ref, case = _behaviour(student, SEED + i, combo)
-        found = []
-        for key in keys:
-            if isinstance(ref[key], dict):
-                found += [p for name in ref[key] if (p := compare(
-                    f"{name}", got[key].get(name), ref[key][name], batch=case["batch"]))]
-            elif (p := compare(key, got[key], ref[key], batch=case["batch"])):
-                found.append(p)
-        if found:
-            problems.append(f"f={combo[0]}, g={combo[1]}, loss={combo[2]}: {found[0]}")
-        else:
-            right += 1
-    if problems:
-        shown = "\n".join(problems[:4]) + (f"\n… and {len(problems) - 4} more"
-                                           if len(problems) > 4 else "")
-        grade(Verdict(right / len(combos), f"{len(problems)} of {len(combos)} combinations "
-                                           f"are wrong:\n{shown}"))
-    grade(Verdict.right())
+def _combination(student, seed, combo, keys):
+    """What is wrong in one f/g/loss combination (the first problem), or None."""
+    got, ref, case = _behaviour(student, seed, combo)
+    for key in keys:
+        if isinstance(ref[key], dict):
+            for name in ref[key]:
+                if (p := compare(name, got[key].get(name), ref[key][name], batch=case["batch"])):
+                    return p
+        elif (p := compare(key, got[key], ref[key], batch=case["batch"])):
+            return p
+    return None
+
+
+def _judge(combos, keys, student) -> Verdict:
+    """Every combination is a case: one that crashes or is wrong costs that case only."""
+    return judge_cases([(f"(f={f} g={g} loss={loss})",
+                         lambda i=i, combo=(f, g, loss): _combination(student, SEED + i, combo,
+                                                                       keys))
+                        for i, (f, g, loss) in enumerate(combos)], "combinations")
 
 
 @weight(2)
@@ -104,12 +103,12 @@ def _judge(combos, keys, student, grade):
 @visibility("after_due_date")
 def test_forward(student, grade):
     """Q4a: forward, for every f and g"""
-    _judge([c for c in routines.COMBOS if c[2] == "mse"], ["y_hat"], student, grade)
-    first = _behaviour(student, SEED, routines.COMBOS[0])[0]["y_hat"]
-    again = _behaviour(student, SEED, routines.COMBOS[0])[0]["y_hat"]
-    if not np.array_equal(first, again):
+    verdict = _judge([c for c in routines.COMBOS if c[2] == "mse"], ["y_hat"], student)
+    first, again = (_behaviour(student, SEED, routines.COMBOS[0])[0] for _ in range(2))
+    if not np.array_equal(first["y_hat"], again["y_hat"]):
         grade(Verdict.wrong("the same input gave different outputs: forward should not use "
                             "random numbers"))
+    grade(verdict)
 
 
 @weight(4)
@@ -117,7 +116,7 @@ def test_forward(student, grade):
 @visibility("after_due_date")
 def test_backward(student, grade):
     """Q4b: backward, for every f, g and loss"""
-    _judge(routines.COMBOS, ["grads"], student, grade)
+    grade(_judge(routines.COMBOS, ["grads"], student))
 
 
 @weight(1)
@@ -125,13 +124,13 @@ def test_backward(student, grade):
 @visibility("after_due_date")
 def test_accumulate_and_clear(student, grade):
     """Q4c: gradients accumulate over backward calls and clear_grad_and_cache zeroes them"""
-    _judge(routines.COMBOS[:3], ["grads_accumulated", "grads_cleared"], student, grade)
+    grade(_judge(routines.COMBOS[:3], ["grads_accumulated", "grads_cleared"], student))
 
 
 def _losses(student, loss, pairs):
+    replies = [student.run(routines.loss_values, "mlp", loss, y, y_hat) for y, y_hat in pairs]
     problems = []
-    for y, y_hat in pairs:
-        got = student.run(routines.loss_values, "mlp", loss, y, y_hat)
+    for got, (y, y_hat) in zip(replies, pairs):
         ref = routines.loss_values(REF_MLP, loss, y, y_hat)
         for key in ("J", "dJdy_hat"):
             if (p := compare(key, got[key], ref[key], batch=y.size)):
@@ -170,12 +169,15 @@ def test_training(student, grade):
     """Q4f: a few gradient-descent steps with your gradients lower the risk"""
     case = routines.make_case(SEED + 99, "relu", "identity", "mse")
     args = (case["sizes"], "relu", "identity", case["params"], case["x"], case["y"], 20, 0.05)
-    risks = student.run(routines.train, "mlp", *args)["risks"]
-    reference = routines.train(REF_MLP, *args)["risks"]
+    trained = student.run(routines.train, "mlp", *args)["params"]
+    # the risk is the grader's own: the reference's forward pass and loss on your parameters
+    risks = [routines.risk(REF_MLP, case["sizes"], "relu", "identity", params, case["x"],
+                           case["y"]) for params in (case["params"], trained)]
+    correct = routines.risk(REF_MLP, case["sizes"], "relu", "identity",
+                            routines.train(REF_MLP, *args)["params"], case["x"], case["y"])
     if not np.all(np.isfinite(risks)):
         grade(Verdict.wrong("the risk became NaN or infinite while training"))
-    if not risks[-1] < 0.9 * risks[0]:
+    if not risks[1] < 0.9 * risks[0]:
         grade(Verdict.wrong(f"20 steps did not lower the risk enough: from {risks[0]:.4g} to "
-                            f"{risks[-1]:.4g}, where correct gradients reach "
-                            f"{reference[-1]:.4g}"))
+                            f"{risks[1]:.4g}, where correct gradients reach {correct:.4g}"))
     grade(Verdict.right())

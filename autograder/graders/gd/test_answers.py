@@ -9,8 +9,8 @@ import random
 import numpy as np
 
 from autograder.api import (ExpressionQuestion, IntervalQuestion, ParseError, Verdict, as_array,
-                            check_array, load_assignment, load_reference, number, upper_bound,
-                            visibility, weight)
+                            check_array, judge_cases, load_assignment, load_reference, number,
+                            upper_bound, visibility, weight)
 
 REF = load_reference("gd")
 ASSIGNMENT = load_assignment("gd")
@@ -105,7 +105,15 @@ def test_q2b(student, grade):
     grade(question.check(answer))
 
 
-def _check_distances(student, eta, epochs, show):
+HANDOUT_ETAS = (0.02, 0.05, 0.1)
+
+
+def _hidden_cases() -> list[tuple[float, int]]:
+    rng = random.Random(2024)
+    return [(round(rng.uniform(0.004, 0.09), 4), rng.randint(3, 150)) for _ in range(5)]
+
+
+def _distances_problem(student, eta, epochs, show) -> str | None:
     got = student.call("gd_distances", eta, epochs, show_args=show)
     ref = REF.gd_distances(eta, epochs)
     what = f"gd_distances({eta}, {epochs})" if show else "gd_distances on a hidden case"
@@ -115,8 +123,9 @@ def _check_distances(student, eta, epochs, show):
         array = array.reshape(-1)
         if array.size == epochs + 1 and np.isclose(array[0], np.sqrt(10.0)):
             array = array[1:]  # also counted t = 0: an accepted layout
-    return check_array(array if array is not None else got, ref, rtol=1e-6, atol=1e-9,
-                       what=what, reveal=show)
+    verdict = check_array(array if array is not None else got, ref, rtol=1e-6, atol=1e-9,
+                          what=what, reveal=show)
+    return None if verdict.passed else verdict.message
 
 
 @weight(1)
@@ -124,11 +133,8 @@ def _check_distances(student, eta, epochs, show):
 @visibility("visible")
 def test_q2c_handout(student, grade):
     """Q2c: gd_distances on the handout's learning rates"""
-    for eta in (0.02, 0.05, 0.1):
-        verdict = _check_distances(student, eta, 30, show=True)
-        if not verdict.passed:
-            break
-    grade(verdict)
+    grade(judge_cases([(f"η = {eta}", lambda eta=eta: _distances_problem(student, eta, 30, True))
+                       for eta in HANDOUT_ETAS]))
 
 
 @weight(2)
@@ -136,10 +142,6 @@ def test_q2c_handout(student, grade):
 @visibility("after_due_date")
 def test_q2c_hidden(student, grade):
     """Q2c: gd_distances on hidden learning rates and lengths"""
-    rng = random.Random(2024)
-    for _ in range(5):
-        eta, epochs = round(rng.uniform(0.004, 0.09), 4), rng.randint(3, 150)
-        verdict = _check_distances(student, eta, epochs, show=False)
-        if not verdict.passed:
-            break
-    grade(verdict)
+    grade(judge_cases([(f"hidden case {i}", lambda eta=eta, epochs=epochs:
+                        _distances_problem(student, eta, epochs, False))
+                       for i, (eta, epochs) in enumerate(_hidden_cases(), 1)]))

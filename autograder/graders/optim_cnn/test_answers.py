@@ -219,8 +219,7 @@ def test_min_norm_solution(student, grade):
 
 
 def _sgd(student, X, t, batch, eta, steps, seed):
-    return _vector(student.call("minibatch_sgd", X, t, batch, eta, steps, seed, show_args=False),
-                   X.shape[1])
+    return student.call("minibatch_sgd", X, t, batch, eta, steps, seed, show_args=False)
 
 
 def _safe_eta(X: np.ndarray) -> float:
@@ -237,21 +236,21 @@ def test_minibatch_sgd(student, grade):
 
     def converges(X, t, batch):
         def check():
-            w = _sgd(student, X, t, batch, _safe_eta(X), 3000, SEED)
+            w = _vector(_sgd(student, X, t, batch, _safe_eta(X), 3000, SEED), X.shape[1])
             return _solution_problem(w, X, t, 1e-6)
         return check
 
     def one_full_step():
         X, t = systems[0]
         eta, n = _safe_eta(X), len(t)
-        w = _sgd(student, X, t, n, eta, 1, 0)
+        w = _vector(_sgd(student, X, t, n, eta, 1, 0), X.shape[1])
         return compare("w after one step with batch_size = n", w, (2 * eta / n) * X.T @ t,
                        batch=n, rtol=1e-7)
 
     def one_row_step():
         X, t = systems[1]
         eta = _safe_eta(X)
-        w = _sgd(student, X, t, 1, eta, 1, 0)
+        w = _vector(_sgd(student, X, t, 1, eta, 1, 0), X.shape[1])
         if any(np.allclose(w, 2 * eta * t[j] * X[j], rtol=1e-7, atol=1e-12)
                for j in range(len(t))):
             return None
@@ -260,7 +259,8 @@ def test_minibatch_sgd(student, grade):
 
     def seeded():   # 10 one-row steps on 5 rows: unseeded runs agree with odds 5^-10
         X, t = systems[2]
-        runs = [_sgd(student, X, t, 1, _safe_eta(X), 10, seed) for seed in (1, 1, 2, 3, 4)]
+        replies = [_sgd(student, X, t, 1, _safe_eta(X), 10, seed) for seed in (1, 1, 2, 3, 4)]
+        runs = [_vector(reply, X.shape[1]) for reply in replies]
         if not np.array_equal(runs[0], runs[1]):
             return ("two runs with the same seed gave different results: draw the batches with "
                     "np.random.default_rng(seed)")
