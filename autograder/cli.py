@@ -15,6 +15,7 @@ from .metadata import describe_submitter, read_metadata
 from .reference import reference_dir
 from .sandbox.identity import lock_down
 from .report import print_report
+from .results import clean_text
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -57,7 +58,7 @@ def _grade(args) -> int:
         if args.results:
             write_results(result, args.results)
     if log:
-        print("\n".join(log), file=sys.stderr)
+        print(clean_text("\n".join(log)), file=sys.stderr)
     if args.json:
         print(json.dumps(to_results_json(result), indent=2, ensure_ascii=False))
     else:
@@ -115,7 +116,7 @@ def _gradescope(args) -> int:
             raise
     finally:
         write_results(result, results)
-        print("\n".join(log))  # stdout: instructors only
+        print(clean_text("\n".join(log)))  # stdout: instructors only
         print(f"score {result.score:g}/{result.max_score:g}; results written to {results}")
     return 0
 

@@ -6,18 +6,28 @@ import os
 import tempfile
 from pathlib import Path
 
-from .results import GradingResult, TestResult
+from .results import GradingResult, TestResult, clean_text
 
-MAX_OUTPUT = 20_000   # per test; Gradescope's harness cuts at 100 000
+MAX_OUTPUT = 20_000   # characters per test; Gradescope's harness cuts at 100 000
 CONTACT = ("The autograder itself failed while grading this submission. This is not your fault: "
            "please contact your instructor and mention this message.")
 
 
-def _clip(text: str, limit: int = MAX_OUTPUT) -> str:
-    text = text.replace("\x00", "").replace("\r\n", "\n")
+def _clip(text: str, limit: int) -> str:
     if len(text) <= limit:
         return text
     return text[: limit - 60] + f"\n\n[... {len(text) - limit + 60} characters cut ...]"
+
+
+def _cleaned(data):
+    """``data`` (dicts, lists, strings, numbers) with every string made safe by clean_text."""
+    if isinstance(data, str):
+        return clean_text(data)
+    if isinstance(data, dict):
+        return {key: _cleaned(value) for key, value in data.items()}
+    if isinstance(data, list):
+        return [_cleaned(value) for value in data]
+    return data
 
 
 def result_entry(test: TestResult) -> dict:
@@ -27,7 +37,7 @@ def result_entry(test: TestResult) -> dict:
         "max_score": round(test.max_score, 4),
         "status": "passed" if test.passed else "failed",
         "visibility": test.visibility,
-        "output": _clip(test.output),
+        "output": _clip(test.output, MAX_OUTPUT),
         "output_format": "md",
     }
     if test.number is not None:
@@ -38,7 +48,8 @@ def result_entry(test: TestResult) -> dict:
 
 
 def to_results_json(result: GradingResult) -> dict:
-    return {
+    """results.json's content, every string safe to write (see clean_text)."""
+    return _cleaned({
         "score": result.score,
         "execution_time": round(result.execution_time, 2),
         "output": _clip(result.output, 5_000),
@@ -47,7 +58,7 @@ def to_results_json(result: GradingResult) -> dict:
         "stdout_visibility": "hidden",
         "visibility": "visible",
         "tests": [result_entry(t) for t in result.tests],
-    }
+    })
 
 
 def engine_error_result(assignment: str, detail: str = "") -> GradingResult:
