@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from .assignment import available, load_assignment
-from .gradescope import engine_error_result, to_results_json, write_results
+from .gradescope import engine_error_result, reserve_space, to_results_json, write_results
 from .grading import grade
 from .metadata import describe_submitter, read_metadata
 from .reference import reference_dir
@@ -52,6 +52,8 @@ def main(argv: list[str] | None = None) -> int:
 def _grade(args) -> int:
     log: list[str] = []
     result = engine_error_result(args.assignment, "grading did not finish")
+    if args.results and not reserve_space(args.results):
+        log.append(f"could not reserve disk space for {args.results}")
     try:
         result = grade(args.assignment, args.submission, log=log)
     finally:
@@ -100,6 +102,8 @@ def _gradescope(args) -> int:
     results.parent.mkdir(parents=True, exist_ok=True)
     lock_down([results.parent, root / "submission_metadata.json"])  # student code: keep out
     log: list[str] = []
+    if not reserve_space(results):
+        log.append(f"could not reserve disk space for {results}")
     assignment = os.environ.get("AUTOGRADER_ASSIGNMENT", "")
     result = engine_error_result(assignment or "?", "grading did not finish")
     try:

@@ -9,6 +9,8 @@ from pathlib import Path
 from .results import GradingResult, TestResult, clean_text
 
 MAX_OUTPUT = 20_000   # characters per test; Gradescope's harness cuts at 100 000
+MAX_RESULTS_BYTES = 4 * 1024 * 1024   # results.json at most: the disk space reserved for it
+RESERVE = ".results-reserve"
 CONTACT = ("The autograder itself failed while grading this submission. This is not your fault: "
            "please contact your instructor and mention this message.")
 
@@ -16,7 +18,7 @@ CONTACT = ("The autograder itself failed while grading this submission. This is 
 def _clip(text: str, limit: int) -> str:
     if len(text) <= limit:
         return text
-    return text[: limit - 60] + f"\n\n[... {len(text) - limit + 60} characters cut ...]"
+    return text[: max(limit - 60, 0)] + f"\n\n[... {len(text) - limit + 60} characters cut ...]"
 
 
 def _cleaned(data):
@@ -30,14 +32,14 @@ def _cleaned(data):
     return data
 
 
-def result_entry(test: TestResult) -> dict:
+def result_entry(test: TestResult, limit: int = MAX_OUTPUT) -> dict:
     data = {
         "name": test.name,
         "score": round(test.score, 4),
         "max_score": round(test.max_score, 4),
         "status": "passed" if test.passed else "failed",
         "visibility": test.visibility,
-        "output": _clip(test.output, MAX_OUTPUT),
+        "output": _clip(test.output, limit),
         "output_format": "md",
     }
     if test.number is not None:
@@ -47,8 +49,9 @@ def result_entry(test: TestResult) -> dict:
     return data
 
 
-def to_results_json(result: GradingResult) -> dict:
-    """results.json's content, every string safe to write (see clean_text)."""
+def to_results_json(result: GradingResult, limit: int = MAX_OUTPUT) -> dict:
+    """results.json's content, each test's output cut to ``limit`` characters, every string
+    safe to write (see clean_text)."""
     return _cleaned({
         "score": result.score,
         "execution_time": round(result.execution_time, 2),
@@ -57,7 +60,7 @@ def to_results_json(result: GradingResult) -> dict:
         "test_output_format": "md",
         "stdout_visibility": "hidden",
         "visibility": "visible",
-        "tests": [result_entry(t) for t in result.tests],
+        "tests": [result_entry(t, limit) for t in result.tests],
     })
 
 
@@ -69,14 +72,45 @@ def engine_error_result(assignment: str, detail: str = "") -> GradingResult:
                          output=CONTACT, engine_error=detail or "engine error")
 
 
-def write_results(result: GradingResult, path: Path) -> None:
-    """Write atomically (temporary file, then rename) so a reader never sees half a file."""
+def encode_results(result: GradingResult) -> bytes:
+    """results.json as UTF-8, at most MAX_RESULTS_BYTES: the tests' outputs are cut shorter until
+    it fits (what is left, names and scores from the graders, is small)."""
+    limit = MAX_OUTPUT
+    while True:
+        data = json.dumps(to_results_json(result, limit), indent=2, ensure_ascii=False,
+                          allow_nan=False).encode()
+        if len(data) <= MAX_RESULTS_BYTES or limit == 0:
+            return data
+        limit //= 4
+
+
+def reserve_space(path: Path) -> bool:
+    """Set disk space aside for results.json at ``path`` before student code runs (its files
+    could fill the disk): a file of MAX_RESULTS_BYTES beside it, which write_results frees.
+    Returns whether the space is reserved."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    data = json.dumps(to_results_json(result), indent=2, ensure_ascii=False, allow_nan=False)
+    try:
+        fd = os.open(path.parent / RESERVE, os.O_WRONLY | os.O_CREAT, 0o600)
+        try:
+            os.posix_fallocate(fd, 0, MAX_RESULTS_BYTES)
+        finally:
+            os.close(fd)
+    except OSError:
+        return False
+    return True
+
+
+def write_results(result: GradingResult, path: Path) -> None:
+    """Write atomically (temporary file, then rename) so a reader never sees half a file, into
+    the space reserve_space set aside."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = encode_results(result)
+    (path.parent / RESERVE).unlink(missing_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".results-", suffix=".json")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
+        with os.fdopen(fd, "wb") as f:
             f.write(data)
         os.replace(tmp, path)
     except BaseException:

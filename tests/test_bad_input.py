@@ -4,13 +4,22 @@ child, size checks before a notebook or a zip is read, and a walk that no depth 
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
 
+import pytest
 from rich.console import Console
 
-from autograder import results
+from autograder import gradescope, results
 from autograder.gradescope import write_results
 from autograder.report import print_report
 from autograder.results import GradingResult
+from autograder.sandbox.identity import can_isolate
+from conftest import REFERENCE_GD, ROOT, write
 
 BAD = "surrogate \ud800, a byte that was not UTF-8 \udcff, NUL \x00, CR\rLF\r\nend"
 SAFE = "surrogate \ufffd, a byte that was not UTF-8 \ufffd, NUL , CR\nLF\nend"
@@ -42,3 +51,74 @@ def test_terminal_report_takes_any_text(tmp_path):
     text = (tmp_path / "report.txt").read_text(encoding="utf-8")
     assert "1a [/x]" in text and "[/x] [bold]" in text and "gd: \ufffd [/x]" in text
     assert "\ufffd, a byte" in text and "\x00" not in text and "\r" not in text
+
+
+# 2. a full disk, and the size of results.json
+
+def test_results_json_is_capped_to_the_reserve():
+    """However long the outputs (6 bytes of JSON per character here), results.json fits."""
+    tests = [results.TestResult(f"test {i}", 1, 1, number=str(i), output="\x01" * 100_000,
+                        outcome="passed") for i in range(100)]
+    data = gradescope.encode_results(GradingResult("gd", tests, output="\x01" * 100_000))
+    assert len(data) <= gradescope.MAX_RESULTS_BYTES
+    written = json.loads(data)
+    assert written["score"] == 100 and len(written["tests"]) == 100
+    assert "characters cut" in written["tests"][0]["output"]
+
+
+def test_the_reserve_is_taken_then_freed(tmp_path):
+    path = tmp_path / "results" / "results.json"
+    assert gradescope.reserve_space(path)
+    reserve = path.parent / gradescope.RESERVE
+    assert reserve.stat().st_blocks * 512 >= gradescope.MAX_RESULTS_BYTES
+    write_results(GradingResult("gd"), path)
+    assert not reserve.exists() and json.loads(path.read_text())["score"] == 0
+
+
+FILL_THE_DISK = """
+import os
+# the grading's temporary folder (TMPDIR) holds the working folder; fill what holds it
+with open(os.path.join(os.path.dirname(os.path.dirname(os.getcwd())), "fill"), "wb") as f:
+    f.write(b"x" * 40_000_000)
+"""
+
+
+@pytest.mark.skipif(not can_isolate(), reason="needs root: mounts a small tmpfs")
+def test_a_full_disk_still_gets_results_json():
+    """Both entry points, with the results folder and TMPDIR on a 16 MB tmpfs that the
+    submission fills: results.json is still written, with full marks."""
+    base = Path(tempfile.mkdtemp(prefix="autograder-full-disk-"))
+    os.chmod(base, 0o755)  # the sandbox user passes through to TMPDIR
+    runs = {}
+    try:
+        for way in ("grade", "run_autograder"):
+            disk = base / way
+            disk.mkdir()
+            mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=16m,mode=1777",
+                                      "tmpfs", str(disk)], capture_output=True, text=True)
+            if mounted.returncode:
+                pytest.skip(f"cannot mount a tmpfs: {mounted.stderr.strip()}")
+            (disk / "tmp").mkdir()
+            os.chmod(disk / "tmp", 0o1777)
+            write(disk / "submission", "answers.py", REFERENCE_GD + FILL_THE_DISK)
+            env = {**os.environ, "TMPDIR": str(disk / "tmp"), "AUTOGRADER_ROOT": str(disk),
+                   "AUTOGRADER_ASSIGNMENT": "gd"}
+            command = [str(ROOT / "run_autograder")] if way == "run_autograder" else [
+                sys.executable, "-m", "autograder", "grade", "gd", str(disk / "submission"),
+                "--results", str(disk / "results" / "results.json")]
+            runs[way] = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                                         stderr=subprocess.DEVNULL)
+        for way, process in runs.items():
+            assert process.wait(timeout=300) == 0, way
+            disk = base / way
+            assert (disk / "tmp" / "fill").stat().st_size > 8_000_000, way  # it filled the disk
+            data = json.loads((disk / "results" / "results.json").read_text())
+            assert data["score"] == 15, (way, data["output"])
+            assert "No space left on device" in data["output"], way
+    finally:
+        for process in runs.values():
+            process.kill()
+            process.wait()
+        for way in ("grade", "run_autograder"):
+            subprocess.run(["umount", "-l", str(base / way)], capture_output=True)
+        shutil.rmtree(base)
