@@ -9,8 +9,10 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import tracemalloc
 from pathlib import Path
 
+import numpy as np
 import pytest
 from rich.console import Console
 
@@ -18,7 +20,11 @@ from autograder import gradescope, results
 from autograder.gradescope import write_results
 from autograder.report import print_report
 from autograder.results import GradingResult
+from autograder.sandbox import codec, harness, session
+from autograder.sandbox.codec import BadReply, decode
+from autograder.sandbox.harness import encode
 from autograder.sandbox.identity import can_isolate
+from autograder.sandbox.session import Cell, SandboxSession
 from conftest import REFERENCE_GD, ROOT, write
 
 BAD = "surrogate \ud800, a byte that was not UTF-8 \udcff, NUL \x00, CR\rLF\r\nend"
@@ -122,3 +128,95 @@ def test_a_full_disk_still_gets_results_json():
         for way in ("grade", "run_autograder"):
             subprocess.run(["umount", "-l", str(base / way)], capture_output=True)
         shutil.rmtree(base)
+
+
+# 3. replies from the child: bounded, and any malformed one costs that probe only
+
+FORGER = """
+import os, sys
+FORGED = {  # replies written on the harness's reply pipe, as if the harness sent them
+    "huge": lambda: b'{"value": [' + b"{}," * 21_000_000 + b"{}]}\\n",
+    "deep": lambda: b'{"value": ' + b"[" * 100_000 + b"]" * 100_000 + b"}\\n",
+    "deeper": lambda: b'{"value": ' + b"[" * 300_000 + b"]" * 300_000 + b"}\\n",
+    "tiny objects": lambda: b'{"value": [' + b"{}," * 1_000_000 + b"{}]}\\n",
+    "not UTF-8": lambda: b'{"value": \\xff}\\n',
+    "not an object": lambda: b"[1, 2]\\n",
+}
+def send(kind):
+    os.write(int(sys.argv[2]), FORGED[kind]())
+def ok():
+    return 1
+def floats():
+    return [0.5] * 10**6
+def parameters():
+    import numpy as np
+    return {"weights": [np.zeros((784, 32)), np.zeros((32, 10))],
+            "biases": [np.zeros(32), np.zeros(10)]}
+"""
+
+
+def test_forged_replies_cost_one_probe_and_little_memory(tmp_path):
+    s = SandboxSession([Cell("answers.py", FORGER)], tmp_path)
+    expected = {"huge": ("too_large", "it takes more than 4 MB to send back"),
+                "deep": ("bad_reply", "the answer could not be read back: it is nested too "
+                                      "deeply"),
+                "deeper": ("bad_reply", "it has more than 200000 lists and objects"),
+                "tiny objects": ("bad_reply", "it has more than 200000 lists and objects"),
+                "not UTF-8": ("bad_reply", "it is not well-formed JSON"),
+                "not an object": ("bad_reply", "it is not an object")}
+    tracemalloc.start()
+    try:
+        for kind, (status, message) in expected.items():
+            tracemalloc.reset_peak()
+            reply = s.call("send", (kind,))
+            assert (reply.status, message in reply.message) == (status, True), (kind, reply)
+            assert tracemalloc.get_traced_memory()[1] < 4 * harness.MAX_REPLY_BYTES, kind
+            assert s.call("ok", ()).value == 1   # a fresh child answers the next probe
+    finally:
+        tracemalloc.stop()
+        s.close()
+
+
+def test_structured_answers_are_capped_and_arrays_cross_whole(tmp_path):
+    s = SandboxSession([Cell("answers.py", FORGER)], tmp_path)
+    try:
+        floats = s.call("floats", ())
+        assert floats.status == "too_large"
+        assert floats.message == f"the answer has more than {harness.MAX_ELEMENTS} values"
+        parameters = s.call("parameters", ()).value
+        assert parameters["weights"][0].shape == (784, 32)
+    finally:
+        s.close()
+
+
+def test_the_wire_format_limits_are_stated_once():
+    """The grader enforces the harness's own limits: a value at each one crosses, one past it
+    is refused on both sides; the largest real reply is far below the reply cap."""
+    h = harness
+    assert session.MAX_REPLY_BYTES is h.MAX_REPLY_BYTES
+    assert (codec.MAX_TEXT, codec.MAX_DEPTH, codec.MAX_ARRAY_ELEMENTS) == \
+        (h.MAX_TEXT, h.MAX_DEPTH, h.MAX_ARRAY_ELEMENTS)
+
+    def nested(depth):
+        return [] if depth == 0 else [nested(depth - 1)]
+
+    for value in (nested(h.MAX_DEPTH), "x" * h.MAX_TEXT, np.zeros(h.MAX_ARRAY_ELEMENTS),
+                  [0] * (h.MAX_ELEMENTS - 1)):
+        line = json.dumps({"value": encode(value)}).encode()
+        assert len(line) < h.MAX_REPLY_BYTES
+        assert line.count(b"{") + line.count(b"[") < h.MAX_REPLY_PARTS
+        decode(json.loads(line)["value"])
+    for value in (nested(h.MAX_DEPTH + 1), "x" * (h.MAX_TEXT + 1),
+                  np.zeros(h.MAX_ARRAY_ELEMENTS + 1), [0] * h.MAX_ELEMENTS):
+        with pytest.raises(h.TooLarge):
+            encode(value)
+    too_deep = {"t": "list", "v": []}
+    for _ in range(h.MAX_DEPTH + 1):
+        too_deep = {"t": "list", "v": [too_deep]}
+    for forged in (too_deep, {"t": "str", "v": "x" * (h.MAX_TEXT + 1)},
+                   {"t": "array", "shape": [h.MAX_ARRAY_ELEMENTS + 1], "b64": ""}):
+        with pytest.raises(BadReply):
+            decode(forged)
+    mnist = {"weights": [np.zeros((784, 32)), np.zeros((32, 10))],
+             "biases": [np.zeros(32), np.zeros(10)], "used": 4000}
+    assert len(json.dumps({"value": encode(mnist)})) < h.MAX_REPLY_BYTES / 10

@@ -8,6 +8,21 @@ import pytest
 from conftest import REFERENCE_GD
 from hostile import CODE, Case, fast_graders, grade_both
 
+FORGE = """
+import os, sys
+def gd_distances(eta, epochs):  # writes on the harness's reply pipe, as if it were the harness
+    os.write(int(sys.argv[2]), {line})
+"""
+
+
+def _forged(line: str) -> str:
+    """Submission code whose gd_distances sends ``line`` (a bytes expression) as its reply
+    (braces doubled: the runner formats the code)."""
+    return FORGE.replace("{line}", line.replace("{", "{{").replace("}", "}}"))
+
+
+TOO_LARGE = "the answer is too large to grade"
+
 CASES = [
     # text that cannot be written as UTF-8, or that a terminal would read as markup
     Case("lone_surrogate_in_error", 'raise ValueError("\\ud800")',
@@ -16,6 +31,23 @@ CASES = [
          summary="graded \ufffd\ufffd.py as answers.py"),
     Case("rich_markup_in_error", 'def gd_distances(eta, epochs):\n'
          '    raise ValueError("[/x] [bold]")', CODE, {"*": "ValueError: [/x] [bold]"}),
+    # replies forged on the reply pipe
+    Case("forged_huge_reply", _forged("b'{\"value\": [' + b'{},' * 21_000_000 + b'{}]}\\n'"),
+         CODE, {"*": f"{TOO_LARGE} (it takes more than 4 MB to send back)"}),
+    Case("forged_deep_reply", _forged("b'{\"value\": ' + b'[' * 100_000 + b']' * 100_000 + "
+                                      "b'}\\n'"),
+         CODE, {"*": "the answer could not be read back: it is nested too deeply"}),
+    Case("forged_tiny_objects", _forged("b'{\"value\": [' + b'{},' * 1_000_000 + b'{}]}\\n'"),
+         CODE, {"*": "the answer could not be read back: it has more than 200000 lists and "
+                     "objects"}),
+    # answers too large to send back
+    Case("string_10mb_in_pieces", "q1a = ('x' * 100_000,) * 100", {"0.1a": 0, "1a": 2},
+         {"1a": f"{TOO_LARGE} (it takes 9.5 MB to send back, more than 4 MB)"}),
+    Case("string_10mb_returned", "def gd_distances(eta, epochs):\n    return 'x' * 10_000_000",
+         CODE, {"*": f"{TOO_LARGE} (a text in the answer has 10000000 characters, more "
+                     f"than 100000)"}),
+    Case("million_python_floats", "q1b = [0.5] * 10**6", {"0.1b": 0, "1b": 1},
+         {"1b": f"{TOO_LARGE} (the answer has more than 20000 values)"}),
 ]
 
 
