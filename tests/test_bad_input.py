@@ -10,14 +10,17 @@ import subprocess
 import sys
 import tempfile
 import tracemalloc
+import zipfile
 from pathlib import Path
 
+import nbformat
 import numpy as np
 import pytest
 from rich.console import Console
 
-from autograder import gradescope, results
+from autograder import gradescope, results, submission
 from autograder.gradescope import write_results
+from autograder.grading import grade
 from autograder.report import print_report
 from autograder.results import GradingResult
 from autograder.sandbox import codec, harness, session
@@ -25,7 +28,8 @@ from autograder.sandbox.codec import BadReply, decode
 from autograder.sandbox.harness import encode
 from autograder.sandbox.identity import can_isolate
 from autograder.sandbox.session import Cell, SandboxSession
-from conftest import REFERENCE_GD, ROOT, write
+from autograder.submission import find_submission
+from conftest import REFERENCE_GD, ROOT, by_number, write
 
 BAD = "surrogate \ud800, a byte that was not UTF-8 \udcff, NUL \x00, CR\rLF\r\nend"
 SAFE = "surrogate \ufffd, a byte that was not UTF-8 \ufffd, NUL , CR\nLF\nend"
@@ -220,3 +224,99 @@ def test_the_wire_format_limits_are_stated_once():
     mnist = {"weights": [np.zeros((784, 32)), np.zeros((32, 10))],
              "biases": [np.zeros(32), np.zeros(10)], "used": 4000}
     assert len(json.dumps({"value": encode(mnist)})) < h.MAX_REPLY_BYTES / 10
+
+
+# 4. size limits before notebooks and zips are read
+
+def _notebook(code: str, output: str = "", attachment: str = "") -> str:
+    cell = nbformat.v4.new_code_cell(code)
+    cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text=output)]
+    note = nbformat.v4.new_markdown_cell("![plot](attachment:plot.png)")
+    note.attachments = {"plot.png": {"image/png": attachment}}
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [note, cell]
+    return json.dumps(notebook)
+
+
+def test_a_notebook_is_read_without_its_outputs(tmp_path):
+    write(tmp_path, "gd.ipynb", _notebook(REFERENCE_GD, "x" * 15_000_000, "A" * 3_000_000))
+    found = find_submission(tmp_path, ["answers.py", "gd.ipynb"])
+    assert found.problem is None and found.cells[0].source.startswith(REFERENCE_GD[:50])
+
+
+@pytest.mark.parametrize("text, message", [
+    (_notebook("x = 1", "x" * 21 * 2**20), "gd.ipynb is 21 MB; at most 20 MB is read. Outputs "
+                                            "(plots, printed text) are what usually makes"),
+    (_notebook("x = 1", "[" * 1_000_001), "more than 1000000 lists and objects to read. Outputs"),
+    (_notebook("x = 1\n" * 1_000_000), "gd.ipynb holds 5859 KB of code; at most 5 MB is read"),
+    ("[" * 100_000 + "]" * 100_000, "not a readable Jupyter notebook: RecursionError"),
+], ids=["file", "parts", "code", "depth"])
+def test_notebook_limits(tmp_path, text, message):
+    write(tmp_path, "gd.ipynb", text)
+    problem = find_submission(tmp_path, ["gd.ipynb"]).problem
+    assert message in problem
+    assert ("Outputs" in problem) == ("Outputs" in message)  # said only when they are large
+
+
+def _zip(folder: Path, entries: dict) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(folder / "hw.zip", "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, text in entries.items():
+            zf.writestr(name, text)
+
+
+def test_a_zip_is_unpacked_within_its_limits(tmp_path, monkeypatch):
+    """Smallest files first; a file too large, too deep or too long named is left out (and
+    named in a note), and the answers are graded; too many entries refuse the zip."""
+    monkeypatch.setattr(submission, "MAX_MEMBER_BYTES", 1000)
+    monkeypatch.setattr(submission, "MAX_COPY_BYTES", 3000)
+    entries = {"hw/answers.py": "q1a = 1\n", "hw/data.bin": "x" * 1001, "a.txt": "a" * 900,
+               "b.txt": "b" * 900, "c.txt": "c" * 900, "d.txt": "d" * 900,
+               "n/" * 21 + "deep.py": "", "long/" + "y" * 256 + ".py": ""}
+    _zip(tmp_path / "sub", entries)
+    found = find_submission(tmp_path / "sub", ["answers.py"], tmp_path / "unpacked")
+    assert found.problem is None and found.path.name == "answers.py"
+    assert sorted(p.name for p in (tmp_path / "unpacked").rglob("*.txt")) == \
+        ["a.txt", "b.txt", "c.txt"]
+    note, = found.notes
+    assert note.startswith("unpacked hw.zip (left out: n/n/")
+    assert "deep.py (nested more than 20 folders deep), long/yyy" in note
+    assert "y.py (name too long), d.txt (more than 0 MB in all) and 1 more)" in note
+    monkeypatch.setattr(submission, "MAX_MEMBERS", 7)
+    problem = find_submission(tmp_path / "sub", ["answers.py"], tmp_path / "again").problem
+    assert problem == "hw.zip has 8 entries; at most 7 are unpacked"
+
+
+# 5. folders nested too deep
+
+def _remove_deep(top: Path) -> None:
+    """Remove a chain of folders too deep for shutil.rmtree (which recurses), bottom up."""
+    levels = [top]
+    while (levels[-1] / "d").is_dir():
+        levels.append(levels[-1] / "d")
+    for path in reversed(levels):
+        for child in path.iterdir():
+            if not child.is_dir():
+                child.unlink()
+        path.rmdir()
+
+
+def test_a_folder_1200_deep_is_walked_without_recursion(tmp_path):
+    """Uploaded as it is (Gradescope unpacks zips itself), beside the answers: graded."""
+    folder = tmp_path / "submission"
+    write(folder, "answers.py", REFERENCE_GD)
+    deep = folder
+    try:
+        for level in range(1, 1201):  # level by level: Path.mkdir(parents=True) recurses
+            deep = deep / "d"
+            deep.mkdir()
+            if level == 20:
+                (deep / "kept.py").write_text("y = 2")
+        (deep / "x.py").write_text("x = 1")
+        found = [p.name for p in submission._walk(folder) if p.is_file()]
+        assert found == ["answers.py", "kept.py"]   # nested 20 folders deep: the most
+        result = grade("gd", folder)
+        assert result.score == 15, result.output
+        assert by_number(result)["2c.1"].passed
+    finally:
+        _remove_deep(folder / "d")

@@ -3,10 +3,14 @@ text that is not UTF-8, replies forged on the child's pipe, oversized answers, z
 costs at most the submitter's own questions, never the whole grade or the grader's memory."""
 from __future__ import annotations
 
+import io
+import json
+import zipfile
+
 import pytest
 
 from conftest import REFERENCE_GD
-from hostile import CODE, Case, fast_graders, grade_both
+from hostile import ALL, CODE, Case, fast_graders, grade_both, zipped
 
 FORGE = """
 import os, sys
@@ -19,6 +23,17 @@ def _forged(line: str) -> str:
     """Submission code whose gd_distances sends ``line`` (a bytes expression) as its reply
     (braces doubled: the runner formats the code)."""
     return FORGE.replace("{line}", line.replace("{", "{{").replace("}", "}}"))
+
+
+def _notebook_bomb() -> bytes:
+    """A zip of about 100 KB holding a 98 MB notebook: the reference answers, and one output."""
+    cell = {"cell_type": "code", "execution_count": 1, "metadata": {}, "source": REFERENCE_GD,
+            "outputs": [{"output_type": "stream", "name": "stdout", "text": "x" * 98_000_000}]}
+    notebook = {"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [cell]}
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("hw/gd.ipynb", json.dumps(notebook))
+    return buffer.getvalue()
 
 
 TOO_LARGE = "the answer is too large to grade"
@@ -48,6 +63,14 @@ CASES = [
                      f"than 100000)"}),
     Case("million_python_floats", "q1b = [0.5] * 10**6", {"0.1b": 0, "1b": 1},
          {"1b": f"{TOO_LARGE} (the answer has more than 20000 values)"}),
+    # archives
+    Case("zip_bomb_notebook", files={"hw.zip": _notebook_bomb()}, lost=ALL,
+         says={"*": "gd.ipynb is 93 MB; at most 20 MB is read. Outputs (plots, printed text) "
+                    "are what usually makes a notebook large: clear them"},
+         summary="unpacked hw.zip"),
+    Case("deep_zip_folder", files={"hw.zip": zipped({"hw/answers.py": REFERENCE_GD,
+                                                    "d/" * 1200 + "x.py": "x = 1"})},
+         summary="x.py (nested more than 20 folders deep)"),
 ]
 
 
