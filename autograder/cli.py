@@ -9,13 +9,14 @@ import sys
 from pathlib import Path
 
 from .assignment import available, load_assignment
-from .gradescope import engine_error_result, to_results_json, write_results
+from .gradescope import engine_error_result, reserve_space, to_results_json, write_results
 from .grading import grade
 from .markdown import inert
 from .metadata import describe_submitter, read_metadata
 from .reference import reference_dir
 from .sandbox.identity import lock_down
 from .report import print_report
+from .results import clean_text
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -52,13 +53,15 @@ def main(argv: list[str] | None = None) -> int:
 def _grade(args) -> int:
     log: list[str] = []
     result = engine_error_result(args.assignment, "grading did not finish")
+    if args.results and not reserve_space(args.results):
+        log.append(f"could not reserve disk space for {args.results}")
     try:
         result = grade(args.assignment, args.submission, log=log)
     finally:
         if args.results:
             write_results(result, args.results)
     if log:
-        print("\n".join(log), file=sys.stderr)
+        print(clean_text("\n".join(log)), file=sys.stderr)
     if args.json:
         print(json.dumps(to_results_json(result), indent=2, ensure_ascii=False))
     else:
@@ -100,6 +103,8 @@ def _gradescope(args) -> int:
     results.parent.mkdir(parents=True, exist_ok=True)
     lock_down([results.parent, root / "submission_metadata.json"])  # student code: keep out
     log: list[str] = []
+    if not reserve_space(results):
+        log.append(f"could not reserve disk space for {results}")
     assignment = os.environ.get("AUTOGRADER_ASSIGNMENT", "")
     result = engine_error_result(assignment or "?", "grading did not finish")
     try:
@@ -116,7 +121,7 @@ def _gradescope(args) -> int:
             raise
     finally:
         write_results(result, results)
-        print("\n".join(log))  # stdout: instructors only
+        print(clean_text("\n".join(log)))  # stdout: instructors only
         print(f"score {result.score:g}/{result.max_score:g}; results written to {results}")
     return 0
 

@@ -1,9 +1,19 @@
 """Grading results as plain dataclasses: what every report (Gradescope, terminal, CSV) is made of."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 VISIBILITIES = ("hidden", "after_due_date", "after_published", "visible")
+_SURROGATES = re.compile("[\ud800-\udfff]")
+
+
+def clean_text(text: str) -> str:
+    """``text`` safe to write as UTF-8 and to show: lone surrogates (also how Python keeps bytes
+    that are not UTF-8, e.g. in file names) become U+FFFD, NUL is removed, and ``\\r\\n`` or a
+    lone ``\\r`` becomes ``\\n``."""
+    text = _SURROGATES.sub("\ufffd", text)
+    return text.replace("\x00", "").replace("\r\n", "\n").replace("\r", "\n")
 
 
 @dataclass

@@ -2,23 +2,34 @@
 
 Nothing here runs student code.  Problems (no file, unreadable notebook, bad encoding) become a
 ``problem`` string that every question reports, so the student learns it from each of them.
+Sizes are checked before anything is read or unpacked, so a bomb costs neither memory nor time.
 """
 from __future__ import annotations
 
 import io
+import json
+import os
 import re
 import shutil
 import tokenize
 import zipfile
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import nbformat
 
 from .sandbox.session import Cell
 
-MAX_SOURCE_BYTES = 5 * 1024 * 1024
-MAX_COPY_BYTES = 200 * 1024 * 1024
+MAX_SOURCE_BYTES = 5 * 1024 * 1024      # a .py file, or a notebook's code
+MAX_NOTEBOOK_BYTES = 20 * 1024 * 1024   # a notebook file, outputs included
+MAX_NOTEBOOK_PARTS = 1_000_000          # "{" and "[" bytes in a notebook (json's memory)
+MAX_COPY_BYTES = 200 * 1024 * 1024      # all the files copied, or unpacked from a zip
+MAX_MEMBER_BYTES = 100 * 1024 * 1024    # one file unpacked from a zip
+MAX_MEMBERS = 10_000                    # entries of a zip
+MAX_DEPTH = 20                          # folders a file may be nested in
+MAX_NAME_CHARS = 1_000                  # a path in a zip
+CLEAR_OUTPUTS = ("Outputs (plots, printed text) are what usually makes a notebook large: clear "
+                 "them (in Jupyter: Edit > Clear All Outputs), save, and submit again.")
 SKIPPED_DIRS = {"__MACOSX", ".ipynb_checkpoints", "__pycache__", ".git"}
 _MAGIC = re.compile(r"^\s*[%!]")
 
@@ -55,20 +66,21 @@ def find_submission(root: Path, accepted: list[str], scratch: Path | None = None
     archives = [p for p in candidates if p.suffix.lower() == ".zip"]
     if path is None and len(archives) == 1 and scratch is not None:
         try:
-            root = unpack_zip(archives[0], scratch)
+            left_out = unpack_zip(archives[0], scratch)
         except ValueError as exc:
             return Submission(root, problem=str(exc))
+        root = scratch
         candidates = [p for p in _walk(root) if p.is_file()]
         path, note = _choose(candidates, accepted, modules)
-        note = f"unpacked {archives[0].name}" + (f"; {note}" if note else "")
+        note = f"unpacked {archives[0].name}" + _left_out(left_out) + (f"; {note}" if note else "")
+    notes = [note] if note else []
     code = next((p for p in candidates if p.name in modules), None)
     if path is None:
         found = ", ".join(sorted(p.name for p in candidates)[:10]) or "no files"
         return Submission(root, problem=f"no {' or '.join(accepted)} found in your submission "
-                                        f"(found: {found})", folder=_folder(code, root))
-    submission = Submission(root, path, folder=_folder(path, root))
-    if note:
-        submission.notes.append(note)
+                                        f"(found: {found})", notes=notes,
+                          folder=_folder(code, root))
+    submission = Submission(root, path, notes=notes, folder=_folder(path, root))
     try:
         if path.suffix.lower() == ".ipynb":
             _read_notebook(submission)
@@ -108,15 +120,25 @@ def _choose(candidates: list[Path], accepted: list[str],
     return None, ""
 
 
-def unpack_zip(archive: Path, destination: Path) -> Path:
-    """Unpack safely: no absolute or ``..`` paths, no links, bounded size and count."""
+def unpack_zip(archive: Path, destination: Path) -> list[str]:
+    """Unpack safely into ``destination``: no absolute or ``..`` paths, no links, at most
+    MAX_MEMBERS entries, the smallest files first while they fit in MAX_COPY_BYTES.  Files too
+    large, nested more than MAX_DEPTH folders deep or with too long names are left out, so that
+    the rest is graded: returns those, with the reason."""
+    left_out = []
     try:
         with zipfile.ZipFile(archive) as zf:
             members = zf.infolist()
-            if len(members) > 10_000 or sum(m.file_size for m in members) > MAX_COPY_BYTES:
-                raise ValueError(f"{archive.name} is too large to unpack")
+            if len(members) > MAX_MEMBERS:
+                raise ValueError(f"{archive.name} has {len(members)} entries; at most "
+                                 f"{MAX_MEMBERS} are unpacked")
             destination.mkdir(parents=True, exist_ok=True)
-            for member in members:
+            total = 0  # zipfile never unpacks more than a member's stated size
+            for member in sorted(members, key=lambda m: m.file_size):
+                reason = _unpackable(member, total)
+                if reason:
+                    left_out.append(f"{_shortened(member.filename)} ({reason})")
+                    continue
                 target = (destination / member.filename).resolve()
                 is_link = (member.external_attr >> 16) & 0o170000 == 0o120000
                 if is_link or not target.is_relative_to(destination.resolve()):
@@ -124,22 +146,55 @@ def unpack_zip(archive: Path, destination: Path) -> Path:
                 if member.is_dir():
                     target.mkdir(parents=True, exist_ok=True)
                     continue
+                total += member.file_size
                 target.parent.mkdir(parents=True, exist_ok=True)
                 with zf.open(member) as source, open(target, "wb") as out:
                     shutil.copyfileobj(source, out)
     except (zipfile.BadZipFile, OSError, EOFError) as exc:
         raise ValueError(f"{archive.name} is not a readable zip file: {exc}") from None
-    return destination
+    return left_out
 
 
-def _walk(root: Path):
-    for path in sorted(root.iterdir()):
-        if path.is_symlink() or path.name in SKIPPED_DIRS:
-            continue
-        if path.is_dir():
-            yield from _walk(path)
-        else:
-            yield path
+def _unpackable(member: zipfile.ZipInfo, total: int) -> str:
+    """Why ``member`` is left out ("" if it is not), with ``total`` bytes unpacked so far."""
+    parts = PurePosixPath(member.filename).parts
+    if len(parts) > MAX_DEPTH + 1:
+        return f"nested more than {MAX_DEPTH} folders deep"
+    if len(member.filename) > MAX_NAME_CHARS or any(len(os.fsencode(p)) > 255 for p in parts):
+        return "name too long"
+    if member.file_size > MAX_MEMBER_BYTES:
+        return f"{member.file_size / 2**20:.0f} MB, more than {MAX_MEMBER_BYTES // 2**20} MB"
+    if total + member.file_size > MAX_COPY_BYTES:
+        return f"more than {MAX_COPY_BYTES // 2**20} MB in all"
+    return ""
+
+
+def _shortened(name: str, length: int = 60) -> str:
+    return name if len(name) <= length else f"{name[:length // 2]}…{name[-length // 2:]}"
+
+
+def _left_out(names: list[str]) -> str:
+    """`` (left out: a, b, c and 4 more)`` for a note, or nothing."""
+    if not names:
+        return ""
+    more = f" and {len(names) - 3} more" if len(names) > 3 else ""
+    return f" (left out: {', '.join(names[:3])}{more})"
+
+
+def _walk(root: Path) -> list[Path]:
+    """The folders and files under ``root``, in sorted order (a folder before its files), but
+    no symlinks, no SKIPPED_DIRS and nothing nested more than MAX_DEPTH folders deep.
+    Iterative, so that a folder nested thousands deep costs nothing."""
+    found, folders = [], [(root, 0)]
+    while folders:
+        folder, depth = folders.pop()
+        for path in folder.iterdir():
+            if path.is_symlink() or path.name in SKIPPED_DIRS:
+                continue
+            found.append(path)
+            if path.is_dir() and depth < MAX_DEPTH:
+                folders.append((path, depth + 1))
+    return sorted(found)
 
 
 def _read_python(path: Path) -> str:
@@ -157,14 +212,27 @@ def _read_python(path: Path) -> str:
 
 
 def _read_notebook(submission: Submission) -> None:
+    """The code cells, read without the outputs (parsed with json first, so that nbformat only
+    sees the slim notebook), after checking the file's size."""
     path = submission.path
-    if path.stat().st_size > 50 * MAX_SOURCE_BYTES:
-        raise ValueError(f"{path.name} is too large to read")
+    size = path.stat().st_size
+    if size > MAX_NOTEBOOK_BYTES:
+        raise ValueError(f"{path.name} is {size / 2**20:.0f} MB; at most "
+                         f"{MAX_NOTEBOOK_BYTES // 2**20} MB is read. {CLEAR_OUTPUTS}")
+    data = path.read_bytes()
+    if data.count(b"{") + data.count(b"[") > MAX_NOTEBOOK_PARTS:
+        raise ValueError(f"{path.name} has more than {MAX_NOTEBOOK_PARTS} lists and objects to "
+                         f"read. {CLEAR_OUTPUTS}")
     try:
-        notebook = nbformat.read(str(path), as_version=4)
-    except Exception as exc:  # nbformat raises many kinds for a broken file
+        notebook = nbformat.reads(json.dumps(_without_outputs(json.loads(data))), as_version=4)
+    except Exception as exc:  # json and nbformat raise many kinds for a broken file
         raise ValueError(f"{path.name} is not a readable Jupyter notebook: "
                          f"{type(exc).__name__}: {str(exc)[:200]}") from None
+    code = sum(len(cell.get("source", "")) for cell in notebook.cells
+               if cell.get("cell_type") == "code")
+    if code > MAX_SOURCE_BYTES:
+        raise ValueError(f"{path.name} holds {code // 1024} KB of code; at most "
+                         f"{MAX_SOURCE_BYTES // 2**20} MB is read")
     skipped = 0
     for index, cell in enumerate(notebook.cells, start=1):
         if cell.get("cell_type") != "code":
@@ -183,25 +251,28 @@ def _read_notebook(submission: Submission) -> None:
         raise ValueError(f"{path.name} has no code cells")
 
 
+def _without_outputs(notebook: object) -> object:
+    """A notebook's JSON without its cells' outputs and attachments, which are never graded."""
+    cells = notebook.get("cells") if isinstance(notebook, dict) else None
+    for cell in cells if isinstance(cells, list) else []:
+        if isinstance(cell, dict):
+            cell.pop("attachments", None)
+            if "outputs" in cell:
+                cell["outputs"] = []
+    return notebook
+
+
 def working_copy(submission: Submission, destination: Path) -> Path:
-    """Copy the submission folder (no symlinks, bounded size) for the child to work in."""
+    """Copy the submission's folders and files as :func:`_walk` lists them (no symlinks,
+    bounded depth), at most MAX_COPY_BYTES of files, for the child to work in."""
+    destination.mkdir(parents=True, exist_ok=True)
     total = 0
-
-    def ignore(folder, names):
-        nonlocal total
-        skipped = []
-        for name in names:
-            path = Path(folder) / name
-            if path.is_symlink() or name in SKIPPED_DIRS:
-                skipped.append(name)
-            elif path.is_file():
-                total += path.stat().st_size
-                if total > MAX_COPY_BYTES:
-                    skipped.append(name)
-        return skipped
-
-    if submission.root.is_dir():
-        shutil.copytree(submission.root, destination, ignore=ignore, dirs_exist_ok=True)
-    else:
-        destination.mkdir(parents=True, exist_ok=True)
+    for path in _walk(submission.root) if submission.root.is_dir() else []:
+        target = destination / path.relative_to(submission.root)
+        if path.is_dir():
+            target.mkdir(exist_ok=True)
+        elif path.is_file():
+            total += path.stat().st_size
+            if total <= MAX_COPY_BYTES:
+                shutil.copyfile(path, target)
     return destination

@@ -8,8 +8,7 @@ import math
 import numpy as np
 
 from ..values import FunctionValue, IntervalValue, OtherValue, SympyText
-
-MAX_ELEMENTS = 2_000_000
+from .harness import MAX_ARRAY_ELEMENTS, MAX_DEPTH, MAX_INT_BITS, MAX_TEXT, encode
 
 
 class BadReply(ValueError):
@@ -17,13 +16,16 @@ class BadReply(ValueError):
 
 
 def decode(data: object, depth: int = 0) -> object:
-    if depth > 25 or not isinstance(data, dict):
+    """The value ``data`` encodes (harness.encode's format), within the wire format's limits."""
+    if depth > MAX_DEPTH or not isinstance(data, dict):
         raise BadReply("malformed value")
     t = data.get("t")
     v = data.get("v")
     if t == "const" and (v is None or isinstance(v, bool)):
         return v
-    if t == "int" and isinstance(v, str) and len(v) <= 4000:
+    if isinstance(v, str) and len(v) > MAX_TEXT:
+        raise BadReply("text too long")
+    if t == "int" and isinstance(v, str) and len(v) <= MAX_INT_BITS // 3:  # > 3 bits a digit
         try:
             return int(v)
         except ValueError:
@@ -51,7 +53,8 @@ def decode(data: object, depth: int = 0) -> object:
         return _decode_array(data)
     if t == "interval":
         lo, hi = data.get("lo"), data.get("hi")
-        if not (isinstance(lo, str) and isinstance(hi, str)):
+        if not (isinstance(lo, str) and isinstance(hi, str)
+                and max(len(lo), len(hi)) <= MAX_TEXT):
             raise BadReply("malformed interval")
         return IntervalValue(lo, hi, bool(data.get("lo_open")), bool(data.get("hi_open")))
     if t == "function":
@@ -71,7 +74,7 @@ def _decode_array(data: dict) -> np.ndarray:
             and isinstance(b64, str)):
         raise BadReply("malformed array")
     size = math.prod(shape)
-    if size > MAX_ELEMENTS:
+    if size > MAX_ARRAY_ELEMENTS:
         raise BadReply("array too large")
     try:
         raw = base64.b64decode(b64, validate=True)
@@ -84,5 +87,4 @@ def _decode_array(data: dict) -> np.ndarray:
 
 def encode_arg(value: object) -> dict:
     """Encode a trusted argument for a call probe (the harness's own format)."""
-    from . import harness
-    return harness.encode(value)
+    return encode(value)

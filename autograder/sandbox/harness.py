@@ -26,9 +26,21 @@ import sys
 import traceback
 import types
 
-MAX_TEXT = 1_000_000          # characters of one string answer
-MAX_ELEMENTS = 2_000_000      # numbers in one array / list answer
-MAX_DEPTH = 20
+# The limits of the wire format, stated once: the harness keeps to them when it encodes a
+# reply, and the grader (codec.py, session.py) enforces them again on what it reads.
+MAX_TEXT = 100_000            # characters of one text (a string, a SymPy object's str)
+MAX_ELEMENTS = 20_000         # values in one answer (each list, tuple, dict, text, number or
+                              # array counts one)
+MAX_ARRAY_ELEMENTS = 250_000  # numbers in one answer's arrays, which cross as base64 float64
+                              # (MNIST's parameters: 26 000)
+MAX_DEPTH = 20                # nesting of lists, tuples and dicts
+MAX_INT_BITS = 10_000         # size of one integer
+MAX_ERRORS = 50               # errors a load reports
+MAX_ERROR_TEXT = 2_000        # characters of one error message
+MAX_REPLY_BYTES = 4 * 1024 * 1024   # one reply line (the largest real one, MNIST's parameters
+                                    # and training results, is 0.3 MB)
+MAX_REPLY_PARTS = 200_000     # "{" and "[" bytes in one reply: at most 3 per value (60 000)
+                              # and those inside texts, such as MAX_ERRORS errors (100 000)
 
 
 class TooLarge(Exception):
@@ -36,9 +48,10 @@ class TooLarge(Exception):
 
 
 def encode(x, depth=0, budget=None):
-    """Plain JSON-able data for ``x``, without trusting its methods (exact type checks only)."""
+    """Plain JSON-able data for ``x``, without trusting its methods (exact type checks only).
+    ``budget`` is what is left of MAX_ELEMENTS values and MAX_ARRAY_ELEMENTS array numbers."""
     if budget is None:
-        budget = [MAX_ELEMENTS]
+        budget = [MAX_ELEMENTS, MAX_ARRAY_ELEMENTS]
     budget[0] -= 1
     if budget[0] < 0:
         raise TooLarge("the answer has more than %d values" % MAX_ELEMENTS)
@@ -48,18 +61,15 @@ def encode(x, depth=0, budget=None):
     if x is None or t is bool:
         return {"t": "const", "v": x}
     if t is int:
-        if x.bit_length() > 10_000:
-            raise TooLarge("an integer in the answer has more than 10000 bits")
+        if x.bit_length() > MAX_INT_BITS:
+            raise TooLarge("an integer in the answer has more than %d bits" % MAX_INT_BITS)
         return {"t": "int", "v": str(x)}
     if t is float:
         return {"t": "float", "v": repr(x)}
     if t is str:
-        if len(x) > MAX_TEXT:
-            raise TooLarge("a text answer has %d characters (at most %d)" % (len(x), MAX_TEXT))
-        return {"t": "str", "v": x}
+        return {"t": "str", "v": _text(x)}
     if t is tuple or t is list:
-        if len(x) > budget[0]:
-            raise TooLarge("the answer has more than %d values" % MAX_ELEMENTS)
+        _fits(len(x), budget)
         return {"t": t.__name__, "v": [encode(v, depth + 1, budget) for v in x]}
     if t is dict:
         items = []
@@ -71,23 +81,19 @@ def encode(x, depth=0, budget=None):
     np = sys.modules.get("numpy")
     if np is not None:
         if t is np.ndarray:
-            return _encode_array(np, x, budget)
+            return _encode_array(np, x, depth, budget)
         if isinstance(x, np.generic) and x.dtype.kind in "biuf":
             return encode(x.item(), depth, budget)
     sp = sys.modules.get("sympy")
     if sp is not None:
         if isinstance(x, sp.Interval):
-            return {"t": "interval", "lo": _sympy_text(x.start), "hi": _sympy_text(x.end),
+            return {"t": "interval", "lo": _text(str(x.start)), "hi": _text(str(x.end)),
                     "lo_open": bool(x.left_open), "hi_open": bool(x.right_open)}
-        if isinstance(x, sp.MatrixBase):
-            rows, cols = x.shape
-            if rows * cols > 10_000:
-                raise TooLarge("the matrix has %d entries" % (rows * cols))
-            return {"t": "list", "v": [{"t": "list", "v": [
-                {"t": "sympy", "v": _sympy_text(x[i, j])} for j in range(cols)]}
-                for i in range(rows)]}
+        if isinstance(x, sp.MatrixBase):  # a list of rows of SymPy entries
+            _fits(x.rows * x.cols, budget)
+            return encode(x.tolist(), depth, budget)
         if isinstance(x, sp.Basic):
-            return {"t": "sympy", "v": _sympy_text(x)}
+            return {"t": "sympy", "v": _text(str(x))}
     if t in (types.FunctionType, types.BuiltinFunctionType, types.MethodType) or inspect.isclass(x):
         try:
             signature = inspect.signature(x)
@@ -100,22 +106,29 @@ def encode(x, depth=0, budget=None):
     return {"t": "other", "type": (getattr(t, "__name__", "?") or "?")[:100]}
 
 
-def _sympy_text(expr):
-    text = str(expr)
+def _text(text):
     if len(text) > MAX_TEXT:
-        raise TooLarge("a SymPy answer prints as %d characters" % len(text))
+        raise TooLarge("a text in the answer has %d characters, more than %d"
+                       % (len(text), MAX_TEXT))
     return text
 
 
-def _encode_array(np, x, budget):
+def _fits(count, budget):
+    """Refuse, before converting them, ``count`` more values than the budget has left."""
+    if count > budget[0]:
+        raise TooLarge("the answer has more than %d values" % MAX_ELEMENTS)
+
+
+def _encode_array(np, x, depth, budget):
+    if x.dtype.kind == "O" and x.ndim == 1:  # a list of Python objects
+        _fits(x.size, budget)
+        return encode(x.tolist(), depth, budget)
     if x.dtype.kind not in "biuf":
-        if x.dtype.kind == "O" and x.size <= budget[0]:
-            return {"t": "list", "v": [encode(v, 1, budget) for v in x.tolist()]} \
-                if x.ndim == 1 else {"t": "other", "type": "object array"}
-        return {"t": "other", "type": "array of %s" % x.dtype}
-    if x.size > budget[0]:
-        raise TooLarge("the array has %d entries (at most %d)" % (x.size, MAX_ELEMENTS))
-    budget[0] -= x.size
+        return {"t": "other", "type": "object array" if x.dtype.kind == "O"
+                else "array of %s" % x.dtype}
+    if x.size > budget[1]:
+        raise TooLarge("the answer's arrays have more than %d numbers" % MAX_ARRAY_ELEMENTS)
+    budget[1] -= x.size
     data = np.ascontiguousarray(x, dtype="<f8").tobytes()
     return {"t": "array", "shape": list(x.shape), "b64": base64.b64encode(data).decode()}
 
@@ -171,7 +184,8 @@ def describe_error(exc, filenames):
         text = "".join(traceback.format_exception_only(type(exc), exc)).strip()
     except BaseException:
         text = type(exc).__name__
-    return {"error": text[-2000:], "type": type(exc).__name__, "line": line, "where": where}
+    return {"error": text[-MAX_ERROR_TEXT:], "type": type(exc).__name__, "line": line,
+            "where": where}
 
 
 DEFINITIONS = (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef,
@@ -195,7 +209,11 @@ class Harness:
         self.filenames = set()
 
     def send(self, message):
-        self.replies.write(json.dumps(message, allow_nan=True).encode() + b"\n")
+        line = json.dumps(message, allow_nan=True).encode()
+        if len(line) > MAX_REPLY_BYTES:
+            line = json.dumps({"too_large": "it takes %.1f MB to send back, more than %d MB" % (
+                len(line) / 2**20, MAX_REPLY_BYTES // 2**20)}).encode()
+        self.replies.write(line + b"\n")
         self.replies.flush()
 
     def serve(self):
@@ -226,7 +244,7 @@ class Harness:
                     exec(code, self.namespace)
                 except BaseException as exc:  # recorded; the next statement still runs
                     errors.append(describe_error(exc, self.filenames))
-        return {"errors": errors, "skipped": skipped[0]}
+        return {"errors": errors[:MAX_ERRORS], "skipped": skipped[0]}
 
     @staticmethod
     def _statements(cell, errors, definitions_only, skipped):

@@ -19,10 +19,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .codec import BadReply, decode, encode_arg
+from .harness import MAX_REPLY_BYTES, MAX_REPLY_PARTS
 from .identity import Identity, sweep, sweep_group
 
 HARNESS = Path(__file__).with_name("harness.py")
-MAX_REPLY_BYTES = 64 * 1024 * 1024
 MAX_RESTARTS = 25
 
 
@@ -116,6 +116,9 @@ class _Child:
                 view = view[os.write(self.to_child, view[:65536]):]
 
     def read_reply(self, deadline: float) -> dict:
+        """The next reply line, parsed within the wire format's limits: OverflowError when it is
+        too long, BadReply when it is not a well-formed reply (student code can write to the
+        pipe), TimeoutError, EOFError."""
         while b"\n" not in self.buffer:
             left = deadline - time.monotonic()
             if left <= 0:
@@ -131,9 +134,18 @@ class _Child:
                 raise OverflowError
         line, _, rest = bytes(self.buffer).partition(b"\n")
         self.buffer = bytearray(rest)
-        reply = json.loads(line)
+        if line.count(b"{") + line.count(b"[") > MAX_REPLY_PARTS:
+            raise BadReply(f"it has more than {MAX_REPLY_PARTS} lists and objects")
+        try:
+            reply = json.loads(line)
+        except RecursionError:
+            raise BadReply("it is nested too deeply") from None
+        except MemoryError:
+            raise BadReply("it does not fit in memory") from None
+        except ValueError:
+            raise BadReply("it is not well-formed JSON") from None
         if not isinstance(reply, dict):
-            raise ValueError("reply is not an object")
+            raise BadReply("it is not an object")
         return reply
 
     def kill(self) -> None:
@@ -258,10 +270,11 @@ class SandboxSession:
             return Reply("crashed", message=description)
         except OverflowError:
             self._drop()
-            return Reply("too_large", message="the answer is too large to send back")
-        except ValueError:
+            return Reply("too_large", message=f"it takes more than "
+                                              f"{MAX_REPLY_BYTES // 2**20} MB to send back")
+        except BadReply as exc:
             self._drop()
-            return Reply("bad_reply", message="the answer could not be read back")
+            return Reply("bad_reply", message=f"the answer could not be read back: {exc}")
         child.kill_others()
         if loading:
             return Reply("ok", value=raw)
