@@ -86,5 +86,6 @@ def _decode_array(data: dict) -> np.ndarray:
 
 
 def encode_arg(value: object) -> dict:
-    """Encode a trusted argument for a call probe (the harness's own format)."""
-    return encode(value)
+    """Encode a trusted argument for a probe (the harness's own format; the limits on what
+    students send do not apply to the grader's inputs, such as MNIST training samples)."""
+    return encode(value, budget=[math.inf, math.inf])
