@@ -18,6 +18,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..mnist import data_dir
 from .codec import BadReply, decode, encode_arg
 from .identity import Identity, sweep, sweep_group
 
@@ -71,8 +72,7 @@ class _Child:
         env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": str(workdir), "LANG": "C.UTF-8",
                "MPLBACKEND": "Agg", "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1",
                "MKL_NUM_THREADS": "1"}
-        if os.environ.get("AUTOGRADER_MNIST"):  # public data the student's code may load
-            env["AUTOGRADER_MNIST"] = os.environ["AUTOGRADER_MNIST"]
+        env["AUTOGRADER_MNIST"] = str(data_dir().resolve())  # public data student code may load
         settings = {k: getattr(limits, k) for k in (
             "cpu_seconds", "memory_mb", "file_mb", "open_files", "no_network", "processes")}
         if identity is not None:
