@@ -5,7 +5,7 @@ outcome through both entry points, ``python -m autograder grade … --results`` 
 For every case: results.json validates; the score is full marks less exactly the points of the
 questions the case breaks; those questions' feedback says why; nothing else is lost.  Checks
 that look at the host (processes, files, IPC objects left behind) are scoped to the uid each run
-reports in its log and to what existed before that run ended, so that another grading run on
+reports in its log and to what was made before that run ended, so that another grading run on
 the same host (a second checkout, CI beside a developer) cannot make them fail.
 """
 from __future__ import annotations
@@ -15,8 +15,10 @@ import json
 import os
 import re
 import shutil
+import stat
 import subprocess
 import sys
+import time
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,6 +37,7 @@ ALL = dict(POINTS)
 CODE = {"2c.1": 1, "2c.2": 2}
 NOT_ROOT = not can_isolate()
 TICKS = os.sysconf("SC_CLK_TCK")
+SCRATCH = ("/tmp", "/var/tmp", "/dev/shm")
 
 
 @dataclass
@@ -46,10 +49,16 @@ class Run:
     folder: Path             # the submission folder
     uid: int | None          # the sandbox uid the run reported (None without root)
     ended: float             # seconds since boot when the run had ended
+    ended_at: float          # the same moment in seconds since the epoch
+    isolation: str = ""      # what the run's log says shields the host
 
     def started_during(self, ticks_since_boot: int) -> bool:
         """Was something started (in clock ticks since boot) before this run had ended?"""
         return ticks_since_boot / TICKS <= self.ended
+
+    def made_during(self, epoch_seconds: float) -> bool:
+        """Was something made or changed (a ctime) before this run had ended?"""
+        return epoch_seconds <= self.ended_at
 
 
 @dataclass
@@ -133,9 +142,7 @@ def grade_both(case: Case, tmp_path: Path, graders: Path, schemas: list[dict]) -
     finished = []
     for way, (results, folder, log, process) in started.items():
         assert process.wait(timeout=300) == 0, way
-        uid = re.search(r"sandbox uid: (\d+)", log.read_text(errors="replace"))
-        finished.append(Run(way, results.read_text(encoding="utf-8"), folder,
-                            int(uid.group(1)) if uid else None, uptime()))
+        finished.append(finished_run(way, results, folder, log.read_text(errors="replace")))
     for run in finished:
         data = json.loads(run.results)
         validate(data, schemas)
@@ -155,6 +162,15 @@ def grade_both(case: Case, tmp_path: Path, graders: Path, schemas: list[dict]) -
         if case.after is not None:
             case.after(run)
     return finished
+
+
+def finished_run(way: str, results: Path, folder: Path, log: str) -> Run:
+    """A run that has just ended, as its results.json and log describe it."""
+    uid = re.search(r"sandbox uid: (\d+)", log)
+    isolation = re.search(r"sandbox isolation: (.*)", log)
+    return Run(way, results.read_text(encoding="utf-8"), folder,
+               int(uid.group(1)) if uid else None, uptime(), time.time(),
+               isolation.group(1) if isolation else "")
 
 
 def processes_of(uid: int) -> list[tuple[int, int]]:
@@ -180,4 +196,51 @@ def no_processes_left(run: Run) -> None:
     """No process of the run's uid that was started while the run held it is still alive."""
     assert run.uid is not None
     left = [pid for pid, start in processes_of(run.uid) if run.started_during(start)]
+    assert left == [], (run.way, left)
+
+
+def files_of(uid: int, folders=SCRATCH) -> list[tuple[str, float]]:
+    """(path, ctime) of everything ``uid`` owns under ``folders``, symbolic links not followed
+    (a loop, not recursion: other runs may leave folders nested thousands deep)."""
+    found, stack = [], list(folders)
+    while stack:
+        try:
+            with os.scandir(stack.pop()) as entries:
+                infos = [(entry.path, entry.stat(follow_symlinks=False)) for entry in entries]
+        except OSError:
+            continue
+        for path, info in infos:
+            if info.st_uid == uid:
+                found.append((path, info.st_ctime))
+            if stat.S_ISDIR(info.st_mode):
+                stack.append(path)
+    return found
+
+
+def no_files_left(run: Run) -> None:
+    """Nothing the run's uid made before the run ended is left in /tmp, /var/tmp, /dev/shm."""
+    assert run.uid is not None
+    left = [path for path, ctime in files_of(run.uid) if run.made_during(ctime)]
+    assert left == [], (run.way, left)
+
+
+def ipc_objects_of(uid: int) -> list[tuple[str, int, int]]:
+    """(kind, id, ctime) of the SysV IPC objects ``uid`` owns or created."""
+    found = []
+    for kind in ("shm", "sem", "msg"):
+        lines = Path("/proc/sysvipc", kind).read_text().splitlines()
+        header = lines[0].split()
+        for line in lines[1:]:
+            row = dict(zip(header, map(int, line.split())))
+            if uid in (row["uid"], row["cuid"]):
+                found.append((kind, int(line.split()[1]), row["ctime"]))
+    return found
+
+
+def no_ipc_left(run: Run) -> None:
+    """No SysV shared memory, semaphore set or message queue the run's uid made before the run
+    ended is left."""
+    assert run.uid is not None
+    left = [(kind, ident) for kind, ident, ctime in ipc_objects_of(run.uid)
+            if run.made_during(ctime)]
     assert left == [], (run.way, left)
