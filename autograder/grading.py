@@ -75,6 +75,8 @@ def _run(assignment: Assignment, submission_dir: Path, public_only: bool,
         finally:
             student.close()
             _forget_graders(assignment.directory)
+        if student.session.isolation:
+            log.append(f"sandbox isolation: {student.session.isolation}")
         log.extend(plugin.log)
         log.extend(f"the submission printed:\n{text}" for text in student.session.printed)
         if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):

@@ -40,6 +40,23 @@ TICKS = os.sysconf("SC_CLK_TCK")
 SCRATCH = ("/tmp", "/var/tmp", "/dev/shm")
 
 
+def _private_tmp() -> bool:
+    """Does the sandbox get a private /tmp here (root, and a kernel or container that allows
+    mount namespaces)?  Asked of the harness itself, in a throw-away process."""
+    probe = ("import sys; sys.path.insert(0, sys.argv[1]); import harness; "
+             "sys.exit(0 if harness.isolate({})[0] else 1)")
+    return not NOT_ROOT and subprocess.run(
+        [sys.executable, "-I", "-c", probe, str(ROOT / "autograder" / "sandbox")],
+        cwd=ROOT).returncode == 0
+
+
+PRIVATE_TMP = _private_tmp()
+# root as in a container that forbids namespaces (Docker's default): without CAP_SYS_ADMIN
+WITHOUT_NAMESPACES = ("setpriv", "--bounding-set", "-sys_admin", "--inh-caps", "-sys_admin")
+# the tests keep results.json under /tmp, which a child with a private /tmp cannot even see
+REFUSED_IN_TMP = "FileNotFoundError" if PRIVATE_TMP else "PermissionError"
+
+
 @dataclass
 class Run:
     """One finished grading run of a case, as the checks of ``Case.after`` see it."""
@@ -108,15 +125,16 @@ def _submission(case: Case, folder: Path, results: Path) -> None:
             path.write_text(content)
 
 
-def _start_both(case: Case, tmp_path: Path, graders: Path) -> dict:
-    """Start the CLI and run_autograder on the same case, concurrently (2 cores)."""
+def _start_both(case: Case, tmp_path: Path, graders: Path, wrapper: tuple) -> dict:
+    """Start the CLI and run_autograder on the same case, concurrently (2 cores), each as an
+    argument of ``wrapper`` (a command) if given."""
     env = {**os.environ, "AUTOGRADER_GRADERS": str(graders)}
     runs = {}
     cli_results = tmp_path / "cli" / "results" / "results.json"
     _submission(case, tmp_path / "cli" / "submission", cli_results)
     log = open(tmp_path / "cli.log", "wb")
     runs["grade"] = (cli_results, tmp_path / "cli" / "submission", tmp_path / "cli.log",
-                     subprocess.Popen([sys.executable, "-m", "autograder", "grade", "gd",
+                     subprocess.Popen([*wrapper, sys.executable, "-m", "autograder", "grade", "gd",
                                        str(tmp_path / "cli" / "submission"), "--results",
                                        str(cli_results)], cwd=ROOT, env=env,
                                       stdout=subprocess.DEVNULL, stderr=log))
@@ -126,19 +144,21 @@ def _start_both(case: Case, tmp_path: Path, graders: Path) -> dict:
     (root / "submission_metadata.json").write_text('{"users": [{"name": "Mallory"}]}')
     log = open(tmp_path / "gs.log", "wb")
     runs["run_autograder"] = (gs_results, root / "submission", tmp_path / "gs.log",
-                              subprocess.Popen([str(ROOT / "run_autograder")],
+                              subprocess.Popen([*wrapper, str(ROOT / "run_autograder")],
                                                env={**env, "AUTOGRADER_ROOT": str(root),
                                                     "AUTOGRADER_ASSIGNMENT": "gd"},
                                                stdout=log, stderr=subprocess.STDOUT))
     return runs
 
 
-def grade_both(case: Case, tmp_path: Path, graders: Path, schemas: list[dict]) -> list[Run]:
-    """Grade ``case`` both ways and check the outcome it must have; return the runs."""
+def grade_both(case: Case, tmp_path: Path, graders: Path, schemas: list[dict],
+               wrapper: tuple = ()) -> list[Run]:
+    """Grade ``case`` both ways (under ``wrapper``, a command, if given) and check the outcome
+    it must have; return the runs."""
     if case.root_only and NOT_ROOT:
         pytest.skip("needs root: student code is only isolated from the grader's files as "
                     "another user")
-    started = _start_both(case, tmp_path, graders)
+    started = _start_both(case, tmp_path, graders, wrapper)
     finished = []
     for way, (results, folder, log, process) in started.items():
         assert process.wait(timeout=300) == 0, way

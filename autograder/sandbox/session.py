@@ -195,6 +195,7 @@ class SandboxSession:
         self.fatal: str | None = None
         self.starts = 0
         self.printed: list[str] = []   # what each child printed (capped), for the instructor log
+        self.isolation = ""            # what the child's load reply says shields the host
         self.budget_ends = time.monotonic() + limits.budget_seconds
 
     def _start(self) -> None:
@@ -211,6 +212,7 @@ class SandboxSession:
             self.load_errors = [e for e in errors if isinstance(e, dict)][:50]
             skipped = reply.value.get("skipped", 0)
             self.skipped = skipped if isinstance(skipped, int) else 0
+            self.isolation = str(reply.value.get("isolation", ""))[:500]
         else:
             self.fatal = f"running your code failed: {reply.message}"
 
