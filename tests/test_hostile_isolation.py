@@ -62,6 +62,19 @@ same = os.environ.get('TMPDIR', folder) == folder
 raise SystemExit('tempdir ' + ('private' if same and (mine or not shared) else 'shared'))
 """
 
+IMPORT_GRADER = """
+import sys
+def attempt():
+    try:
+        import autograder.mnist
+        return 'imported'
+    except ModuleNotFoundError as exc:
+        return str(exc)
+first = attempt()
+sys.meta_path[:] = [f for f in sys.meta_path if getattr(f, '__name__', '') != 'GraderBlocker']
+raise SystemExit(first + '; without the blocker: ' + attempt())
+"""
+
 PROCESS_RIGHTS = """
 import os
 mask = os.umask(0o077)
@@ -71,6 +84,9 @@ raise SystemExit('umask %03o, NoNewPrivs %s, new files %o'
                  % (mask, privileges, os.stat('made.txt').st_mode & 0o777))
 """
 
+BLOCKED = "No module named 'autograder': the grader's own modules are not importable by " \
+          "submitted code"
+
 CASES = [
     Case("files_left_in_scratch_folders", LEAVE_FILES, root_only=True, after=no_files_left),
     Case("sysv_ipc_left", LEAVE_IPC, root_only=True, summary="SystemExit: made IPC objects",
@@ -79,6 +95,8 @@ CASES = [
          summary="SystemExit: su runs as me", after=no_processes_left),
     Case("tempdir_is_private", TEMPDIR, root_only=True, summary="SystemExit: tempdir private",
          after=no_files_left),
+    Case("import_the_grader", IMPORT_GRADER,
+         summary=f"SystemExit: {BLOCKED}; without the blocker: No module named 'autograder'"),
     Case("umask_and_no_new_privileges", PROCESS_RIGHTS,
          summary="SystemExit: umask 077, NoNewPrivs 1, new files 600"),
 ]

@@ -1,6 +1,6 @@
-"""Who student code runs as and what it can reach (``autograder/sandbox/identity.py``): the
-uid's processes, files and IPC objects are removed, and only them; the working copy is private;
-only the project's own private folders are locked."""
+"""Who student code runs as and what it can reach (``autograder/sandbox/identity.py``, the
+harness's import blocker): the uid's processes, files and IPC objects are removed, and only
+them; the working copy is private; only the project's own private folders are locked."""
 from __future__ import annotations
 
 import ctypes
@@ -19,6 +19,7 @@ import pytest
 from autograder.sandbox import identity as sandbox
 from autograder.sandbox.identity import (clean, hand_over, is_checkout, private_paths,
                                          sandbox_identity, sweep)
+from autograder.sandbox.session import Cell, SandboxSession
 from conftest import ROOT
 from hostile import NOT_ROOT, ipc_objects_of
 
@@ -253,3 +254,17 @@ def test_checking_with_an_installed_package_locks_only_its_graders(tmp_path):
     finally:
         shutil.rmtree(target)
 
+
+def test_the_child_cannot_import_the_grader(tmp_path):
+    """The editable install's finder is gone and a blocker refuses the package, by name."""
+    source = ("import sys\n"
+              "editable = [str(f) for f in sys.meta_path + sys.path if '__editable__' in str(f)]\n"
+              "import autograder\n")
+    s = SandboxSession([Cell("answers.py", source)], tmp_path)
+    try:
+        assert s.value("editable").value == []
+        assert [(e["type"], e["line"]) for e in s.load_errors] == [("ModuleNotFoundError", 3)]
+        assert "No module named 'autograder': the grader's own modules are not importable " \
+               "by submitted code" in s.load_errors[0]["error"]
+    finally:
+        s.close()

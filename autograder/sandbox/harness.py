@@ -2,9 +2,9 @@
 
 Run as ``python -I harness.py REQUEST_FD REPLY_FD SETTINGS``.  It imports nothing of the grader.
 Before student code runs it shields the host (private /tmp, IPC and network where the kernel
-allows it: :func:`isolate`; limits; the run's own uid; no new privileges; umask 077).  It
-executes the submission's cells, then answers probes read as JSON lines from REQUEST_FD with
-JSON lines on REPLY_FD:
+allows it: :func:`isolate`; limits; the run's own uid; no new privileges; umask 077) and makes
+the grader's package unimportable (:func:`hide_grader`).  It executes the submission's cells,
+then answers probes read as JSON lines from REQUEST_FD with JSON lines on REPLY_FD:
 
 * ``{"op": "load", "cells": [{"label", "source"}], "module": name, "definitions_only": bool}``
   → ``{"errors": [...], "skipped": n, "isolation": text}`` (each top-level statement runs on
@@ -387,6 +387,34 @@ def no_new_privileges():
         return "new privileges possible (%s)" % exc
 
 
+class GraderBlocker:
+    """A meta-path finder that refuses the grader's own package to submitted code."""
+
+    @staticmethod
+    def find_spec(name, path=None, target=None):
+        if name == "autograder" or name.startswith("autograder."):
+            raise ModuleNotFoundError("No module named %r: the grader's own modules are not "
+                                      "importable by submitted code" % name, name=name)
+        return None
+
+
+def hide_grader():
+    """Make the grader's package unimportable: the project's folder off ``sys.path`` (unless
+    it is site-packages, where the libraries are too), the editable install's finders and path
+    hooks gone, and :class:`GraderBlocker` first on ``sys.meta_path``."""
+    project = os.path.dirname(os.path.dirname(SANDBOX))
+    installed = os.path.basename(project) in ("site-packages", "dist-packages")
+
+    def editable(item):
+        return str(getattr(item, "__module__", item)).startswith("__editable__")
+
+    sys.path[:] = [p for p in sys.path if not editable(p)
+                   and (installed or os.path.realpath(p or ".") != project)]
+    sys.meta_path[:] = [GraderBlocker] + [f for f in sys.meta_path if not editable(f)]
+    sys.path_hooks[:] = [hook for hook in sys.path_hooks if not editable(hook)]
+    sys.path_importer_cache.clear()
+
+
 def drop_privileges(settings):
     """Become the unprivileged sandbox user for good (root only; refuse to go on as root)."""
     uid, gid = settings.get("uid"), settings.get("gid")
@@ -411,6 +439,7 @@ def main():
         isolation.append(private_tmpdir())
     os.umask(0o077)
     isolation += [no_new_privileges(), "umask 077"]
+    hide_grader()
     sys.path.insert(0, os.getcwd())  # the submission's own modules (mlp.py) are importable
     sys.path.append(STANDINS)
     sys.setrecursionlimit(10_000)
