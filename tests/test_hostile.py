@@ -93,7 +93,8 @@ CASES = [
          summary="PermissionError", root_only=True, after=_no_reference_text),
     Case("read_graders", "q1b = open({source!r} + '/autograder/graders/gd/test_answers.py')"
          ".read()", summary="PermissionError", root_only=True),
-    Case("read_git_history", "import os\nq1c = os.listdir({source!r} + '/.git')",
+    Case("read_git_history", "import os\ngit = {source!r} + '/.git'\n"  # a file in a worktree
+         "q1c = os.listdir(git) if os.path.isdir(git) else open(git).read()",
          summary="PermissionError", root_only=True),
     Case("read_tests", "q1d = open({source!r} + '/tests/test_equivalence.py').read()",
          summary="PermissionError", root_only=True),
