@@ -5,8 +5,8 @@ outcome through both entry points, ``python -m autograder grade … --results`` 
 For every case: results.json validates; the score is full marks less exactly the points of the
 questions the case breaks; those questions' feedback says why; nothing else is lost.  Checks
 that look at the host (processes, files, IPC objects left behind) are scoped to the uid each run
-reports in its log and to what was made before that run ended, so that another grading run on
-the same host (a second checkout, CI beside a developer) cannot make them fail.
+reports in its log and to what was made or started while that run held it, so that another
+grading run on the same host (a second checkout, CI beside a developer) cannot make them fail.
 """
 from __future__ import annotations
 
@@ -67,6 +67,7 @@ class Run:
     uid: int | None          # the sandbox uid the run reported (None without root)
     ended: float             # seconds since boot when the run had ended
     ended_at: float          # the same moment in seconds since the epoch
+    began_at: float          # seconds since the epoch before the run started
     isolation: str = ""      # what the run's log says shields the host
 
     def started_during(self, ticks_since_boot: int) -> bool:
@@ -74,8 +75,8 @@ class Run:
         return ticks_since_boot / TICKS <= self.ended
 
     def made_during(self, epoch_seconds: float) -> bool:
-        """Was something made or changed (a ctime) before this run had ended?"""
-        return epoch_seconds <= self.ended_at
+        """Was something made or changed (a ctime) while this run held its uid?"""
+        return self.began_at <= epoch_seconds <= self.ended_at
 
 
 @dataclass
@@ -158,11 +159,18 @@ def grade_both(case: Case, tmp_path: Path, graders: Path, schemas: list[dict],
     if case.root_only and NOT_ROOT:
         pytest.skip("needs root: student code is only isolated from the grader's files as "
                     "another user")
+    began_at = time.time()
     started = _start_both(case, tmp_path, graders, wrapper)
-    finished = []
-    for way, (results, folder, log, process) in started.items():
-        assert process.wait(timeout=300) == 0, way
-        finished.append(finished_run(way, results, folder, log.read_text(errors="replace")))
+    ended, deadline = {}, time.monotonic() + 300
+    while len(ended) < len(started):  # each run's end noted as soon as it comes
+        assert time.monotonic() < deadline, f"still running: {set(started) - set(ended)}"
+        for way, (results, folder, log, process) in started.items():
+            if way not in ended and process.poll() is not None:
+                assert process.returncode == 0, way
+                ended[way] = finished_run(way, results, folder,
+                                          log.read_text(errors="replace"), began_at)
+        time.sleep(0.01)
+    finished = [ended[way] for way in started]
     for run in finished:
         data = json.loads(run.results)
         validate(data, schemas)
@@ -184,12 +192,13 @@ def grade_both(case: Case, tmp_path: Path, graders: Path, schemas: list[dict],
     return finished
 
 
-def finished_run(way: str, results: Path, folder: Path, log: str) -> Run:
-    """A run that has just ended, as its results.json and log describe it."""
+def finished_run(way: str, results: Path, folder: Path, log: str, began_at: float) -> Run:
+    """A run that has just ended (begun at ``began_at``), as its results.json and log
+    describe it."""
     uid = re.search(r"sandbox uid: (\d+)", log)
     isolation = re.search(r"sandbox isolation: (.*)", log)
     return Run(way, results.read_text(encoding="utf-8"), folder,
-               int(uid.group(1)) if uid else None, uptime(), time.time(),
+               int(uid.group(1)) if uid else None, uptime(), time.time(), began_at,
                isolation.group(1) if isolation else "")
 
 
@@ -238,7 +247,7 @@ def files_of(uid: int, folders=SCRATCH) -> list[tuple[str, float]]:
 
 
 def no_files_left(run: Run) -> None:
-    """Nothing the run's uid made before the run ended is left in /tmp, /var/tmp, /dev/shm."""
+    """Nothing the run's uid made while the run held it is left in /tmp, /var/tmp, /dev/shm."""
     assert run.uid is not None
     left = [path for path, ctime in files_of(run.uid) if run.made_during(ctime)]
     assert left == [], (run.way, left)
@@ -258,8 +267,8 @@ def ipc_objects_of(uid: int) -> list[tuple[str, int, int]]:
 
 
 def no_ipc_left(run: Run) -> None:
-    """No SysV shared memory, semaphore set or message queue the run's uid made before the run
-    ended is left."""
+    """No SysV shared memory, semaphore set or message queue the run's uid made while the run
+    held it is left."""
     assert run.uid is not None
     left = [(kind, ident) for kind, ident, ctime in ipc_objects_of(run.uid)
             if run.made_during(ctime)]

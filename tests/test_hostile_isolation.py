@@ -218,6 +218,7 @@ def test_a_parallel_run_is_out_of_sight(wrapper, tmp_path, graders, results_sche
     answers = f"{REFERENCE_GD}\n# {mark}\n{VICTIM.format(mark=mark)}"
     (submission / "hw.zip").write_bytes(zipped({"answers.py": answers}))
     log = open(tmp_path / "victim.log", "wb")
+    began_at = time.time()
     victim = subprocess.Popen(
         [*wrapper, sys.executable, "-m", "autograder", "grade", "gd", str(submission), "--results",
          str(tmp_path / "victim.json")], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=log,
@@ -238,7 +239,7 @@ def test_a_parallel_run_is_out_of_sight(wrapper, tmp_path, graders, results_sche
             (folder / "work" / "released").touch()
         assert victim.wait(timeout=180) == 0
     run = finished_run("victim", tmp_path / "victim.json", submission,
-                       (tmp_path / "victim.log").read_text())
+                       (tmp_path / "victim.log").read_text(), began_at)
     assert json.loads(run.results)["score"] == FULL
     assert run.uid == uid
     no_files_left(run)

@@ -18,6 +18,7 @@ import ctypes
 import fcntl
 import grp
 import os
+import random
 import signal
 import stat
 import subprocess
@@ -58,8 +59,10 @@ def can_isolate() -> bool:
 
 @contextlib.contextmanager
 def sandbox_identity():
-    """A uid of its own for this grading run (None when not root); its processes are swept
-    when the run ends."""
+    """A uid of its own for this grading run (None when not root), cleaned (:func:`clean`)
+    before and after the run.  The search for a free slot starts at a random one, so a uid
+    just released is rarely handed to the next run at once: whatever might escape one run's
+    cleaning does not meet the next run's student code under the same uid."""
     if not can_isolate():
         yield None
         return
@@ -70,7 +73,8 @@ def sandbox_identity():
     locks = Path("/run" if os.access("/run", os.W_OK) else tempfile.gettempdir()) / "autograder"
     locks.mkdir(mode=0o700, exist_ok=True)
     os.chmod(locks, 0o700)
-    for slot in range(SLOTS):
+    start = random.randrange(SLOTS)
+    for slot in [(start + i) % SLOTS for i in range(SLOTS)]:
         fd = os.open(locks / f"slot-{slot}.lock", os.O_CREAT | os.O_RDWR, 0o600)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
