@@ -23,7 +23,7 @@ from hostile import (FULL, NOT_ROOT, PRIVATE_TMP, WITHOUT_NAMESPACES, Case, fast
                      zipped)
 
 SENTINEL = Path(f"/tmp/autograder-sentinel-{os.getpid()}")   # the grader's, world-readable
-GRADER_TMP = (f"import os\nshared = os.path.exists({str(SENTINEL)!r})\n")
+GRADER_TMP = f"import os\nshared = os.path.exists({str(SENTINEL)!r})\n"
 
 LEAVE_FILES = """
 import os
@@ -33,6 +33,7 @@ for folder in ('/tmp', '/var/tmp', '/dev/shm'):
 os.makedirs('/tmp/tree-' + mine + '/a/b')
 open('/tmp/tree-' + mine + '/a/b/c', 'w').write('x')
 os.symlink('/etc/passwd', '/tmp/link-' + mine)
+raise SystemExit('left files')
 """
 
 LEAVE_IPC = """
@@ -88,7 +89,8 @@ BLOCKED = "No module named 'autograder': the grader's own modules are not import
           "submitted code"
 
 CASES = [
-    Case("files_left_in_scratch_folders", LEAVE_FILES, root_only=True, after=no_files_left),
+    Case("files_left_in_scratch_folders", LEAVE_FILES, root_only=True,
+         summary="SystemExit: left files", after=no_files_left),
     Case("sysv_ipc_left", LEAVE_IPC, root_only=True, summary="SystemExit: made IPC objects",
          after=no_ipc_left),
     Case("setuid_su_in_background", SETUID_SU, root_only=True,
