@@ -49,10 +49,12 @@ def _run(assignment: Assignment, submission_dir: Path, public_only: bool,
     files = assignment.public_files if public_only else assignment.test_files
     if can_isolate():
         lock_down(private_paths([reference_root(), assignment.directory.parent]))
-    # the identity's exit sweeps its processes before the folder they work in is removed
+    # the identity's exit removes what its uid left before the folder it worked in is removed
     with tempfile.TemporaryDirectory(prefix="autograder-") as tmp, \
             sandbox_identity() as identity:
-        submission = find_submission(submission_dir, assignment.files, Path(tmp) / "unpacked",
+        unpacked = Path(tmp) / "unpacked"   # an uploaded zip's files: the grader's only
+        unpacked.mkdir(mode=0o700)
+        submission = find_submission(submission_dir, assignment.files, unpacked,
                                      assignment.modules)
         workdir = working_copy(submission, Path(tmp) / "work")
         if identity is not None:
@@ -74,6 +76,8 @@ def _run(assignment: Assignment, submission_dir: Path, public_only: bool,
         finally:
             student.close()
             _forget_graders(assignment.directory)
+        if student.session.isolation:
+            log.append(f"sandbox isolation: {student.session.isolation}")
         log.extend(plugin.log)
         log.extend(f"the submission printed:\n{text}" for text in student.session.printed)
         if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):

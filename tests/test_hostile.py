@@ -9,7 +9,8 @@ import nbformat
 import pytest
 
 from conftest import REFERENCE_GD, ROOT
-from hostile import ALL, CODE, Case, Run, fast_graders, grade_both, no_processes_left, zipped
+from hostile import (ALL, CODE, REFUSED_IN_TMP, Case, Run, fast_graders, grade_both,
+                     no_processes_left, zipped)
 
 
 def _notebook_cell3_raises() -> str:
@@ -81,9 +82,9 @@ CASES = [
     # the grader's files and processes
     Case("write_results_json", "import json\nwith open({results!r}, 'w') as f:\n"
          "    json.dump({{'score': 100, 'tests': []}}, f)", root_only=True,
-         summary="PermissionError"),
+         summary=REFUSED_IN_TMP),
     Case("delete_results", "import os, shutil\nshutil.rmtree(os.path.dirname({results!r}))",
-         root_only=True, summary="PermissionError"),
+         root_only=True, summary=REFUSED_IN_TMP),
     Case("append_to_run_autograder", "open({source!r} + '/run_autograder', 'a')"
          ".write('echo owned')", root_only=True, summary="PermissionError",
          after=_run_autograder_unchanged),
@@ -92,7 +93,8 @@ CASES = [
          summary="PermissionError", root_only=True, after=_no_reference_text),
     Case("read_graders", "q1b = open({source!r} + '/autograder/graders/gd/test_answers.py')"
          ".read()", summary="PermissionError", root_only=True),
-    Case("read_git_history", "import os\nq1c = os.listdir({source!r} + '/.git')",
+    Case("read_git_history", "import os\ngit = {source!r} + '/.git'\n"  # a file in a worktree
+         "q1c = os.listdir(git) if os.path.isdir(git) else open(git).read()",
          summary="PermissionError", root_only=True),
     Case("read_tests", "q1d = open({source!r} + '/tests/test_equivalence.py').read()",
          summary="PermissionError", root_only=True),

@@ -1,11 +1,14 @@
 """The trusted harness that runs *inside* the sandboxed child process, next to student code.
 
-Run as ``python -I harness.py REQUEST_FD REPLY_FD``.  It imports nothing of the grader (and
-cannot: ``-I`` keeps the grader's folders off ``sys.path``), executes the submission's cells,
+Run as ``python -I harness.py REQUEST_FD REPLY_FD SETTINGS``.  It imports nothing of the grader.
+Before student code runs it shields the host (private /tmp, IPC and network where the kernel
+allows it: :func:`isolate`; limits; the run's own uid; no new privileges; umask 077) and makes
+the grader's package unimportable (:func:`hide_grader`).  It executes the submission's cells,
 then answers probes read as JSON lines from REQUEST_FD with JSON lines on REPLY_FD:
 
 * ``{"op": "load", "cells": [{"label", "source"}], "module": name, "definitions_only": bool}``
-  → ``{"errors": [...], "skipped": n}`` (each top-level statement runs on its own)
+  → ``{"errors": [...], "skipped": n, "isolation": text}`` (each top-level statement runs on
+  its own; ``isolation`` says what shields the host, for the instructor's log)
 * ``{"op": "value", "name": n}`` → ``{"value": encoded}`` or ``{"missing": true}``
 * ``{"op": "call", "name": n, "args": [encoded...]}`` → ``{"value": encoded}`` or ``{"error": ...}``
 * ``{"op": "run", "source": text, "function": f, "module": m, "args": [...]}``: a trusted driver
@@ -14,7 +17,7 @@ then answers probes read as JSON lines from REQUEST_FD with JSON lines on REPLY_
 
 Everything it sends is plain data (see :func:`encode`); the grader validates it again.  Student
 code shares this process and could forge replies, but a forged reply only ever speaks for the
-student's own answers.
+student's own answers (or misreports the isolation, never changes it).
 """
 import ast
 import base64
@@ -41,6 +44,14 @@ MAX_REPLY_BYTES = 4 * 1024 * 1024   # one reply line (the largest real one, MNIS
                                     # and training results, is 0.3 MB)
 MAX_REPLY_PARTS = 200_000     # "{" and "[" bytes in one reply: at most 3 per value (60 000)
                               # and those inside texts, such as MAX_ERRORS errors (100 000)
+
+SANDBOX = os.path.dirname(os.path.realpath(__file__))
+STANDINS = os.path.join(SANDBOX, "standins")   # TensorFlow's stand-in, the MNIST reader
+SCRATCH = ("/tmp", "/var/tmp", "/dev/shm")      # made private to the child where possible
+CLONE_NEWNS, CLONE_NEWIPC = 0x00020000, 0x08000000
+CLONE_NEWNET, CLONE_NEWUSER = 0x40000000, 0x10000000
+MS_NOSUID, MS_NODEV, MS_BIND, MS_REC, MS_PRIVATE = 0x2, 0x4, 0x1000, 0x4000, 0x40000
+PR_SET_NO_NEW_PRIVS = 38
 
 
 class TooLarge(Exception):
@@ -202,9 +213,10 @@ def is_definition(node):
 
 
 class Harness:
-    def __init__(self, request_fd, reply_fd):
+    def __init__(self, request_fd, reply_fd, isolation=""):
         self.requests = os.fdopen(request_fd, "rb")
         self.replies = os.fdopen(reply_fd, "wb")
+        self.isolation = isolation
         self.namespace = None
         self.filenames = set()
 
@@ -244,7 +256,8 @@ class Harness:
                     exec(code, self.namespace)
                 except BaseException as exc:  # recorded; the next statement still runs
                     errors.append(describe_error(exc, self.filenames))
-        return {"errors": errors[:MAX_ERRORS], "skipped": skipped[0]}
+        return {"errors": errors[:MAX_ERRORS], "skipped": skipped[0],
+                "isolation": self.isolation}
 
     @staticmethod
     def _statements(cell, errors, definitions_only, skipped):
@@ -302,18 +315,124 @@ def apply_limits(settings):
             pass
 
 
-def leave_network():
-    """Move into a new, empty network namespace (no interface but a downed loopback): as root
-    directly, otherwise inside a new user namespace where the kernel allows it.  Returns
-    whether the network is gone."""
+def _libc(function, *args):
+    """Call a C library function (whole numbers passed as unsigned long, as the flags of
+    mount and prctl are); raise OSError when it fails."""
     import ctypes
-    clone_newnet, clone_newuser = 0x40000000, 0x10000000
+    libc = ctypes.CDLL(None, use_errno=True)
+    args = [ctypes.c_ulong(a) if isinstance(a, int) else a for a in args]
+    if getattr(libc, function)(*args) != 0:
+        error = ctypes.get_errno()
+        raise OSError(error, "%s: %s" % (function, os.strerror(error)))
+
+
+def leave_network():
+    """Without root: move into a new, empty network namespace (no interface but a downed
+    loopback) inside a new user namespace, where the kernel allows it.  Returns whether the
+    network is gone."""
     try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        flags = clone_newnet if os.geteuid() == 0 else clone_newnet | clone_newuser
-        return libc.unshare(flags) == 0
+        _libc("unshare", CLONE_NEWNET | CLONE_NEWUSER)
+        return True
     except (OSError, AttributeError):
         return False
+
+
+def isolate(settings):
+    """Shield the host from student code, as far as the kernel allows: as root, new mount,
+    IPC and (unless allowed) network namespaces with private scratch folders
+    (:func:`private_scratch`); otherwise only the network goes.  Returns whether the scratch
+    folders are private, and what was done, for the instructor's log."""
+    no_network = settings.get("no_network", True)
+    if os.geteuid() != 0:
+        gone = no_network and leave_network()
+        return False, ["network namespace" if gone else "network open",
+                       "no mount namespace (not root)"]
+    try:
+        _libc("unshare", CLONE_NEWNS | CLONE_NEWIPC | (CLONE_NEWNET if no_network else 0))
+    except (OSError, AttributeError) as exc:
+        return False, ["network open", "no mount namespace (%s)" % exc]
+    network = "network namespace" if no_network else "network open"
+    try:
+        private_scratch(4 * int(settings.get("file_mb", 64)))
+    except OSError as exc:
+        return False, [network, "IPC namespace", "no private /tmp (%s)" % exc]
+    return True, [network, "IPC namespace",
+                  "mount namespace: private tmpfs on %s" % ", ".join(SCRATCH)]
+
+
+def private_scratch(megabytes):
+    """Make every mount private to this namespace and put a fresh tmpfs (1777, nosuid, nodev,
+    ``megabytes`` each) on /tmp, /var/tmp and /dev/shm.  What the child needs from under them
+    (its working folder, the stand-ins, MNIST) is opened first and bind-mounted back at the
+    same path, so paths, ``os.getcwd()`` and imports stay as they were."""
+    cwd = os.getcwd()
+    _libc("mount", None, b"/", None, MS_REC | MS_PRIVATE, None)
+    hidden = [folder for folder in SCRATCH if os.path.isdir(folder)]
+    needed = {os.path.realpath(p) for p in (cwd, STANDINS, os.environ.get("AUTOGRADER_MNIST"))
+              if p and os.path.isdir(p)}
+    kept = {path: os.open(path, os.O_PATH) for path in sorted(needed)
+            if any(path == f or path.startswith(f + "/") for f in hidden)}
+    try:
+        options = "size=%dm,nr_inodes=65536,mode=1777" % megabytes
+        for folder in hidden:
+            _libc("mount", b"tmpfs", folder.encode(), b"tmpfs", MS_NOSUID | MS_NODEV,
+                  options.encode())
+        for path, fd in kept.items():
+            os.makedirs(path, exist_ok=True)
+            _libc("mount", ("/proc/self/fd/%d" % fd).encode(), path.encode(), None, MS_BIND,
+                  None)
+    finally:
+        for fd in kept.values():
+            os.close(fd)
+    os.chdir(cwd)
+
+
+def private_tmpdir():
+    """Where /tmp stays shared: a 0700 folder of the child's own in its working folder (in
+    the run's folder) as TMPDIR, TEMP and TMP."""
+    import tempfile
+    folder = tempfile.mkdtemp(prefix=".tmp-", dir=os.getcwd())
+    for name in ("TMPDIR", "TEMP", "TMP"):
+        os.environ[name] = folder
+    return "TMPDIR is a private folder in the run's folder"
+
+
+def no_new_privileges():
+    """``prctl(PR_SET_NO_NEW_PRIVS)``: setuid programs (su, sudo) run without their owner's
+    rights, for good."""
+    try:
+        _libc("prctl", PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)
+        return "no new privileges"
+    except (OSError, AttributeError) as exc:
+        return "new privileges possible (%s)" % exc
+
+
+class GraderBlocker:
+    """A meta-path finder that refuses the grader's own package to submitted code."""
+
+    @staticmethod
+    def find_spec(name, path=None, target=None):
+        if name == "autograder" or name.startswith("autograder."):
+            raise ModuleNotFoundError("No module named %r: the grader's own modules are not "
+                                      "importable by submitted code" % name, name=name)
+        return None
+
+
+def hide_grader():
+    """Make the grader's package unimportable: the project's folder off ``sys.path`` (unless
+    it is site-packages, where the libraries are too), the editable install's finders and path
+    hooks gone, and :class:`GraderBlocker` first on ``sys.meta_path``."""
+    project = os.path.dirname(os.path.dirname(SANDBOX))
+    installed = os.path.basename(project) in ("site-packages", "dist-packages")
+
+    def editable(item):
+        return str(getattr(item, "__module__", item)).startswith("__editable__")
+
+    sys.path[:] = [p for p in sys.path if not editable(p)
+                   and (installed or os.path.realpath(p or ".") != project)]
+    sys.meta_path[:] = [GraderBlocker] + [f for f in sys.meta_path if not editable(f)]
+    sys.path_hooks[:] = [hook for hook in sys.path_hooks if not editable(hook)]
+    sys.path_importer_cache.clear()
 
 
 def drop_privileges(settings):
@@ -333,14 +452,18 @@ def drop_privileges(settings):
 
 def main():
     settings = json.loads(sys.argv[3]) if len(sys.argv) > 3 else {}
-    if settings.get("no_network", True):
-        leave_network()
+    private, isolation = isolate(settings)
     apply_limits(settings)
     drop_privileges(settings)
+    if not private:
+        isolation.append(private_tmpdir())
+    os.umask(0o077)
+    isolation += [no_new_privileges(), "umask 077"]
+    hide_grader()
     sys.path.insert(0, os.getcwd())  # the submission's own modules (mlp.py) are importable
-    sys.path.append(os.path.join(os.path.dirname(os.path.abspath(__file__)), "standins"))
+    sys.path.append(STANDINS)
     sys.setrecursionlimit(10_000)
-    Harness(int(sys.argv[1]), int(sys.argv[2])).serve()
+    Harness(int(sys.argv[1]), int(sys.argv[2]), "; ".join(isolation)).serve()
 
 
 if __name__ == "__main__":

@@ -4,27 +4,46 @@ When the grader runs as root (Gradescope, CI), each grading run gets a user id o
 a reserved range (held with a lock file, so parallel runs never share one), in the group of the
 ``autograder-sandbox`` user that ``setup.sh`` creates.  Before any child starts,
 :func:`lock_down` removes the group and other permission bits from everything private
-(reference answers, graders, tests, git history, results, Gradescope's metadata); after each
-child, :func:`sweep` kills every process of the run's uid, escaped background processes
-included.  Without root none of this is possible, and the self-check does not need it.
+(reference answers, graders, tests, git history, results, Gradescope's metadata) and
+:func:`hand_over` makes the child's working copy its own and private; after each child,
+:func:`sweep` kills every process of the run's uid, escaped background processes included; before
+the uid is handed to a run and after it, :func:`clean` also removes its files in the shared
+scratch folders and its SysV IPC objects.  Without root none of this is possible, and the
+self-check does not need it.
 """
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import fcntl
 import grp
 import os
+import random
 import signal
+import stat
+import subprocess
+import sys
 import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Gradescope's Ubuntu 22.04 has Python 3.10
+    import tomli as tomllib
+
 GROUP = "autograder-sandbox"
 UID_BASE = 1_900_000_000      # far above any real account
 SLOTS = 1000                  # parallel grading runs at most
-SOURCE = Path(__file__).resolve().parents[2]
+PACKAGE = Path(__file__).resolve().parents[1]
+SOURCE = PACKAGE.parent       # a checkout of the project, or site-packages when installed
+PROJECT = "ml-math-autograder"
 KEEP_READABLE = {".venv", "autograder", "data"}  # the child's interpreter, harness, MNIST
+SCRATCH = ("/tmp", "/var/tmp", "/dev/shm")      # where any user may leave files
+MAX_DEPTH = 100               # nested folders searched for leftovers (one open fd per level)
+IPC_KINDS = ("shm", "sem", "msg")
+IPC_RMID = 0
 
 
 @dataclass(frozen=True)
@@ -40,8 +59,10 @@ def can_isolate() -> bool:
 
 @contextlib.contextmanager
 def sandbox_identity():
-    """A uid of its own for this grading run (None when not root); its processes are swept
-    when the run ends."""
+    """A uid of its own for this grading run (None when not root), cleaned (:func:`clean`)
+    before and after the run.  The search for a free slot starts at a random one, so a uid
+    just released is rarely handed to the next run at once: whatever might escape one run's
+    cleaning does not meet the next run's student code under the same uid."""
     if not can_isolate():
         yield None
         return
@@ -52,7 +73,8 @@ def sandbox_identity():
     locks = Path("/run" if os.access("/run", os.W_OK) else tempfile.gettempdir()) / "autograder"
     locks.mkdir(mode=0o700, exist_ok=True)
     os.chmod(locks, 0o700)
-    for slot in range(SLOTS):
+    start = random.randrange(SLOTS)
+    for slot in [(start + i) % SLOTS for i in range(SLOTS)]:
         fd = os.open(locks / f"slot-{slot}.lock", os.O_CREAT | os.O_RDWR, 0o600)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -61,21 +83,31 @@ def sandbox_identity():
             continue
         identity = Identity(f"uid {UID_BASE + slot}", UID_BASE + slot, gid)
         try:
-            sweep(identity)  # anything left by an earlier run that crashed
+            clean(identity)  # anything left by an earlier run that crashed
             yield identity
         finally:
-            sweep(identity)
+            clean(identity)
             os.close(fd)
         return
     raise RuntimeError(f"all {SLOTS} sandbox slots are busy")
 
 
+def is_checkout(folder: Path) -> bool:
+    """Is ``folder`` a checkout of this project (its pyproject.toml names it)?"""
+    try:
+        with open(folder / "pyproject.toml", "rb") as f:
+            return tomllib.load(f)["project"]["name"] == PROJECT
+    except (OSError, KeyError, TypeError, tomllib.TOMLDecodeError):
+        return False
+
+
 def private_paths(extra: list[Path] = ()) -> list[Path]:
-    """Everything in the source tree but the interpreter and the engine, the graders, and
-    ``extra`` (a reference or graders folder kept elsewhere)."""
-    paths = [p for p in SOURCE.iterdir() if p.name not in KEEP_READABLE]
-    paths.append(SOURCE / "autograder" / "graders")
-    return paths + [Path(p) for p in extra]
+    """The graders, ``extra`` (the reference, graders kept elsewhere), and in a checkout of the
+    project everything beside the package but the interpreter and the data (deny by default).
+    An installed package's folder is site-packages: the libraries there are not ours to lock."""
+    paths = [p for p in SOURCE.iterdir() if p.name not in KEEP_READABLE] \
+        if is_checkout(SOURCE) else []
+    return paths + [PACKAGE / "graders"] + [Path(p) for p in extra]
 
 
 def lock_down(paths: list[Path]) -> None:
@@ -90,12 +122,27 @@ def lock_down(paths: list[Path]) -> None:
 
 
 def hand_over(folder: Path, identity: Identity) -> None:
-    """Give the child's working copy to the sandbox user; let it pass through the parent."""
+    """Give the child's working copy to the run's uid, private to it (folders 0700, files
+    without group and other bits); the run's folder above it only lets it pass (0711)."""
     os.chmod(folder.parent, 0o711)
     for root, dirs, files in os.walk(folder):
         os.chown(root, identity.uid, identity.gid)
+        os.chmod(root, 0o700)
         for name in files:
-            os.chown(os.path.join(root, name), identity.uid, identity.gid, follow_symlinks=False)
+            path = os.path.join(root, name)
+            mode = os.lstat(path).st_mode
+            os.chown(path, identity.uid, identity.gid, follow_symlinks=False)
+            if not stat.S_ISLNK(mode):
+                os.chmod(path, stat.S_IMODE(mode) & 0o700)
+
+
+def clean(identity: Identity) -> None:
+    """Remove everything the run's uid left: its processes, its files and folders in the
+    shared scratch folders, its SysV IPC objects."""
+    sweep(identity)
+    for folder in SCRATCH:
+        remove_files(identity, folder)
+    remove_ipc(identity)
 
 
 def sweep(identity: Identity, keep: int | None = None) -> int:
@@ -126,6 +173,82 @@ def _kill_all(find, patience: float = 5.0) -> int:
         time.sleep(0.005)
 
 
+def remove_files(identity: Identity, folder: str) -> None:
+    """Delete what the uid owns under ``folder``, never following symbolic links (each folder
+    is opened relative to its parent) and never touching what another uid owns.  Only folders
+    the uid could enter are searched: it can have created nothing elsewhere."""
+    try:
+        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
+    except OSError:
+        return
+    try:
+        _remove_in(fd, identity, MAX_DEPTH)
+    finally:
+        os.close(fd)
+
+
+def _remove_in(fd: int, identity: Identity, depth: int) -> None:
+    with os.scandir(fd) as listing:
+        entries = list(listing)
+    for entry in entries:
+        try:
+            info = entry.stat(follow_symlinks=False)
+            if stat.S_ISDIR(info.st_mode):
+                if depth and _may_enter(info, identity):
+                    inner = os.open(entry.name, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW,
+                                    dir_fd=fd)
+                    try:
+                        _remove_in(inner, identity, depth - 1)
+                    finally:
+                        os.close(inner)
+                if info.st_uid == identity.uid:
+                    os.rmdir(entry.name, dir_fd=fd)  # fails, as it should, if others' are left
+            elif info.st_uid == identity.uid:
+                os.unlink(entry.name, dir_fd=fd)
+        except OSError:
+            continue
+
+
+def _may_enter(info: os.stat_result, identity: Identity) -> bool:
+    if info.st_uid == identity.uid:
+        return True  # its own, whatever mode it set last
+    bit = stat.S_IXGRP if info.st_gid == identity.gid else stat.S_IXOTH
+    return bool(info.st_mode & bit)
+
+
+def remove_ipc(identity: Identity) -> None:
+    """Remove the SysV shared memory segments, semaphore sets and message queues the uid owns
+    or created (as /proc/sysvipc lists them).  A process of the uid does it: as their owner or
+    creator it may, where root without CAP_SYS_ADMIN (most containers) may not."""
+    left = [f"{kind}:{row['id']}" for kind in IPC_KINDS for row in _sysvipc(kind)
+            if identity.uid in (int(row["uid"]), int(row["cuid"]))]
+    if left:
+        subprocess.run([sys.executable, "-I", __file__, *left], user=identity.uid,
+                       group=identity.gid, extra_groups=[], stdin=subprocess.DEVNULL,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=30)
+
+
+def _rmid(objects: list[str]) -> None:
+    """IPC_RMID each ``kind:id`` (run as their owner: see :func:`remove_ipc`)."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    for item in objects:
+        kind, ident = item.split(":")
+        if kind == "sem":
+            libc.semctl(int(ident), 0, IPC_RMID)
+        else:
+            getattr(libc, kind + "ctl")(int(ident), IPC_RMID, None)
+
+
+def _sysvipc(kind: str) -> list[dict]:
+    """The rows of /proc/sysvipc/<kind> by column name (the id column as ``id``)."""
+    try:
+        lines = Path("/proc/sysvipc", kind).read_text().splitlines()
+    except OSError:
+        return []
+    header = ["id" if i == 1 else name for i, name in enumerate(lines[0].split())]
+    return [dict(zip(header, line.split())) for line in lines[1:]]
+
+
 def _group_of(pgid: int) -> list[int]:
     pids = []
     for entry in Path("/proc").iterdir():
@@ -140,7 +263,9 @@ def _group_of(pgid: int) -> list[int]:
 
 
 def _pids_of(uid: int) -> list[int]:
-    """Live processes of ``uid`` (zombies are dead already: only their parent can reap them)."""
+    """Live processes whose real, effective, saved or file-system uid is ``uid`` (a setuid
+    program started by the sandbox keeps it as its real uid); zombies are dead already: only
+    their parent can reap them."""
     pids = []
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
@@ -148,8 +273,12 @@ def _pids_of(uid: int) -> list[int]:
         try:
             fields = dict(line.split(":", 1) for line in
                           (entry / "status").read_text().splitlines() if ":" in line)
-            if int(fields["Uid"].split()[1]) == uid and fields["State"].split()[0] not in "ZX":
+            if uid in map(int, fields["Uid"].split()) and fields["State"].split()[0] not in "ZX":
                 pids.append(int(entry.name))
         except (OSError, ValueError, KeyError, IndexError):
             continue
     return pids
+
+
+if __name__ == "__main__":  # python -I identity.py shm:ID sem:ID ...: see remove_ipc
+    _rmid(sys.argv[1:])

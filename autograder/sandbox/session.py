@@ -18,6 +18,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..mnist import data_dir
 from .codec import BadReply, decode, encode_arg
 from .harness import MAX_REPLY_BYTES, MAX_REPLY_PARTS
 from .identity import Identity, sweep, sweep_group
@@ -72,8 +73,7 @@ class _Child:
         env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": str(workdir), "LANG": "C.UTF-8",
                "MPLBACKEND": "Agg", "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1",
                "MKL_NUM_THREADS": "1"}
-        if os.environ.get("AUTOGRADER_MNIST"):  # public data the student's code may load
-            env["AUTOGRADER_MNIST"] = os.environ["AUTOGRADER_MNIST"]
+        env["AUTOGRADER_MNIST"] = str(data_dir().resolve())  # public data student code may load
         settings = {k: getattr(limits, k) for k in (
             "cpu_seconds", "memory_mb", "file_mb", "open_files", "no_network", "processes")}
         if identity is not None:
@@ -208,6 +208,7 @@ class SandboxSession:
         self.fatal: str | None = None
         self.starts = 0
         self.printed: list[str] = []   # what each child printed (capped), for the instructor log
+        self.isolation = ""            # what the child's load reply says shields the host
         self.budget_ends = time.monotonic() + limits.budget_seconds
         self.closed = False
 
@@ -233,6 +234,7 @@ class SandboxSession:
                 self.load_errors = [e for e in errors if isinstance(e, dict)][:50]
                 skipped = reply.value.get("skipped", 0)
                 self.skipped = skipped if isinstance(skipped, int) else 0
+                self.isolation = str(reply.value.get("isolation", ""))[:500]
         else:
             self.fatal = f"running your code failed: {reply.message}"
 
