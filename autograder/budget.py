@@ -11,6 +11,7 @@ import signal
 import threading
 
 FLAGGED = "could not be decided automatically; flagged for your instructor"
+WALL_FACTOR = 10   # a limit on CPU time allows this many times as much time on the wall clock
 
 
 class Undecided(Exception):

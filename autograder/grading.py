@@ -4,6 +4,7 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import subprocess
 import sys
 import tempfile
 import time
@@ -50,8 +51,7 @@ def _run(assignment: Assignment, submission_dir: Path, public_only: bool,
     if can_isolate():
         lock_down(private_paths([reference_root(), assignment.directory.parent]))
     # the identity's exit removes what its uid left before the folder it worked in is removed
-    with tempfile.TemporaryDirectory(prefix="autograder-") as tmp, \
-            sandbox_identity() as identity:
+    with _run_folder() as tmp, sandbox_identity() as identity:
         unpacked = Path(tmp) / "unpacked"   # an uploaded zip's files: the grader's only
         unpacked.mkdir(mode=0o700)
         submission = find_submission(submission_dir, assignment.files, unpacked,
@@ -89,6 +89,18 @@ def _run(assignment: Assignment, submission_dir: Path, public_only: bool,
     result = GradingResult(assignment.id, tests)
     result.output = summary(result, submission, student, public_only)
     return result
+
+
+@contextlib.contextmanager
+def _run_folder():
+    """The run's own temporary folder, removed afterwards however deep the folders student code
+    made in it (Python's recursive removal stops at about a thousand levels)."""
+    path = tempfile.mkdtemp(prefix="autograder-")
+    try:
+        yield path
+    finally:
+        subprocess.run(["rm", "-rf", "--one-file-system", "--", path], check=False,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
 def _forget_graders(directory: Path) -> None:

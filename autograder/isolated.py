@@ -17,10 +17,9 @@ import sys
 import time
 from typing import Callable
 
-from .budget import cpu_limit
+from .budget import WALL_FACTOR, cpu_limit
 
 SLACK_SECONDS = 2        # between the graceful CPU limit and the kernel's SIGXCPU
-WALL_FACTOR = 10         # a check may take this many times its CPU budget in wall time
 
 
 def forking() -> bool:

@@ -21,10 +21,10 @@ from pathlib import Path
 import pytest
 
 from .assignment import PUBLIC_PREFIX, Assignment
-from .budget import FLAGGED, Undecided, cpu_limit, wall_limit
+from .budget import FLAGGED, WALL_FACTOR, Undecided, cpu_limit, wall_limit
 from .checkers.verdict import Verdict
 from .feedback import Incorrect
-from .isolated import WALL_FACTOR, out_of_cpu, out_of_time, run_isolated
+from .isolated import out_of_cpu, out_of_time, run_isolated
 from .results import TestResult
 from .student import Student
 

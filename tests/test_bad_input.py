@@ -318,3 +318,17 @@ def test_a_folder_1200_deep_is_walked_without_recursion(tmp_path):
         assert by_number(result)["2c.1"].passed
     finally:
         _remove_deep(folder / "d")
+
+
+def test_folders_nested_deeper_than_python_recurses_cost_nothing(tmp_path, monkeypatch):
+    """Student code that nests 1 500 folders in its working folder: the run's folder is still
+    removed and the grade is whole (Python's recursive removal used to abort the run)."""
+    deep = REFERENCE_GD + ("\nimport os\nfor _ in range(1500):\n    os.mkdir('d')\n"
+                           "    os.chdir('d')\n")
+    folder = write(tmp_path / "s", "answers.py", deep).parent
+    made = []
+    monkeypatch.setattr(tempfile, "mkdtemp", lambda mkdtemp=tempfile.mkdtemp, **kw:
+                        made.append(mkdtemp(**kw)) or made[-1])
+    result = grade("gd", folder)
+    assert result.score == 15 and not result.engine_error
+    assert made and not any(Path(path).exists() for path in made)

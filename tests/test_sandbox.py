@@ -143,7 +143,7 @@ def test_the_whole_run_has_a_time_budget(tmp_path):
         assert s.call("slow", (0.1,)).value == 0.1
         assert s.call("slow", (5,)).status == "timeout"           # the probe's own limit
         late = s.call("slow", (5,))
-        assert late.status == "fatal" and "(3 s in all) ran out first" in late.message
+        assert late.status == "fatal" and "(3 s in all) ran out" in late.message
         assert s.call("slow", (0,)).status == "fatal"              # at once, not after waiting
     finally:
         s.close()

@@ -19,9 +19,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..mnist import data_dir
+from ..budget import WALL_FACTOR
 from .codec import BadReply, decode, encode_arg
 from .harness import MAX_REPLY_BYTES, MAX_REPLY_PARTS
 from .identity import Identity, sweep, sweep_group
+from .stopwatch import Stopwatch
 
 HARNESS = Path(__file__).with_name("harness.py")
 MAX_RESTARTS = 25
@@ -61,6 +63,28 @@ class Reply:
     value: object = None
     error: dict = field(default_factory=dict)
     message: str = ""
+
+
+class Limit:
+    """A probe's time limit on its :class:`Stopwatch`, with a hard cap on the wall clock (a
+    child the scheduler starves)."""
+
+    def __init__(self, pid: int, seconds: float):
+        self.stopwatch = Stopwatch(pid)
+        self.seconds = seconds
+        self.wall = WALL_FACTOR * max(seconds, 1.0)
+        self.starved = False
+
+    def left(self) -> float:
+        """How long to wait for the child next (at most 0.1 s: its clock is read again);
+        TimeoutError when its time is up."""
+        if self.stopwatch.wall() >= self.wall:
+            self.starved = True
+            raise TimeoutError
+        left = self.seconds - self.stopwatch.elapsed()
+        if left <= 0:
+            raise TimeoutError
+        return min(left, 0.1)
 
 
 class _Child:
@@ -104,26 +128,20 @@ class _Child:
             if len(self.output) < keep:
                 self.output += chunk[: keep - len(self.output)]
 
-    def send(self, message: dict, deadline: float) -> None:
-        """Write one request line; a child that stops reading cannot block us past ``deadline``."""
+    def send(self, message: dict, limit: "Limit") -> None:
+        """Write one request line; a child that stops reading cannot block us past ``limit``."""
         view = memoryview(json.dumps(message).encode() + b"\n")
         while view:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                raise TimeoutError
-            _, ready, _ = select.select([], [self.to_child], [], left)
+            _, ready, _ = select.select([], [self.to_child], [], limit.left())
             if ready:
                 view = view[os.write(self.to_child, view[:65536]):]
 
-    def read_reply(self, deadline: float) -> dict:
+    def read_reply(self, limit: "Limit") -> dict:
         """The next reply line, parsed within the wire format's limits: OverflowError when it is
         too long, BadReply when it is not a well-formed reply (student code can write to the
-        pipe), TimeoutError, EOFError."""
+        pipe), TimeoutError (from ``limit``), EOFError."""
         while b"\n" not in self.buffer:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                raise TimeoutError
-            ready, _, _ = select.select([self.from_child], [], [], left)
+            ready, _, _ = select.select([self.from_child], [], [], limit.left())
             if not ready:
                 continue
             chunk = os.read(self.from_child, 1 << 20)
@@ -209,7 +227,7 @@ class SandboxSession:
         self.starts = 0
         self.printed: list[str] = []   # what each child printed (capped), for the instructor log
         self.isolation = ""            # what the child's load reply says shields the host
-        self.budget_ends = time.monotonic() + limits.budget_seconds
+        self.used = 0.0                # the time student code has had (see Stopwatch)
         self.closed = False
 
     def load(self) -> None:
@@ -252,17 +270,19 @@ class SandboxSession:
 
     def _exchange(self, message: dict, seconds: float, loading: bool = False) -> Reply:
         child = self.child
-        deadline = time.monotonic() + seconds
-        if deadline > self.budget_ends:  # the whole run's budget ends first
-            deadline, seconds = self.budget_ends, None
+        left = self.limits.budget_seconds - self.used
+        limit = Limit(child.process.pid, min(seconds, left))
         try:
-            child.send(message, deadline)
-            raw = child.read_reply(deadline)
+            child.send(message, limit)
+            raw = child.read_reply(limit)
         except TimeoutError:
             self._drop()
-            if seconds is None:
-                self.fatal = (f"the time for grading this submission "
-                              f"({self.limits.budget_seconds:g} s in all) ran out first")
+            if limit.starved:
+                return Reply("timeout", message=f"it did not finish within {limit.wall:g} s "
+                                                f"while the machine was busy")
+            if seconds > left:  # the whole run's budget ended first
+                self.fatal = (f"the time for running your code ({self.limits.budget_seconds:g}"
+                              f" s in all) ran out")
                 return Reply("fatal", message=self.fatal)
             return Reply("timeout", message=f"it did not finish within {seconds:g} s "
                                             f"(an endless loop, or far too slow?)")
@@ -277,6 +297,8 @@ class SandboxSession:
         except BadReply as exc:
             self._drop()
             return Reply("bad_reply", message=f"the answer could not be read back: {exc}")
+        finally:
+            self.used += limit.stopwatch.elapsed()
         child.kill_others()
         if loading:
             return Reply("ok", value=raw)
