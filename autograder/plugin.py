@@ -275,13 +275,26 @@ def _describe_error(exc: BaseException) -> dict:
         return {"kind": "skip", "message": exc.msg}
     if isinstance(exc, AssertionError):
         return {"kind": "assertion", "message": str(exc)}
-    if isinstance(exc, (MemoryError, RecursionError)):
+    # a failed allocation in a C extension (mpmath, gmpy) can surface as a SystemError
+    if _caused_by(exc, (MemoryError, RecursionError, SystemError)):
         return {"kind": "undecided", "message": "checking this answer needed more memory than "
                                                 "the grader allows",
                 "detail": f"{type(exc).__name__} while checking", "fraction": 0.0,
                 "feedback": ""}
     return {"kind": "internal", "message": "".join(
         traceback.format_exception(type(exc), exc, exc.__traceback__))}
+
+
+def _caused_by(exc: BaseException, kinds: tuple) -> bool:
+    """Is ``exc``, or an exception it arose from, one of ``kinds`` (a failed allocation can
+    surface as another error raised while handling it)?"""
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        if isinstance(exc, kinds):
+            return True
+        seen.add(id(exc))
+        exc = exc.__cause__ or exc.__context__
+    return False
 
 
 def _raise(error: dict) -> None:
