@@ -105,3 +105,18 @@ def test_only_mlp_py_grades_the_code(tmp_path):
     result = by_number(grade("backprop", folder))
     assert all(result[n].passed for n in CODE_TESTS)
     assert "no answers.py or backprop.ipynb found" in result["1"].output
+
+
+def test_training_is_judged_by_the_risk_the_grader_computes(tmp_path):
+    """A backward that does nothing, with an mse_loss whose value falls at every call: the
+    student's own loss used to report a falling risk and earn 4f."""
+    no_op = MLP.replace('''        c, p = self.cache, self.parameters
+        dJdz3 = dJdy_hat''', '''        return
+        c, p = self.cache, self.parameters
+        dJdz3 = dJdy_hat''').replace('''    J = np.mean((y_hat - y) ** 2)
+''', '''    CALLS.append(1)
+    J = 1.0 / len(CALLS)
+''') + "\nCALLS = []\n"
+    tests = by_number(grade("backprop", submission(tmp_path / "s", no_op)))
+    assert tests["4f"].score == 0 and "did not lower the risk enough" in tests["4f"].output
+    assert tests["4a"].passed      # forward is right

@@ -171,3 +171,41 @@ def test_template_scores_zero_with_messages(tmp_path):
     result = grade("mnist", folder)
     assert result.score == 0
     assert all(t.output for t in result.tests)
+
+
+# A correct initialisation and nothing else that works: its `weights` list reads as zeros from
+# the second read on, its forward pass returns what zero weights give, training does nothing,
+# and the clock is stopped.  It used to earn 7 of 10 points (the grader computed expectations
+# from weights the notebook handed back, and trusted its sample count and clock).
+INITIALISATION_ONLY = '''
+import time
+
+class Fickle(list):
+    reads = 0
+    def __iter__(self):
+        Fickle.reads += 1
+        real = list.__iter__(self)
+        return real if Fickle.reads == 1 else iter([np.zeros_like(w) for w in real])
+
+rng = np.random.default_rng(5)
+weights = Fickle(rng.normal(0, np.sqrt(1 / max(a, b)), (a, b))
+                 for a, b in ((784, 32), (32, 32), (32, 10)))
+biases = [np.zeros(n) for n in (32, 32, 10)]
+
+def feed_forward_sample(sample, y):
+    return float(np.log(10)), integer_to_one_hot(0, 10)
+
+def train_one_sample(sample, y, learning_rate=0.003):
+    pass
+
+time.monotonic = lambda: 0.0
+time.time = lambda: 0.0
+'''
+
+
+def test_only_what_the_code_earns(tmp_path):
+    tests = by_number(grade("mnist", notebook(tmp_path / "s", HELPERS, INITIALISATION_ONLY)))
+    assert tests["1"].passed
+    assert [tests[n].score for n in ("2", "3", "4")] == [0, 0, 0]
+    assert "with parameters the grader chose" in tests["2"].output
+    assert "after 2000 training samples" in tests["4"].output

@@ -1,0 +1,71 @@
+"""The same work earns the same score whatever the machine's load: the reference and equivalent
+forms of every assignment, graded while 12 CPU-bound processes run on the 2 cores, get exactly
+the scores and outcomes of an idle run (4 such processes were not enough to flip gd 1d when its
+limits counted wall time; 12 were)."""
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from autograder.grading import grade
+from conftest import REFERENCE_GD, ROOT, write
+from test_calculus import REWRITES as CALCULUS_REWRITES
+from test_limits import GD_FORMS
+from test_mnist import HELPERS, OTHER_LAYOUT, notebook
+from test_optim_cnn import PRELUDE, REWRITES as OPTIM_REWRITES
+from mlp_mutants import REWRITES as MLP_REWRITES
+
+HOGS = 12
+HAS_MNIST = (ROOT.parent / "shared" / "mnist").is_dir()
+
+
+def _submissions(root) -> dict:
+    """Name -> (assignment, folder): each assignment's reference and a set of other forms."""
+    calculus = (ROOT / "reference" / "calculus" / "answers.py").read_text()
+    optim = (ROOT / "reference" / "optim_cnn" / "answers.py").read_text()
+    mlp = (ROOT / "reference" / "backprop" / "mlp.py").read_text()
+    for _, old, new in MLP_REWRITES:
+        mlp = mlp.replace(old, new)
+    found = {
+        "gd": ("gd", write(root / "gd", "answers.py", REFERENCE_GD).parent),
+        "gd forms": ("gd", write(root / "gd2", "answers.py", GD_FORMS).parent),
+        "calculus": ("calculus", write(root / "c", "answers.py", calculus).parent),
+        "calculus forms": ("calculus", write(root / "c2", "answers.py", calculus + "\n".join(
+            f"{name} = {value}" for name, value in CALCULUS_REWRITES.items())).parent),
+        "optim_cnn forms": ("optim_cnn", write(root / "o", "answers.py", optim + PRELUDE + "\n".join(
+            textwrap.dedent(r) for r in OPTIM_REWRITES[0])).parent),
+    }
+    backprop = root / "b"
+    shutil.copytree(ROOT / "reference" / "backprop", backprop)
+    write(backprop, "mlp.py", mlp)
+    found["backprop forms"] = ("backprop", backprop)
+    if HAS_MNIST:
+        found["mnist forms"] = ("mnist", notebook(root / "m", HELPERS, OTHER_LAYOUT))
+    return found
+
+
+def _outcomes(submissions: dict) -> dict:
+    return {name: [(t.number, t.score, t.outcome) for t in grade(assignment, folder).tests]
+            for name, (assignment, folder) in submissions.items()}
+
+
+def test_scores_do_not_depend_on_the_load(tmp_path):
+    submissions = _submissions(tmp_path)
+    idle = _outcomes(submissions)
+    for name, outcomes in idle.items():  # all correct: every point earned
+        assert all(outcome == "passed" for _, _, outcome in outcomes), (name, outcomes)
+    hogs = [subprocess.Popen([sys.executable, "-c", "while True: pass"], start_new_session=True)
+            for _ in range(HOGS)]
+    try:
+        loaded = _outcomes(submissions)
+    finally:
+        for hog in hogs:
+            hog.kill()
+            hog.wait()
+    assert loaded == idle
+    if not HAS_MNIST:
+        pytest.skip("mnist was left out: shared/mnist is not beside the repo")
