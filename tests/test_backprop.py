@@ -120,3 +120,12 @@ def test_training_is_judged_by_the_risk_the_grader_computes(tmp_path):
     tests = by_number(grade("backprop", submission(tmp_path / "s", no_op)))
     assert tests["4f"].score == 0 and "did not lower the risk enough" in tests["4f"].output
     assert tests["4a"].passed      # forward is right
+
+
+def test_backward_is_fed_the_true_loss_gradient(tmp_path):
+    """backward's input is the grader's choice: a wrong mse gradient costs the mse question,
+    not backward's."""
+    half = MLP.replace("dJdy_hat = 2 * (y_hat - y) / y.size", "dJdy_hat = (y_hat - y) / y.size")
+    tests = by_number(grade("backprop", submission(tmp_path / "s", half)))
+    assert not tests["4d"].passed and "dJdy_hat is wrong: half the right value" in tests["4d"].output
+    assert tests["4b"].passed and tests["4c"].passed

@@ -30,22 +30,27 @@ def _grads(net):
     return {k: np.array(v, dtype=float) for k, v in net.grads.items()}
 
 
-def behaviour(module, sizes, f, g, loss, params, x, y, x2, y2):
-    """Forward, loss, backward; a second forward/backward (gradients accumulate); clearing."""
+def behaviour(module, sizes, f, g, params, x, x2, dJ, dJ2):
+    """Forward, then backward of the given dJ/dy_hat; a second forward/backward (gradients
+    accumulate); clearing.  The grader chooses backward's input (the true gradient of the loss
+    at the true output), so a wrong loss gradient is judged with the losses, not here."""
     net = _net(module, sizes, f, g, params)
-    out = {}
-    y_hat = np.array(net.forward(np.array(x)), dtype=float)
-    out["y_hat"] = y_hat
-    out["J"], dJ = _loss(module, loss, np.array(y), y_hat)
-    out["dJdy_hat"] = dJ
-    net.backward(dJ)
+    out = {"y_hat": np.array(net.forward(np.array(x)), dtype=float)}
+    net.backward(np.array(dJ))
     out["grads"] = _grads(net)
-    y_hat2 = np.array(net.forward(np.array(x2)), dtype=float)
-    net.backward(_loss(module, loss, np.array(y2), y_hat2)[1])
+    net.forward(np.array(x2))
+    net.backward(np.array(dJ2))
     out["grads_accumulated"] = _grads(net)
     net.clear_grad_and_cache()
     out["grads_cleared"] = _grads(net)
     return out
+
+
+def loss_gradient(module, sizes, f, g, loss, params, x, y):
+    """dJ/dy_hat of ``loss`` at the output of ``module``'s network (the grader runs it on the
+    reference, to choose backward's input)."""
+    net = _net(module, sizes, f, g, params)
+    return _loss(module, loss, np.array(y), np.array(net.forward(np.array(x)), dtype=float))[1]
 
 
 def loss_values(module, loss, y, y_hat):

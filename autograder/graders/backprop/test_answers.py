@@ -69,10 +69,13 @@ test_q3g.__doc__ = "Q3g: ∂ℓ/∂b1"
 
 
 def _behaviour(student, seed, combo):
-    """The student's and the reference's behaviour on one hidden case of ``combo``."""
+    """The student's and the reference's behaviour on one hidden case of ``combo``, backward
+    fed the true gradient of the loss."""
     case = routines.make_case(seed, *combo)
-    args = (case["sizes"], case["f"], case["g"], case["loss"], case["params"], case["x"],
-            case["y"], case["x2"], case["y2"])
+    network = (case["sizes"], case["f"], case["g"])
+    dJ, dJ2 = (routines.loss_gradient(REF_MLP, *network, case["loss"], case["params"], x, y)
+               for x, y in ((case["x"], case["y"]), (case["x2"], case["y2"])))
+    args = (*network, case["params"], case["x"], case["x2"], dJ, dJ2)
     return (student.run(routines.behaviour, "mlp", *args),
             routines.behaviour(REF_MLP, *args), case)
 
