@@ -27,6 +27,13 @@ def results_schema() -> list[dict]:
     return [json.loads(path.read_text()) for path in SCHEMAS if path.is_file()]
 
 
+@pytest.fixture(scope="session")
+def hostile_graders(tmp_path_factory) -> Path:
+    """The hostile suite's graders: a copy of `gd`'s with short limits."""
+    from hostile import fast_graders
+    return fast_graders(tmp_path_factory.mktemp("graders"))
+
+
 def validate(data: dict, schemas: list[dict]) -> None:
     for schema in schemas:
         jsonschema.Draft202012Validator(schema).validate(data)

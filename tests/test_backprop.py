@@ -4,7 +4,6 @@ import shutil
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-import pytest
 
 from autograder.grading import grade
 from conftest import ROOT, by_number, run_cli, write

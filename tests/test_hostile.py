@@ -9,7 +9,7 @@ import nbformat
 import pytest
 
 from conftest import REFERENCE_GD, ROOT
-from hostile import (ALL, CODE, REFUSED_IN_TMP, Case, Run, fast_graders, grade_both,
+from hostile import (ALL, CODE, REFUSED_IN_TMP, Case, Run, grade_both,
                      no_processes_left, zipped)
 
 
@@ -167,11 +167,6 @@ CASES = [
 ]
 
 
-@pytest.fixture(scope="module")
-def graders(tmp_path_factory):
-    return fast_graders(tmp_path_factory.mktemp("graders"))
-
-
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
-def test_hostile_submission(case, tmp_path, graders, results_schema):
-    grade_both(case, tmp_path, graders, results_schema)
+def test_hostile_submission(case, tmp_path, hostile_graders, results_schema):
+    grade_both(case, tmp_path, hostile_graders, results_schema)

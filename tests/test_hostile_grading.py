@@ -11,7 +11,7 @@ import pytest
 from markdown_it import MarkdownIt
 
 from conftest import REFERENCE_GD
-from hostile import CODE, Case, Run, fast_graders, grade_both
+from hostile import CODE, Case, Run, grade_both
 
 FLAGGED = "could not be decided automatically; flagged for your instructor"
 
@@ -62,14 +62,9 @@ CASES = [
 ]
 
 
-@pytest.fixture(scope="module")
-def graders(tmp_path_factory):
-    return fast_graders(tmp_path_factory.mktemp("graders"))
-
-
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
-def test_hostile_grading(case, tmp_path, graders, results_schema):
-    grade_both(case, tmp_path, graders, results_schema)
+def test_hostile_grading(case, tmp_path, hostile_graders, results_schema):
+    grade_both(case, tmp_path, hostile_graders, results_schema)
 
 
 def test_the_hostile_suite_covers_every_attack_class():

@@ -10,7 +10,7 @@ import zipfile
 import pytest
 
 from conftest import REFERENCE_GD
-from hostile import ALL, CODE, Case, fast_graders, grade_both, zipped
+from hostile import ALL, CODE, Case, grade_both, zipped
 
 FORGE = """
 import os, sys
@@ -74,11 +74,6 @@ CASES = [
 ]
 
 
-@pytest.fixture(scope="module")
-def graders(tmp_path_factory):
-    return fast_graders(tmp_path_factory.mktemp("graders"))
-
-
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
-def test_bad_input(case, tmp_path, graders, results_schema):
-    grade_both(case, tmp_path, graders, results_schema)
+def test_bad_input(case, tmp_path, hostile_graders, results_schema):
+    grade_both(case, tmp_path, hostile_graders, results_schema)

@@ -18,9 +18,8 @@ from pathlib import Path
 import pytest
 
 from conftest import REFERENCE_GD, ROOT
-from hostile import (FULL, NOT_ROOT, PRIVATE_TMP, WITHOUT_NAMESPACES, Case, fast_graders,
-                     finished_run, grade_both, no_files_left, no_ipc_left, no_processes_left,
-                     zipped)
+from hostile import (FULL, NOT_ROOT, PRIVATE_TMP, WITHOUT_NAMESPACES, Case, finished_run,
+                     grade_both, no_files_left, no_ipc_left, no_processes_left, zipped)
 
 SENTINEL = Path(f"/tmp/autograder-sentinel-{os.getpid()}")   # the grader's, world-readable
 GRADER_TMP = f"import os\nshared = os.path.exists({str(SENTINEL)!r})\n"
@@ -111,11 +110,6 @@ PRIVATE_TMP_CASES = [
 ]
 
 
-@pytest.fixture(scope="module")
-def graders(tmp_path_factory):
-    return fast_graders(tmp_path_factory.mktemp("graders"))
-
-
 @pytest.fixture(scope="module", autouse=True)
 def sentinel():
     """A world-readable file in the grader's /tmp, for student code to look for."""
@@ -142,14 +136,14 @@ def _isolation_as_expected(runs, wrapper) -> None:
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
-def test_hostile_isolation(case, wrapper, tmp_path, graders, results_schema):
-    _isolation_as_expected(grade_both(case, tmp_path, graders, results_schema, wrapper), wrapper)
+def test_hostile_isolation(case, wrapper, tmp_path, hostile_graders, results_schema):
+    _isolation_as_expected(grade_both(case, tmp_path, hostile_graders, results_schema, wrapper), wrapper)
 
 
 @pytest.mark.skipif(not PRIVATE_TMP, reason="needs root and mount namespaces (private /tmp)")
 @pytest.mark.parametrize("case", PRIVATE_TMP_CASES, ids=[c.id for c in PRIVATE_TMP_CASES])
-def test_hostile_private_tmp(case, tmp_path, graders, results_schema):
-    _isolation_as_expected(grade_both(case, tmp_path, graders, results_schema), ())
+def test_hostile_private_tmp(case, tmp_path, hostile_graders, results_schema):
+    _isolation_as_expected(grade_both(case, tmp_path, hostile_graders, results_schema), ())
 
 
 VICTIM = """
@@ -207,12 +201,12 @@ def _assert_private(run_folder: Path, uid: int) -> None:
 
 
 @pytest.mark.skipif(NOT_ROOT, reason="needs root: runs are only kept apart as different users")
-def test_a_parallel_run_is_out_of_sight(wrapper, tmp_path, graders, results_schema):
+def test_a_parallel_run_is_out_of_sight(wrapper, tmp_path, hostile_graders, results_schema):
     """A victim run (a zip upload) is held open while the attacker's runs look for its answers;
     meanwhile its folders are private and what it writes in /tmp stays in its own /tmp."""
     mark = f"victim-{os.getpid()}-{time.time_ns()}"
     victim_graders = tmp_path / "victim_graders"
-    shutil.copytree(graders, victim_graders)
+    shutil.copytree(hostile_graders, victim_graders)
     toml = victim_graders / "gd" / "assignment.toml"
     toml.write_text(toml.read_text().replace("load_seconds = 2", "load_seconds = 120"))
     submission = tmp_path / "victim"
@@ -235,7 +229,7 @@ def test_a_parallel_run_is_out_of_sight(wrapper, tmp_path, graders, results_sche
         attack = Case("read_other_runs_work", ATTACK % mark, root_only=True,
                       summary="SystemExit: read 0 of the other run")
         _isolation_as_expected(
-            grade_both(attack, tmp_path / "attacker", graders, results_schema, wrapper), wrapper)
+            grade_both(attack, tmp_path / "attacker", hostile_graders, results_schema, wrapper), wrapper)
     finally:
         if folder is not None:
             (folder / "work" / "released").touch()

@@ -4,6 +4,7 @@ them; the working copy is private; only the project's own private folders are lo
 from __future__ import annotations
 
 import ctypes
+import json
 import os
 import shutil
 import signal
@@ -20,7 +21,7 @@ from autograder.sandbox import identity as sandbox
 from autograder.sandbox.identity import (clean, hand_over, is_checkout, private_paths,
                                          sandbox_identity, sweep)
 from autograder.sandbox.session import Cell, SandboxSession
-from conftest import ROOT
+from conftest import REFERENCE_GD, ROOT
 from hostile import NOT_ROOT, ipc_objects_of
 
 root_only = pytest.mark.skipif(NOT_ROOT, reason="needs root: a uid of the sandbox's own")
@@ -268,3 +269,25 @@ def test_the_child_cannot_import_the_grader(tmp_path):
                "by submitted code" in s.load_errors[0]["error"]
     finally:
         s.close()
+
+
+@root_only
+def test_an_interpreter_whose_libraries_live_in_tmp_still_works(tmp_path):
+    """A checkout (and its virtual environment) under /tmp, as in a clean clone for CI: the
+    child's private /tmp must not hide the libraries it imports."""
+    import numpy
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    site = next(venv.glob("lib/python*/site-packages"))
+    (site / "dependencies.pth").write_text(str(Path(numpy.__file__).parents[1]) + "\n")
+    (site / "lives_in_tmp.py").write_text("Q1A = ('a*w1', 'b*w2')\n")
+    folder = tmp_path / "s"
+    folder.mkdir()
+    (folder / "answers.py").write_text(REFERENCE_GD.replace("\nq1a = ", "\n_q1a = ")
+                                       + "\nfrom lives_in_tmp import Q1A as q1a\n")
+    done = subprocess.run([str(venv / "bin" / "python"), "-m", "autograder", "grade", "gd",
+                           str(folder), "--json"], cwd=ROOT, capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["score"] == 15, done.stdout[-2000:]
+    assert "private tmpfs on /tmp" in done.stderr

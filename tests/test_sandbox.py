@@ -177,7 +177,6 @@ def test_nothing_a_probe_starts_outlives_it(tmp_path):
     s = session(tmp_path, source=source)
     try:
         pid = s.call("spawn", ()).value
-        import os
         import time
         time.sleep(0.2)
         try:

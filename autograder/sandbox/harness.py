@@ -363,12 +363,14 @@ def isolate(settings):
 def private_scratch(megabytes):
     """Make every mount private to this namespace and put a fresh tmpfs (1777, nosuid, nodev,
     ``megabytes`` each) on /tmp, /var/tmp and /dev/shm.  What the child needs from under them
-    (its working folder, the stand-ins, MNIST) is opened first and bind-mounted back at the
-    same path, so paths, ``os.getcwd()`` and imports stay as they were."""
+    (its working folder, the stand-ins, MNIST, and the interpreter's own folders and libraries,
+    e.g. a checkout with its virtual environment in /tmp) is opened first and bind-mounted back
+    at the same path, so paths, ``os.getcwd()`` and imports stay as they were."""
     cwd = os.getcwd()
     _libc("mount", None, b"/", None, MS_REC | MS_PRIVATE, None)
     hidden = [folder for folder in SCRATCH if os.path.isdir(folder)]
-    needed = {os.path.realpath(p) for p in (cwd, STANDINS, os.environ.get("AUTOGRADER_MNIST"))
+    needed = {os.path.realpath(p) for p in (cwd, STANDINS, os.environ.get("AUTOGRADER_MNIST"),
+                                            sys.prefix, sys.base_prefix, *sys.path)
               if p and os.path.isdir(p)}
     kept = {path: os.open(path, os.O_PATH) for path in sorted(needed)
             if any(path == f or path.startswith(f + "/") for f in hidden)}
