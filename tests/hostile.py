@@ -55,6 +55,9 @@ PRIVATE_TMP = _private_tmp()
 WITHOUT_NAMESPACES = ("setpriv", "--bounding-set", "-sys_admin", "--inh-caps", "-sys_admin")
 # the tests keep results.json under /tmp, which a child with a private /tmp cannot even see
 REFUSED_IN_TMP = "FileNotFoundError" if PRIVATE_TMP else "PermissionError"
+# nor, from a checkout under /tmp (a clean clone for CI), the checkout's private files
+REFUSED_IN_SOURCE = REFUSED_IN_TMP if any(str(ROOT).startswith(folder + "/")
+                                          for folder in SCRATCH) else "PermissionError"
 
 
 @dataclass

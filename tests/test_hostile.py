@@ -9,7 +9,7 @@ import nbformat
 import pytest
 
 from conftest import REFERENCE_GD, ROOT
-from hostile import (ALL, CODE, REFUSED_IN_TMP, Case, Run, grade_both,
+from hostile import (ALL, CODE, REFUSED_IN_SOURCE, REFUSED_IN_TMP, Case, Run, grade_both,
                      no_processes_left, zipped)
 
 
@@ -90,17 +90,17 @@ CASES = [
          after=_run_autograder_unchanged),
     # (an answer defined before a failing line keeps its value: these cost nothing, leak nothing)
     Case("read_reference", "q1a = open({source!r} + '/reference/gd/answers.py').read()",
-         summary="PermissionError", root_only=True, after=_no_reference_text),
+         summary=REFUSED_IN_SOURCE, root_only=True, after=_no_reference_text),
     Case("read_graders", "q1b = open({source!r} + '/autograder/graders/gd/test_answers.py')"
-         ".read()", summary="PermissionError", root_only=True),
+         ".read()", summary=REFUSED_IN_SOURCE, root_only=True),
     Case("read_git_history", "import os\ngit = {source!r} + '/.git'\n"  # a file in a worktree
          "q1c = os.listdir(git) if os.path.isdir(git) else open(git).read()",
-         summary="PermissionError", root_only=True),
+         summary=REFUSED_IN_SOURCE, root_only=True),
     Case("read_tests", "q1d = open({source!r} + '/tests/test_equivalence.py').read()",
-         summary="PermissionError", root_only=True),
+         summary=REFUSED_IN_SOURCE, root_only=True),
     Case("reference_as_an_answer", "def gd_distances(eta, epochs):\n"
          "    return open({source!r} + '/reference/gd/answers.py').read()", CODE,
-         {"2c.1": "PermissionError"}, root_only=True, after=_no_reference_text),
+         {"2c.1": REFUSED_IN_SOURCE}, root_only=True, after=_no_reference_text),
     Case("background_process", "import subprocess, sys\nsubprocess.Popen([sys.executable, "
          "'-c', 'import time; time.sleep(30)'], start_new_session=True)", root_only=True,
          after=no_processes_left),
