@@ -1,9 +1,10 @@
 """Numbers, arrays, choices and per-case judging: tolerance, shape first, transposes, NaN,
-and what is revealed."""
+and what is revealed; gradient hints."""
 import numpy as np
 
 from autograder.checkers.arrays import as_vector, check_array
 from autograder.checkers.cases import judge_cases
+from autograder.checkers.gradients import compare
 from autograder.checkers.numbers import as_whole_numbers, check_number
 from autograder.checkers.structures import normalise_choice
 from autograder.budget import Undecided
@@ -94,3 +95,15 @@ def test_cases_credit_share_grouped_messages_and_time_outs():
     assert verdict.message == "1 of 4 cases are wrong:\nd: `f(...)` raised an error"
     assert "every case: nope" in judge_cases([("a", lambda: "nope"), ("b", lambda: "nope")]).message
     assert judge_cases([("a", right)]).passed
+
+
+def test_a_ratio_equal_to_the_batch_size_by_chance_is_not_a_missing_1_over_n():
+    """K/2 = 3 = N: a factor another size of the case explains is not named a missing 1/N."""
+    ref = np.array([[1.0, -2.0], [0.5, 3.0]])
+    assert compare("dJdW1", 3 * ref, ref, batch=3, sizes=(4, 6, 5)) == \
+        "dJdW1 is wrong: 3 times the right value"
+    assert compare("dJdW1", ref / 3, ref, batch=3, sizes=(2, 6, 5)) == \
+        "dJdW1 is wrong: 1/3 times the right value"
+    assert "a missing 1/N" in compare("dJdW1", 3 * ref, ref, batch=3, sizes=(4, 5, 7))
+    assert "divided by the batch size" in compare("dJdW1", ref / 3, ref, batch=3,
+                                                  sizes=(4, 5, 7))

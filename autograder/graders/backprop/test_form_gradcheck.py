@@ -19,7 +19,8 @@ def test_backward_matches_your_forward(f, g, loss, student, grade):
                          case["x"], case["y"])
     problems = [problem for name, numeric in result["numeric"].items()
                 if (problem := compare(name, result["analytic"].get(name), numeric,
-                                       batch=case["batch"], rtol=1e-4, atol=1e-7))]
+                                       batch=case["batch"], sizes=case["sizes"],
+                                       rtol=1e-4, atol=1e-7))]
     if problems:
         grade(Verdict.wrong("your backward pass does not match finite differences of your own "
                             "forward pass and loss:\n" + "\n".join(problems)))
