@@ -53,6 +53,8 @@ class Assignment:
     definitions: dict[str, str] = field(default_factory=dict)
     definitions_only: bool = False   # run only imports, defs, classes, assignments
     modules: tuple[str, ...] = ()    # code files beside the answers (mlp.py), imported by name
+    extras: tuple[str, ...] = ()     # optional packages students may use (pyproject extras of
+                                     # the same name, which setup.sh installs): ["torch"]
     matrices: dict[str, tuple] = field(default_factory=dict)
     derived: dict[str, str] = field(default_factory=dict)
     matrix_scalars: dict[str, str] = field(default_factory=dict)  # "positive" or "dim:n"
@@ -105,6 +107,7 @@ def load_assignment(assignment_id: str, graders: Path | None = None) -> Assignme
                       definitions=dict(data.get("definitions", {})),
                       definitions_only=bool(data.get("definitions_only", False)),
                       modules=tuple(data.get("modules", ())),
+                      extras=tuple(data.get("extras", ())),
                       matrices={k: tuple(v) for k, v in data.get("matrices", {}).items()},
                       derived=dict(data.get("derived", {})),
                       matrix_scalars=dict(data.get("matrix_scalars", {})),

@@ -21,6 +21,7 @@ import inspect
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Sequence
 
 from .budget import Undecided
 from .feedback import Incorrect
@@ -56,8 +57,11 @@ class Probe:
 
 class Student:
     def __init__(self, submission: Submission, workdir: Path, limits: Limits,
-                 identity: Identity | None = None, definitions_only: bool = False):
+                 identity: Identity | None = None, definitions_only: bool = False,
+                 extras: tuple[str, ...] = ()):
         self.submission = submission
+        self.extras = extras   # packages students may use (torch): if missing, the grader's fault
+        self.module_errors: dict[str, list[dict]] = {}  # failed lines of mlp.py, for the summary
         # The session runs even without a main file: code modules (mlp.py) may still be there.
         module = "__main__" if submission.is_notebook or submission.path is None \
             else submission.path.stem
@@ -102,7 +106,10 @@ class Student:
         return replies
 
     def _ask(self, probe: Probe) -> Reply:
-        return self.session.request(dict(probe.request), probe.timeout)
+        reply = self.session.request(dict(probe.request), probe.timeout)
+        if reply.module_errors:
+            self.module_errors.setdefault(probe.request["module"], reply.module_errors)
+        return reply
 
     def judge(self, test: str) -> None:
         """Serve test ``test``'s probes from what was fetched for it."""
@@ -150,7 +157,23 @@ class Student:
         if reply.status == "error" and reply.error.get("type") == "ModuleNotFoundError" \
                 and f"'{module}'" in reply.message:
             raise Incorrect(f"no {module}.py found in your submission")
-        return self._unwrap(reply, f"your {module}.py")
+        missing = next(filter(None, map(self._extra_missing, reply.module_errors)), None)
+        if reply.status == "error" and missing:
+            raise Undecided(f"your {module}.py imports `{missing}`, which is not installed in the "
+                            f"autograder, so it could not run: the autograder's problem, not yours",
+                            detail=f"{missing} is missing from the grader's environment: "
+                                   f"./setup.sh installs it for an assignment whose "
+                                   f"assignment.toml declares extras = [\"{missing}\"]")
+        return self._unwrap(reply, f"your {module}.py", reply.module_errors)
+
+    def _extra_missing(self, error: dict) -> str | None:
+        """The package the assignment supports (of ``extras``: torch) whose import failed in
+        ``error``, if any: the grader's installation lacks it, no fault of the student's."""
+        if error.get("type") != "ModuleNotFoundError":
+            return None
+        missing = str(error.get("error")).partition("No module named '")[2].split("'")[0]
+        package = missing.split(".")[0]
+        return package if package in self.extras else None
 
     # replies -----------------------------------------------------------------------------------------
     def _reply(self, probe: Probe) -> Reply:
@@ -170,7 +193,7 @@ class Student:
                              f"planning run did not ask for it")
         return reply
 
-    def _unwrap(self, reply: Reply, what: str) -> object:
+    def _unwrap(self, reply: Reply, what: str, load_errors: Sequence[dict] = ()) -> object:
         if reply.status == "ok":
             return reply.value
         if reply.status == "error" and reply.error.get("type") == "NotImplementedError":
@@ -179,7 +202,9 @@ class Student:
             where = ""
             if reply.error.get("line"):
                 where = f" (line {reply.error['line']} of {reply.error.get('where') or self.where})"
-            raise Incorrect(f"{what} raised an error{where}:\n\n    {_indent(reply.message)}")
+            note = _may_be_why(load_errors, self.where)
+            raise Incorrect(f"{what} raised an error{where}:\n\n    {_indent(reply.message)}"
+                            + (f"\n\n{note}" if note else ""))
         if reply.status == "fatal":
             raise Undecided(f"{self.where}: {reply.message}")
         if reply.status in ("timeout", "skipped"):
@@ -189,21 +214,29 @@ class Student:
         raise Incorrect(f"{what} failed: {reply.message}")
 
     def _load_note(self) -> str:
-        errors = self.session.load_errors
-        if not errors:
-            return ""
-        first = errors[0]
-        line = f" at line {first['line']}" if first.get("line") else ""
-        where = first.get("where") or self.where
-        return (f" Running {where} raised an error{line}, which may be why:"
-                f"\n\n    {_indent(str(first.get('error')))}")
+        note = _may_be_why(self.session.load_errors, self.where)
+        return f" {note}" if note else ""
 
     @property
     def load_errors(self) -> list[dict]:
-        return self.session.load_errors
+        """The lines that failed when the submission and its modules (mlp.py) were run."""
+        return self.session.load_errors + [  # a missing extra: the code questions say so
+            e for errors in self.module_errors.values()
+            if not any(map(self._extra_missing, errors)) for e in errors]
 
     def close(self) -> None:
         self.session.close()
+
+
+def _may_be_why(errors: Sequence[dict], default: str) -> str:
+    """A note naming the first line that failed while the code was loaded."""
+    if not errors:
+        return ""
+    first = errors[0]
+    line = f" at line {first['line']}" if first.get("line") else ""
+    where = first.get("where") or default
+    return (f"Running {where} raised an error{line}, which may be why:"
+            f"\n\n    {_indent(str(first.get('error')))}")
 
 
 def _indent(text: str) -> str:

@@ -12,8 +12,10 @@ then answers probes read as JSON lines from REQUEST_FD with JSON lines on REPLY_
 * ``{"op": "value", "name": n}`` → ``{"value": encoded}`` or ``{"missing": true}``
 * ``{"op": "call", "name": n, "args": [encoded...]}`` → ``{"value": encoded}`` or ``{"error": ...}``
 * ``{"op": "run", "source": text, "function": f, "module": m, "args": [...]}``: a trusted driver
-  routine of the grader's (no secret in it) called as ``f(import m, *args)``, e.g. to train
-  the student's network for a few steps; → ``{"value": encoded}`` or ``{"error": ...}``
+  routine of the grader's (no secret in it) called as ``f(module m, *args)``, e.g. to train
+  the student's network for a few steps; → ``{"value": encoded}`` or ``{"error": ...}``, each
+  with ``"module_errors": [...]``, the errors of the statements of ``m.py`` (loaded once, one
+  top-level statement at a time, like the submission's cells)
 
 Everything it sends is plain data (see :func:`encode`); the grader validates it again.  Student
 code shares this process and could forge replies, but a forged reply only ever speaks for the
@@ -219,6 +221,7 @@ class Harness:
         self.isolation = isolation
         self.namespace = None
         self.filenames = set()
+        self.modules = {}  # name -> (module, errors of its statements), see _module
 
     def send(self, message):
         line = json.dumps(message, allow_nan=True).encode()
@@ -248,6 +251,7 @@ class Harness:
         module.__file__ = os.path.join(os.getcwd(), request.get("filename", name + ".py"))
         sys.modules[name] = module
         self.namespace = module.__dict__
+        self.modules[name] = module, []  # its errors are this load's reply
         errors, skipped = [], [0]
         for cell in request["cells"]:
             self.filenames.add(cell["label"])
@@ -283,12 +287,44 @@ class Harness:
         return {"value": encode(self.namespace[name])}
 
     def op_run(self, request):
-        import importlib
         routine = {"__name__": "grader_routine"}
         exec(compile(request["source"], "<grader routine>", "exec"), routine)
-        module = importlib.import_module(request["module"])
+        module, errors = self._module(request["module"])
         args = [decode(a) for a in request.get("args", [])]
-        return {"value": encode(routine[request["function"]](module, *args))}
+        try:
+            value = routine[request["function"]](module, *args)
+        except BaseException as exc:  # student code may raise anything, SystemExit included
+            return dict(describe_error(exc, self.filenames), module_errors=errors)
+        return {"value": encode(value), "module_errors": errors}
+
+    def _module(self, name):
+        """The student's module ``name`` and the errors of its statements: the loaded
+        submission itself, or ``name.py`` of the submission's folder, loaded on first use
+        statement by statement (a failing line, e.g. an unused ``import pandas``, loses only
+        what it defines)."""
+        if name not in self.modules:
+            self.modules[name] = self._load_file(name)
+        return self.modules[name]
+
+    def _load_file(self, name):
+        import tokenize
+        path = os.path.join(os.getcwd(), name + ".py")
+        if not os.path.isfile(path):
+            raise ModuleNotFoundError("No module named %r" % name, name=name)
+        with tokenize.open(path) as file:  # honours an encoding declaration, as import does
+            source = file.read()
+        module = types.ModuleType(name)
+        module.__file__ = path
+        sys.modules[name] = module
+        label = name + ".py"
+        self.filenames.add(label)
+        errors = []
+        for code in self._statements({"label": label, "source": source}, errors, False, [0]):
+            try:
+                exec(code, module.__dict__)
+            except BaseException as exc:  # recorded; the next statement still runs
+                errors.append(describe_error(exc, self.filenames))
+        return module, errors[:MAX_ERRORS]
 
     def op_call(self, request):
         function = self.namespace.get(request["name"])

@@ -62,6 +62,7 @@ class Reply:
     value: object = None
     error: dict = field(default_factory=dict)
     message: str = ""
+    module_errors: list[dict] = field(default_factory=list)  # a run's module's failed lines
 
 
 class Limit:
@@ -335,6 +336,22 @@ def run_request(source: str, function: str, module: str, args: tuple) -> dict:
 
 
 def _interpret(raw: dict) -> Reply:
+    reply = _interpret_status(raw)
+    reply.module_errors = _errors(raw.get("module_errors"))
+    return reply
+
+
+def _errors(raw: object) -> list[dict]:
+    """The errors a reply lists (statements that failed), each trimmed to plain fields."""
+    if not isinstance(raw, list):
+        return []
+    return [{"error": str(e.get("error"))[:2000], "type": str(e.get("type"))[:100],
+             "line": e.get("line") if type(e.get("line")) is int else None,
+             "where": str(e.get("where") or "")[:200]}
+            for e in raw[:50] if isinstance(e, dict)]
+
+
+def _interpret_status(raw: dict) -> Reply:
     if raw.get("missing"):
         return Reply("missing")
     if "not_callable" in raw:
