@@ -1,22 +1,88 @@
 """Drive an ``mlp`` module (the MLP class and the two losses): forward, backward, losses,
-finite differences and a few training steps, returning plain arrays."""
+finite differences and a few training steps, returning plain arrays.
+
+NumPy and PyTorch modules alike.  A module computes with PyTorch when its network's parameters
+are tensors; then everything runs in float64 (the default dtype, and the network's own tensors
+converted in place), the grader's parameters are copied into the student's tensors in place,
+inputs go in as tensors, and outputs (tensors, 0-d tensors, ``.item()`` floats) come back as
+float64 NumPy arrays.  torch is never imported here: only a module that imported it uses it.
+"""
+import sys
+
 import numpy as np
 
 LOSSES = ("mse", "bce")
 
 
+def _torch():
+    """PyTorch, with float64 as its default dtype, when student code imported it; else None."""
+    torch = sys.modules.get("torch")
+    if torch is not None:
+        torch.set_default_dtype(torch.float64)
+    return torch
+
+
+def _is_tensor(value):
+    torch = sys.modules.get("torch")
+    return torch is not None and isinstance(value, torch.Tensor)
+
+
+def _uses_torch(module, net=None):
+    """Whether ``module`` computes with PyTorch: its network's parameters are tensors (when no
+    network can be built, whether it imported torch)."""
+    torch = _torch()
+    if torch is None:
+        return False
+    try:
+        if net is None:
+            net = module.MLP(1, 1, "identity", 1, 1, "identity")
+        return any(_is_tensor(p) for p in net.parameters.values())
+    except Exception:
+        return any(v is torch or getattr(v, "__name__", "").startswith("torch.")
+                   for v in vars(module).values())
+
+
+def _array(value):
+    """A float64 NumPy array of an array, a number or a tensor."""
+    if _is_tensor(value):
+        value = value.detach().cpu().numpy()
+    return np.array(value, dtype=float)
+
+
+def _input(value, tensors):
+    """A copy of the grader's array ``value``, as a float64 tensor for a PyTorch module."""
+    return sys.modules["torch"].tensor(value) if tensors else np.array(value)
+
+
+def _write(target, value):
+    """Write ``value`` into the student's array or tensor ``target`` in place (a network may
+    keep references to it)."""
+    if _is_tensor(target):
+        torch = sys.modules["torch"]
+        with torch.no_grad():
+            target.copy_(torch.tensor(np.reshape(value, tuple(target.shape))))
+    else:
+        target[...] = np.asarray(value, dtype=float).reshape(np.shape(target))
+
+
 def _net(module, sizes, f, g, params):
+    """The module's network with the grader's parameters; whether it computes with PyTorch."""
     in1, out1, out2 = sizes
+    _torch()  # tensors the network makes are float64 from the start
     net = module.MLP(in1, out1, f, out1, out2, g)
-    for name, value in params.items():  # in place: a net may keep references to its arrays
-        net.parameters[name][...] = np.asarray(value, dtype=float).reshape(
-            np.shape(net.parameters[name]))
-    return net
+    tensors = _uses_torch(module, net)
+    if tensors:  # float32 from torch.randn: float64 in place, so results compare at float64
+        for value in (*net.parameters.values(), *net.grads.values()):
+            if _is_tensor(value):
+                value.data = value.data.double()
+    for name, value in params.items():
+        _write(net.parameters[name], value)
+    return net, tensors
 
 
-def _loss(module, loss, y, y_hat):
-    J, dJ = getattr(module, f"{loss}_loss")(y, y_hat)
-    return np.array(J, dtype=float), np.array(dJ, dtype=float)
+def _loss(module, loss, y, y_hat, tensors):
+    J, dJ = getattr(module, f"{loss}_loss")(_input(y, tensors), y_hat)
+    return _array(J), _array(dJ)
 
 
 def _scalar(J, loss):
@@ -27,20 +93,33 @@ def _scalar(J, loss):
 
 
 def _grads(net):
-    return {k: np.array(v, dtype=float) for k, v in net.grads.items()}
+    return {k: _array(v) for k, v in net.grads.items()}
 
 
-def behaviour(module, sizes, f, g, params, x, x2, dJ, dJ2):
-    """Forward, then backward of the given dJ/dy_hat; a second forward/backward (gradients
-    accumulate); clearing.  The grader chooses backward's input (the true gradient of the loss
-    at the true output), so a wrong loss gradient is judged with the losses, not here."""
-    net = _net(module, sizes, f, g, params)
-    out = {"y_hat": np.array(net.forward(np.array(x)), dtype=float)}
-    net.backward(np.array(dJ))
-    out["grads"] = _grads(net)
-    net.forward(np.array(x2))
-    net.backward(np.array(dJ2))
-    out["grads_accumulated"] = _grads(net)
+def forward(module, sizes, f, g, params, x):
+    """The output of forward on ``x``."""
+    net, tensors = _net(module, sizes, f, g, params)
+    return {"y_hat": _array(net.forward(_input(x, tensors)))}
+
+
+def backward(module, sizes, f, g, params, x, dJ):
+    """The gradients after clearing, one forward and one backward of the given dJ/dy_hat (as
+    the course's own tests do).  The grader chooses backward's input (the true gradient of the
+    loss at the true output), so a wrong loss gradient is judged with the losses, not here."""
+    net, tensors = _net(module, sizes, f, g, params)
+    net.clear_grad_and_cache()
+    net.forward(_input(x, tensors))
+    net.backward(_input(dJ, tensors))
+    return {"grads": _grads(net)}
+
+
+def accumulation(module, sizes, f, g, params, x, x2, dJ, dJ2):
+    """From a new network: two forward/backward passes (the gradients add up), then clearing."""
+    net, tensors = _net(module, sizes, f, g, params)
+    for inputs, gradient in ((x, dJ), (x2, dJ2)):
+        net.forward(_input(inputs, tensors))
+        net.backward(_input(gradient, tensors))
+    out = {"grads_accumulated": _grads(net)}
     net.clear_grad_and_cache()
     out["grads_cleared"] = _grads(net)
     return out
@@ -49,39 +128,43 @@ def behaviour(module, sizes, f, g, params, x, x2, dJ, dJ2):
 def loss_gradient(module, sizes, f, g, loss, params, x, y):
     """dJ/dy_hat of ``loss`` at the output of ``module``'s network (the grader runs it on the
     reference, to choose backward's input)."""
-    net = _net(module, sizes, f, g, params)
-    return _loss(module, loss, np.array(y), np.array(net.forward(np.array(x)), dtype=float))[1]
+    net, tensors = _net(module, sizes, f, g, params)
+    return _loss(module, loss, y, net.forward(_input(x, tensors)), tensors)[1]
 
 
 def loss_values(module, loss, y, y_hat):
     """The loss and its gradient for given targets and predictions."""
-    J, dJ = _loss(module, loss, np.array(y), np.array(y_hat))
+    tensors = _uses_torch(module)
+    J, dJ = _loss(module, loss, y, _input(y_hat, tensors), tensors)
     return {"J": J, "dJdy_hat": dJ}
 
 
 def gradcheck(module, sizes, f, g, loss, params, x, y, step=1e-6):
     """The student's backward against centred differences of the student's own forward+loss."""
-    net = _net(module, sizes, f, g, params)
-    J, dJ = _loss(module, loss, np.array(y), np.array(net.forward(np.array(x)), dtype=float))
-    J = _scalar(J, loss)
-    net.backward(dJ)
-    analytic = _grads(net)
-    def loss_now():
-        return _scalar(_loss(module, loss, np.array(y), np.array(net.forward(np.array(x))))[0],
-                       loss)
+    net, tensors = _net(module, sizes, f, g, params)
 
+    def loss_now():
+        J, dJ = _loss(module, loss, y, net.forward(_input(x, tensors)), tensors)
+        return _scalar(J, loss), dJ
+
+    J, dJ = loss_now()
+    net.backward(_input(dJ, tensors))
+    analytic = _grads(net)
     numeric = {}
     for name in ("W1", "b1", "W2", "b2"):
         values = net.parameters[name]
-        estimate = np.zeros(np.shape(values))
-        for index in np.ndindex(*np.shape(values)):
-            saved = values[index]
-            values[index] = saved + step
-            plus = loss_now()
-            values[index] = saved - step
-            minus = loss_now()
-            values[index] = saved
+        saved = _array(values)
+        estimate = np.zeros(saved.shape)
+        for index in np.ndindex(*saved.shape):
+            nudged = saved.copy()
+            nudged[index] += step
+            _write(values, nudged)
+            plus = loss_now()[0]
+            nudged[index] -= 2 * step
+            _write(values, nudged)
+            minus = loss_now()[0]
             estimate[index] = (plus - minus) / (2 * step)
+        _write(values, saved)
         numeric["dJd" + name] = estimate
     return {"analytic": analytic, "numeric": numeric, "J": J}
 
@@ -89,23 +172,24 @@ def gradcheck(module, sizes, f, g, loss, params, x, y, step=1e-6):
 def train(module, sizes, f, g, params, x, y, steps, lr):
     """Full-batch gradient descent on the MSE loss with the module's gradients; the parameters
     it ends with (the grader computes the risk from them itself)."""
-    net = _net(module, sizes, f, g, params)
+    net, tensors = _net(module, sizes, f, g, params)
     for _ in range(steps):
         net.clear_grad_and_cache()
-        _, dJ = _loss(module, "mse", np.array(y), np.array(net.forward(np.array(x))))
-        net.backward(dJ)
+        _, dJ = _loss(module, "mse", y, net.forward(_input(x, tensors)), tensors)
+        net.backward(_input(dJ, tensors))
         for name in ("W1", "b1", "W2", "b2"):
-            net.parameters[name] -= lr * np.asarray(net.grads["dJd" + name]).reshape(
-                np.shape(net.parameters[name]))
-    return {"params": {name: np.array(net.parameters[name], dtype=float)
-                       for name in ("W1", "b1", "W2", "b2")}}
+            values = _array(net.parameters[name])
+            step = _array(net.grads["dJd" + name]).reshape(values.shape)
+            _write(net.parameters[name], values - lr * step)
+    return {"params": {name: _array(net.parameters[name]) for name in ("W1", "b1", "W2", "b2")}}
 
 
 def risk(module, sizes, f, g, params, x, y):
     """The MSE risk of the network with ``params`` on (x, y), by ``module``'s forward and loss
     (the grader passes the reference)."""
-    net = _net(module, sizes, f, g, params)
-    return _scalar(_loss(module, "mse", np.array(y), np.array(net.forward(np.array(x))))[0], "mse")
+    net, tensors = _net(module, sizes, f, g, params)
+    J = _loss(module, "mse", y, net.forward(_input(x, tensors)), tensors)[0]
+    return _scalar(J, "mse")
 
 
 ACTIVATIONS = ("relu", "sigmoid", "identity")

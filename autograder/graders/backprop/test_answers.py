@@ -6,9 +6,9 @@ combination, and compared with the reference run on the same inputs.
 """
 import numpy as np
 
-from autograder.api import (ExpressionQuestion, MatrixQuestion, ShapesQuestion, Verdict,
-                            compare, judge_cases, load_assignment, load_reference, number,
-                            visibility, weight)
+from autograder.api import (ExpressionQuestion, Incorrect, MatrixQuestion, ShapesQuestion,
+                            Undecided, Verdict, compare, judge_cases, load_assignment,
+                            load_reference, number, visibility, weight)
 from autograder.routines import mlp as routines
 
 REF = load_reference("backprop")
@@ -68,36 +68,61 @@ test_q3g = _chain("q3g", ("k", 1), LIKE_VARIABLE)
 test_q3g.__doc__ = "Q3g: ∂ℓ/∂b1"
 
 
-def _behaviour(student, seed, combo):
-    """The student's and the reference's behaviour on one hidden case of ``combo``, backward
-    fed the true gradient of the loss."""
+def _case(seed, combo):
+    """One hidden case of ``combo``, with backward's input: the true gradient of the loss at
+    the true output, for each of its two batches."""
     case = routines.make_case(seed, *combo)
     network = (case["sizes"], case["f"], case["g"])
     dJ, dJ2 = (routines.loss_gradient(REF_MLP, *network, case["loss"], case["params"], x, y)
                for x, y in ((case["x"], case["y"]), (case["x2"], case["y2"])))
-    args = (*network, case["params"], case["x"], case["x2"], dJ, dJ2)
-    return (student.run(routines.behaviour, "mlp", *args),
-            routines.behaviour(REF_MLP, *args), case)
+    return case, network, dJ, dJ2
 
 
-def _combination(student, seed, combo, keys):
-    """What is wrong in one f/g/loss combination (the first problem), or None."""
-    got, ref, case = _behaviour(student, seed, combo)
-    for key in keys:
-        if isinstance(ref[key], dict):
-            for name in ref[key]:
-                if (p := compare(name, got[key].get(name), ref[key][name], batch=case["batch"])):
-                    return p
-        elif (p := compare(key, got[key], ref[key], batch=case["batch"])):
+def _problem(name, got, expected, case):
+    return compare(name, got, expected, batch=case["batch"], sizes=case["sizes"])
+
+
+def _forward(student, seed, combo):
+    case = routines.make_case(seed, *combo)
+    args = (case["sizes"], case["f"], case["g"], case["params"], case["x"])
+    return _problem("y_hat", student.run(routines.forward, "mlp", *args)["y_hat"],
+                    routines.forward(REF_MLP, *args)["y_hat"], case)
+
+
+def _backward(student, seed, combo):
+    case, network, dJ, _ = _case(seed, combo)
+    args = (*network, case["params"], case["x"], dJ)
+    got = student.run(routines.backward, "mlp", *args)["grads"]
+    for name, expected in routines.backward(REF_MLP, *args)["grads"].items():
+        if (p := _problem(name, got.get(name), expected, case)):
             return p
     return None
 
 
-def _judge(combos, keys, student) -> Verdict:
+def _accumulation(student, seed, combo):
+    """Two backward calls add up (one that replaced self.grads is named as such); clearing
+    zeroes the gradients."""
+    case, network, dJ, dJ2 = _case(seed, combo)
+    args = (*network, case["params"], case["x"], case["x2"], dJ, dJ2)
+    got = student.run(routines.accumulation, "mlp", *args)
+    ref = routines.accumulation(REF_MLP, *args)
+    second = routines.backward(REF_MLP, *network, case["params"], case["x2"], dJ2)["grads"]
+    for name, expected in ref["grads_accumulated"].items():
+        mine = got["grads_accumulated"].get(name)
+        if (p := _problem(name, mine, expected, case)):
+            if _problem(name, mine, second[name], case) is None:
+                return f"{name}: backward replaced self.grads instead of adding to it (+=)"
+            return p
+    for name, expected in ref["grads_cleared"].items():
+        if (p := _problem(name, got["grads_cleared"].get(name), expected, case)):
+            return f"after clear_grad_and_cache, {p}"
+    return None
+
+
+def _judge(check, combos, student) -> Verdict:
     """Every combination is a case: one that crashes or is wrong costs that case only."""
     return judge_cases([(f"(f={f} g={g} loss={loss})",
-                         lambda i=i, combo=(f, g, loss): _combination(student, SEED + i, combo,
-                                                                       keys))
+                         lambda i=i, combo=(f, g, loss): check(student, SEED + i, combo))
                         for i, (f, g, loss) in enumerate(combos)], "combinations")
 
 
@@ -106,9 +131,15 @@ def _judge(combos, keys, student) -> Verdict:
 @visibility("after_due_date")
 def test_forward(student, grade):
     """Q4a: forward, for every f and g"""
-    verdict = _judge([c for c in routines.COMBOS if c[2] == "mse"], ["y_hat"], student)
-    first, again = (_behaviour(student, SEED, routines.COMBOS[0])[0] for _ in range(2))
-    if not np.array_equal(first["y_hat"], again["y_hat"]):
+    verdict = _judge(_forward, [c for c in routines.COMBOS if c[2] == "mse"], student)
+    case = routines.make_case(SEED, *routines.COMBOS[0])
+    args = (case["sizes"], case["f"], case["g"], case["params"], case["x"])
+    try:  # both probes before either reply is used
+        replies = [student.run(routines.forward, "mlp", *args) for _ in range(2)]
+        varies = not np.array_equal(replies[0]["y_hat"], replies[1]["y_hat"])
+    except (Incorrect, Undecided):  # that combination's failure is counted in the verdict
+        varies = False
+    if varies:
         grade(Verdict.wrong("the same input gave different outputs: forward should not use "
                             "random numbers"))
     grade(verdict)
@@ -119,7 +150,7 @@ def test_forward(student, grade):
 @visibility("after_due_date")
 def test_backward(student, grade):
     """Q4b: backward, for every f, g and loss"""
-    grade(_judge(routines.COMBOS, ["grads"], student))
+    grade(_judge(_backward, routines.COMBOS, student))
 
 
 @weight(1)
@@ -127,7 +158,7 @@ def test_backward(student, grade):
 @visibility("after_due_date")
 def test_accumulate_and_clear(student, grade):
     """Q4c: gradients accumulate over backward calls and clear_grad_and_cache zeroes them"""
-    grade(_judge(routines.COMBOS[:3], ["grads_accumulated", "grads_cleared"], student))
+    grade(_judge(_accumulation, routines.COMBOS[:3], student))
 
 
 def _losses(student, loss, pairs):
