@@ -47,6 +47,25 @@ say "installing the autograder and its dependencies into $here/.venv"
 .venv/bin/python -m pip install -q --disable-pip-version-check -e ".[dev]"
 .venv/bin/python -m autograder list >/dev/null
 
+# Packages the assignments let students use (`extras` in assignment.toml, e.g. torch for
+# backprop), each a pyproject extra of the same name: the graded assignment's on Gradescope
+# (the file ASSIGNMENT, or $AUTOGRADER_ASSIGNMENT), every assignment's in a checkout (tests, CI).
+# PyTorch comes from its CPU wheels ($AUTOGRADER_TORCH_INDEX; empty: PyPI only), since PyPI's
+# Linux wheels pull in about 5 GB of CUDA libraries.
+assignment=${AUTOGRADER_ASSIGNMENT:-$(cat ASSIGNMENT 2>/dev/null || true)}
+extras=$(.venv/bin/python - $assignment <<'PY'
+import sys
+from autograder.assignment import available, load_assignment
+print(",".join(sorted({e for a in sys.argv[1:] or available() for e in load_assignment(a).extras})))
+PY
+)
+if [ -n "$extras" ]; then
+    index=${AUTOGRADER_TORCH_INDEX-https://download.pytorch.org/whl/cpu}
+    say "installing what the assignments let students use: $extras${index:+ (also from $index)}"
+    .venv/bin/python -m pip install -q --disable-pip-version-check \
+        ${index:+--extra-index-url "$index"} -e ".[$extras]"
+fi
+
 # As root (Gradescope, CI): student code runs under a uid of its own per grading run, in the
 # group of this unprivileged user, which also stands in to check the interpreter is usable.
 if [ "$(id -u)" = 0 ]; then
