@@ -107,7 +107,9 @@ class Student:
 
     def _ask(self, probe: Probe) -> Reply:
         reply = self.session.request(dict(probe.request), probe.timeout)
-        if reply.module_errors:
+        # For the summary, always visible: the first child's account only, as for the
+        # submission's own load (a restarted child could report what earlier probes left).
+        if reply.module_errors and self.session.starts == 1:
             self.module_errors.setdefault(probe.request["module"], reply.module_errors)
         return reply
 

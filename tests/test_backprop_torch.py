@@ -21,6 +21,14 @@ SELF_CHECKS = ("0.code.relu-identity-mse", "0.code.sigmoid-sigmoid-bce",
 # a grader without torch: `import torch` fails as it does where torch is not installed
 NO_TORCH = {"torch.py": "raise ModuleNotFoundError(\"No module named 'torch'\", name='torch')\n"}
 REPLACED = "dJdW1: backward replaced self.grads instead of adding to it"
+# backward leaves its input (from the reference) in a file and ends the child; the restarted
+# child's load of mlp.py fails with what the file holds
+LEAKS = ('import os\nif os.path.exists("seen"):\n    raise RuntimeError(open("seen").read())\n'
+         + (ROOT / "reference" / "backprop" / "mlp.py").read_text().replace(
+             "        c, p = self.cache, self.parameters\n",
+             "        with open('seen', 'w') as file:\n"
+             "            file.write('seen: %r' % dJdy_hat.sum())\n        os._exit(0)\n"
+             "        c, p = self.cache, self.parameters\n"))
 
 
 def _mutant(source, mutants, description):
@@ -41,6 +49,7 @@ SUBMISSIONS = {
     "backward_crashes": (files.BACKWARD_CRASHES, {}),
     "pandas_in_bce": (files.NUMPY_PANDAS_IN_BCE, {}),
     "no_torch": (files.ACCUMULATES, NO_TORCH),
+    "leaks": (LEAKS, {}),
 }
 
 
@@ -142,3 +151,10 @@ def test_without_torch_the_grader_says_it_lacks_torch(graded):
         assert "ModuleNotFoundError" not in output and "NameError" not in output
     assert "raised" not in result["summary"]
 
+
+def test_the_summary_names_only_the_first_load_of_mlp_py(graded):
+    """The summary is visible before the due date: a restarted child's load errors, which may
+    carry what earlier probes were sent (here backward's input), stay out of it."""
+    result = graded["leaks"]
+    assert "os._exit" in result["tests"]["4b"][2]
+    assert "seen" not in result["summary"] and "RuntimeError" not in result["summary"]
