@@ -1,6 +1,6 @@
 """`mnist`: notebooks written the ways real ones are (NYU ECE-GY 7123/9123), graded as a
-careful TA would: every layout that computes the right thing earns full marks, and the
-unfilled starter is told what is missing."""
+careful TA would: every layout that computes the right thing earns full marks, every broken
+backward pass loses the training points, and the unfilled starter is told what is missing."""
 import pytest
 
 from autograder.grading import grade
@@ -191,10 +191,45 @@ def train_one_epoch(learning_rate=0.003):
         train_one_sample(x_train[i], y_train[i], learning_rate)
 '''
 
-# Biases drawn from a normal distribution (the handout only suggests zeros).
+# Biases drawn from a normal distribution (the handout only suggests zeros), and an epoch
+# that does not pass its learning rate on.
 NORMAL_BIASES = CORRECT.replace(
     "biases = [np.zeros(b) for b in (32, 32, 10)]",
-    "biases = [rng.normal(0, 1 / np.sqrt(b), b) for b in (32, 32, 10)]")
+    "biases = [rng.normal(0, 1 / np.sqrt(b), b) for b in (32, 32, 10)]").replace(
+    "train_one_sample(x_train[i], y_train[i], learning_rate)",
+    "train_one_sample(x_train[i], y_train[i])")
+
+# Each layer updated before the gradient goes back through its weights: close to exact
+# backprop at a tiny learning rate, not at the handout's.
+UPDATE_FIRST = CORRECT.replace(
+    """    g2 = weights[2] @ g3 * dsigmoid(z2)
+    g1 = weights[1] @ g2 * dsigmoid(z1)
+    for i, (a, g) in enumerate(((x, g1), (h1, g2), (h2, g3))):
+        weights[i] -= learning_rate * np.outer(a, g)
+        biases[i] -= learning_rate * g
+""", """    g, acts = g3, (x, h1, h2)
+    for i in (2, 1, 0):
+        weights[i] -= learning_rate * np.outer(acts[i], g)
+        biases[i] -= learning_rate * g
+        g = weights[i] @ g * acts[i] * (1 - acts[i])
+""")
+
+# Backward passes that are wrong, yet train (some better than exact backprop in one epoch).
+BROKEN = {
+    "dsigmoid of the activation": [("dsigmoid(z2)", "dsigmoid(h2)"), ("dsigmoid(z1)", "dsigmoid(h1)")],
+    "no sigmoid derivative": [(" * dsigmoid(z2)", ""), (" * dsigmoid(z1)", "")],
+    "pre-activations for the weight gradients": [("((x, g1), (h1, g2), (h2, g3))",
+                                                  "((x, g1), (z1, g2), (z2, g3))")],
+}
+
+
+def variant(changes):
+    source = CORRECT
+    for old, new in changes:
+        assert old in source
+        source = source.replace(old, new)
+    return source
+
 
 def graded(tmp_path, source):
     return grade("mnist", notebook(tmp_path / "s", HELPERS, source))
@@ -221,7 +256,23 @@ def test_layouts_of_real_notebooks_get_full_marks(tmp_path, source):
 def test_non_zero_biases_keep_the_init_points_with_a_note(tmp_path):
     tests = by_number(graded(tmp_path, NORMAL_BIASES))
     assert tests["1"].score == 2 and "the biases start non-zero" in tests["1"].output
-    assert tests["2"].passed and tests["3"].passed and tests["4"].passed
+    assert tests["2"].passed and tests["3"].passed
+    assert tests["4"].score == 2 and "pass its learning_rate on" in tests["4"].output
+
+
+def test_updating_a_layer_before_propagating_through_it_loses_training_points(tmp_path):
+    assert "g = weights[i] @ g" in UPDATE_FIRST
+    tests = by_number(graded(tmp_path, UPDATE_FIRST))
+    assert tests["1"].passed and tests["2"].passed and tests["3"].passed
+    assert tests["4"].score == 1 and "updates a layer before propagating" in tests["4"].output
+
+
+@pytest.mark.parametrize("changes", BROKEN.values(), ids=BROKEN.keys())
+def test_broken_backprop_loses_the_training_points(tmp_path, changes):
+    tests = by_number(graded(tmp_path, variant(changes)))
+    assert tests["1"].passed and tests["2"].passed
+    assert tests["3"].score == 0
+    assert tests["4"].score == 0 and "its steps are not exact backpropagation" in tests["4"].output
 
 
 def test_unfilled_starter_is_told_what_is_not_answered(tmp_path):

@@ -139,33 +139,91 @@ def test_backprop(student, grade):
     grade(Verdict.right())
 
 
-TRAINING_SAMPLES = 2000   # counted by the grader: the notebook sees exactly these, in order
-LEARNING_RATE = 0.003     # the handout's
+CHUNKS, CHUNK = 10, 20   # 200 training samples, sent 20 at a time
+LEARNING_RATE = 0.003    # the handout's
+OTHER_RATE = 0.001       # train_one_epoch must pass on the rate it is given
+# Raw-pixel sigmoid training is chaotic: rounding differences grow to 20% of the parameters'
+# change within 300 samples.  So each chunk starts where the reference's trajectory is, and
+# 20 steps from there correct code (float32 too) strays by at most 0.2% of the change; every
+# broken backprop tried, and updating a layer before propagating through it, strays by 30%
+# or more in some chunk.
+TRAJECTORY_RTOL = 0.02
+
+
+def _trajectory(weights, biases, samples, labels, rate, update_first=False):
+    """The reference's parameters at the start and after each chunk of samples, one SGD
+    step per sample in order."""
+    states = [(weights, biases)]
+    for k in range(0, len(samples), CHUNK):
+        w, b = [x.copy() for x in states[-1][0]], [x.copy() for x in states[-1][1]]
+        NET.train_per_sample(w, b, samples[k:k + CHUNK], labels[k:k + CHUNK], rate,
+                             update_first)
+        states.append((w, b))
+    return states
+
+
+def _strays(got, want, start):
+    """The parameters whose change from ``start`` differs from ``want``'s by more than
+    TRAJECTORY_RTOL of it, each named."""
+    strays = []
+    for kind, index in (("weights", 0), ("biases", 1)):
+        for i, (g, w, s) in enumerate(zip(got[index], want[index], start[index])):
+            diff = np.linalg.norm(g - w)
+            off = diff / (np.linalg.norm(w - s) + 1e-12 * np.linalg.norm(w)) if diff else 0.0
+            if not off <= TRAJECTORY_RTOL:  # NaN too
+                size = f"{off:.0%}" if off < 10 else f"{off:.3g} times"
+                strays.append(f"layer {i + 1} {kind} off by {size} of the right change")
+    return strays
+
+
+def _parameters(reply):
+    params, problem = canonical(reply)
+    if problem:
+        raise Incorrect(problem)
+    return params
 
 
 @weight(3)
 @number("4")
 @visibility("after_due_date")
 def test_training(student, grade):
-    """Q4: training from a fixed start reaches the accuracy correct backprop reaches"""
+    """Q4: train_one_epoch takes an exact backprop step per sample, in order, at its rate"""
     weights, biases = _start(RNG_SEED + 1)
     x, y = load("train")
-    samples, labels = x[:TRAINING_SAMPLES].astype(float), y[:TRAINING_SAMPLES]
-    trained, problem = canonical(_drive(student, drive.train, weights, biases, samples, labels,
-                                         LEARNING_RATE))
-    if problem:
-        grade(Verdict.wrong(problem))
-    ref_w = [w.copy() for w in weights]
-    ref_b = [b.copy() for b in biases]
-    NET.train_per_sample(ref_w, ref_b, samples.reshape(len(samples), -1), labels, LEARNING_RATE)
-    test_x, test_y = _samples(2000)
-    accuracy = NET.accuracy(*trained, test_x, test_y)
-    target = NET.accuracy(ref_w, ref_b, test_x, test_y)
-    # raw-pixel sigmoid training amplifies tiny numerical differences (correct notebooks land
-    # within a few points of the reference, broken backprop near chance): 60% of its accuracy
-    if not np.isfinite(accuracy) or accuracy < 0.6 * target:
-        grade(Verdict.wrong(f"after {TRAINING_SAMPLES} training samples the test accuracy is "
-                            f"{100 * accuracy:.1f}%; correct backprop reaches "
-                            f"{100 * target:.1f}% from the same start"))
-    grade(Verdict.right(f"{100 * accuracy:.1f}% after {TRAINING_SAMPLES} samples "
-                        f"(correct backprop: {100 * target:.1f}%)"))
+    samples = x[:CHUNKS * CHUNK].reshape(-1, 784).astype(float)
+    labels = y[:CHUNKS * CHUNK]
+    path = _trajectory(weights, biases, samples, labels, LEARNING_RATE)
+    chunks = [(samples[k:k + CHUNK], labels[k:k + CHUNK]) for k in range(0, len(samples), CHUNK)]
+    epochs = [_drive(student, drive.epoch, *path[k], *chunk, LEARNING_RATE)
+              for k, chunk in enumerate(chunks)]
+    other = _drive(student, drive.epoch, weights, biases, *chunks[0], OTHER_RATE)
+    own = _drive(student, drive.train, weights, biases, *chunks[0], LEARNING_RATE)
+    for k, reply in enumerate(epochs):
+        if (strays := _strays(_parameters(reply), path[k + 1], path[k])):
+            break
+    else:
+        if _strays(_parameters(other), _trajectory(weights, biases, *chunks[0], OTHER_RATE)[1],
+                   path[0]):
+            grade(Verdict(2 / 3, f"train_one_epoch trains right at the handout's learning rate "
+                                 f"{LEARNING_RATE}, but not at the rate it is given "
+                                 f"({OTHER_RATE}): pass its learning_rate on to "
+                                 f"train_one_sample."))
+        grade(Verdict.right(f"{len(samples)} samples, {CHUNK} per epoch, each an exact "
+                            f"backpropagation step, in order."))
+        return
+    first = _parameters(epochs[0])
+    if not _strays(first, _trajectory(weights, biases, *chunks[0], LEARNING_RATE,
+                                      update_first=True)[1], path[0]):
+        grade(Verdict(1 / 3, "train_one_epoch takes a step per sample, in order, but each "
+                             "step updates a layer before propagating the gradient back "
+                             "through its weights, so the layers below get the gradient of "
+                             "the updated weights: compute every gradient first, then update."))
+    if not _strays(first, _parameters(own), path[0]):
+        grade(Verdict.wrong(f"train_one_epoch passes each sample in order through "
+                            f"train_one_sample, but its steps are not exact backpropagation "
+                            f"(see Q3): after samples {k * CHUNK + 1}–{(k + 1) * CHUNK}, "
+                            f"{', '.join(strays)} (from a start the grader chose)."))
+    grade(Verdict.wrong(f"train_one_epoch does not take one train_one_sample step per sample "
+                        f"it is given, in order, at the given learning rate: after {CHUNK} "
+                        f"samples its parameters differ from those of {CHUNK} calls of your "
+                        f"train_one_sample."))
