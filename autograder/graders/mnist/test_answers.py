@@ -17,25 +17,27 @@ RNG_SEED = 4242
 
 
 def canonical(params):
-    """(n_in, n_out) weights and flat biases from the notebook's layout, or an Incorrect."""
+    """(n_in, n_out) weights and flat biases from the notebook's layout; a layout that is not
+    the network's is wrong."""
     weights, biases = params["weights"], params["biases"]
     if len(weights) != 3 or len(biases) != 3:
-        return None, "weights and biases should each hold 3 layers"
+        raise Incorrect("weights and biases should each hold 3 layers")
     transposed = np.shape(weights[0]) == (32, 784)
     out_w, out_b = [], []
     for i, ((n_in, n_out), w, b) in enumerate(zip(SIZES, weights, biases)):
         w = np.asarray(w).T if transposed else np.asarray(w)
         if w.shape != (n_in, n_out):
-            return None, (f"layer {i + 1}: weights of shape {np.shape(weights[i])}; expected "
-                          f"({n_in}, {n_out}) or ({n_out}, {n_in}), the same way for all layers")
+            raise Incorrect(f"layer {i + 1}: weights of shape {np.shape(weights[i])}; expected "
+                            f"({n_in}, {n_out}) or ({n_out}, {n_in}), the same way for all "
+                            f"layers")
         if np.ndim(b) == 0:  # one number for the whole layer (`biases = [0, 0, 0]`)
             b = np.full(n_out, float(b))
         if np.size(b) != n_out or max(np.shape(b), default=1) != n_out:
-            return None, (f"layer {i + 1}: biases of shape {np.shape(b)}; expected ({n_out},), "
-                          f"(1, {n_out}) or ({n_out}, 1)")
+            raise Incorrect(f"layer {i + 1}: biases of shape {np.shape(b)}; expected "
+                            f"({n_out},), (1, {n_out}) or ({n_out}, 1)")
         out_w.append(w)
         out_b.append(np.asarray(b).reshape(-1))
-    return (out_w, out_b), None
+    return out_w, out_b
 
 
 def _drive(student, routine, *args):
@@ -64,10 +66,7 @@ def _start(seed, bias_scale=0.0):
 @visibility("after_due_date")
 def test_initialisation(student, grade):
     """Q1: initialisation: shapes and variance 1/max(n_in, n_out)"""
-    params, problem = canonical(_drive(student, drive.params))
-    if problem:
-        grade(Verdict.wrong(problem))
-    weights, biases = params
+    weights, biases = canonical(_drive(student, drive.params))
     problems, nonzero = [], []
     for i, ((n_in, n_out), w, b) in enumerate(zip(SIZES, weights, biases)):
         if not np.all(np.isfinite(b)):
@@ -121,9 +120,7 @@ def test_backprop(student, grade):
     moved = _drive(student, drive.update, weights, biases, x, y, rate)
     problems = []
     for after, sample, label in zip(moved, x, y):
-        params, problem = canonical(after)
-        if problem:
-            grade(Verdict.wrong(problem))
+        params = canonical(after)
         grad_w, grad_b = NET.gradients(weights, biases, sample.reshape(-1), int(label))
         for i in range(3):
             for name, got, start, true in (
@@ -176,13 +173,6 @@ def _strays(got, want, start):
     return strays
 
 
-def _parameters(reply):
-    params, problem = canonical(reply)
-    if problem:
-        raise Incorrect(problem)
-    return params
-
-
 @weight(3)
 @number("4")
 @visibility("after_due_date")
@@ -199,10 +189,10 @@ def test_training(student, grade):
     other = _drive(student, drive.epoch, weights, biases, *chunks[0], OTHER_RATE)
     own = _drive(student, drive.train, weights, biases, *chunks[0], LEARNING_RATE)
     for k, reply in enumerate(epochs):
-        if (strays := _strays(_parameters(reply), path[k + 1], path[k])):
+        if (strays := _strays(canonical(reply), path[k + 1], path[k])):
             break
     else:
-        if _strays(_parameters(other), _trajectory(weights, biases, *chunks[0], OTHER_RATE)[1],
+        if _strays(canonical(other), _trajectory(weights, biases, *chunks[0], OTHER_RATE)[1],
                    path[0]):
             grade(Verdict(2 / 3, f"train_one_epoch trains right at the handout's learning rate "
                                  f"{LEARNING_RATE}, but not at the rate it is given "
@@ -211,14 +201,14 @@ def test_training(student, grade):
         grade(Verdict.right(f"{len(samples)} samples, {CHUNK} per epoch, each an exact "
                             f"backpropagation step, in order."))
         return
-    first = _parameters(epochs[0])
+    first = canonical(epochs[0])
     if not _strays(first, _trajectory(weights, biases, *chunks[0], LEARNING_RATE,
                                       update_first=True)[1], path[0]):
         grade(Verdict(1 / 3, "train_one_epoch takes a step per sample, in order, but each "
                              "step updates a layer before propagating the gradient back "
                              "through its weights, so the layers below get the gradient of "
                              "the updated weights: compute every gradient first, then update."))
-    if not _strays(first, _parameters(own), path[0]):
+    if not _strays(first, canonical(own), path[0]):
         grade(Verdict.wrong(f"train_one_epoch passes each sample in order through "
                             f"train_one_sample, but its steps are not exact backpropagation "
                             f"(see Q3): after samples {k * CHUNK + 1}–{(k + 1) * CHUNK}, "
