@@ -162,7 +162,8 @@ def train_one_epoch(learning_rate=0.003):
 # A correct network in the handout's own layout, the base of the variants below.
 CORRECT = '''
 rng = np.random.default_rng(2)
-weights = [rng.normal(0, 1 / np.sqrt(max(a, b)), (a, b)) for a, b in ((784, 32), (32, 32), (32, 10))]
+weights = [rng.normal(0, 1 / np.sqrt(max(a, b)), (a, b))
+           for a, b in ((784, 32), (32, 32), (32, 10))]
 biases = [np.zeros(b) for b in (32, 32, 10)]
 
 def feed_forward_sample(sample, y):
@@ -216,7 +217,8 @@ UPDATE_FIRST = CORRECT.replace(
 
 # Backward passes that are wrong, yet train (some better than exact backprop in one epoch).
 BROKEN = {
-    "dsigmoid of the activation": [("dsigmoid(z2)", "dsigmoid(h2)"), ("dsigmoid(z1)", "dsigmoid(h1)")],
+    "dsigmoid of the activation": [("dsigmoid(z2)", "dsigmoid(h2)"),
+                                   ("dsigmoid(z1)", "dsigmoid(h1)")],
     "no sigmoid derivative": [(" * dsigmoid(z2)", ""), (" * dsigmoid(z1)", "")],
     "pre-activations for the weight gradients": [("((x, g1), (h1, g2), (h2, g3))",
                                                   "((x, g1), (z1, g2), (z2, g3))")],

@@ -286,7 +286,8 @@ def run_statement(code, namespace, seconds=None):
 
     def stop(signum, frame):
         if running:
-            raise TookTooLong(f"stopped after {seconds:g} s: grading needs only the notebook's "
+            spent = f"{seconds:g} s" if signum == signal.SIGPROF else f"{10 * seconds:g} s wall"
+            raise TookTooLong(f"stopped after {spent}: grading needs only the notebook's "
                               f"definitions, and this statement ran longer (training at top "
                               f"level?); the rest of the notebook was run")
 
