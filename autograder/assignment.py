@@ -51,7 +51,7 @@ class Assignment:
     symbols: dict[str, str] = field(default_factory=dict)
     aliases: dict[str, str] = field(default_factory=dict)
     definitions: dict[str, str] = field(default_factory=dict)
-    definitions_only: bool = False   # run only imports, defs, classes, assignments
+    definitions_only: bool = False   # skip top-level statements that train or plot
     modules: tuple[str, ...] = ()    # code files beside the answers (mlp.py), imported by name
     matrices: dict[str, tuple] = field(default_factory=dict)
     derived: dict[str, str] = field(default_factory=dict)

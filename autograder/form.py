@@ -106,13 +106,15 @@ def _shapes_form(question: QuestionSpec, answer: object, assignment: Assignment)
 
 
 def _layers_form(question: QuestionSpec, answer: object, assignment: Assignment) -> Verdict:
+    """A list, tuple or dict of one NumPy array (or one number, a scalar bias) per layer."""
     import numpy as np
-    if not (isinstance(answer, (list, tuple)) and len(answer) == question.length
-            and all(isinstance(a, np.ndarray) for a in answer)):
-        return Verdict.wrong(f"`{question.name}` should be a list of {question.length} NumPy "
-                             f"arrays (got {describe(answer)})")
-    shapes = ", ".join(str(a.shape) for a in answer)
-    return Verdict.right(f"`{question.name}` holds {question.length} arrays: {shapes}.")
+    layers = list(answer.values()) if isinstance(answer, dict) else answer
+    if not (isinstance(layers, (list, tuple)) and len(layers) == question.length
+            and all(type(a) in (np.ndarray, int, float) for a in layers)):
+        return Verdict.wrong(f"`{question.name}` should hold {question.length} NumPy arrays, in a "
+                             f"list or a dict (got {describe(answer)})")
+    shapes = ", ".join(str(np.shape(a)) for a in layers)
+    return Verdict.right(f"`{question.name}` holds {question.length} layers: {shapes}.")
 
 
 STRUCTURED = {"matrix": _matrix_form, "shapes": _shapes_form, "layers": _layers_form, "sym_matrix": _sym_matrix_form, "choice": _choice_form,

@@ -128,7 +128,7 @@ def summary(result: GradingResult, submission, student: Student, public_only: bo
     lines += [f"Note: {inert(n)}." for n in submission.notes]
     if student.session.skipped:
         lines.append(f"Note: only definitions were run: {student.session.skipped} top-level "
-                     f"statement(s) with calls or loops (training, plotting) were skipped.")
+                     f"statement(s) that train or plot were skipped.")
     for error in student.load_errors[:5]:
         where = error.get("where") or submission.label
         line = f", line {error['line']}" if error.get("line") else ""

@@ -59,10 +59,10 @@ class Student:
                  identity: Identity | None = None, definitions_only: bool = False):
         self.submission = submission
         # The session runs even without a main file: code modules (mlp.py) may still be there.
-        module = "__main__" if submission.is_notebook or submission.path is None \
+        self.module = "__main__" if submission.is_notebook or submission.path is None \
             else submission.path.stem
         cells = submission.cells if submission.problem is None else []
-        self.session = SandboxSession(cells, workdir, limits, module=module,
+        self.session = SandboxSession(cells, workdir, limits, module=self.module,
                                       identity=identity, definitions_only=definitions_only)
         self._phase = "plan"
         self._test = ""
@@ -145,12 +145,14 @@ class Student:
         """Run the trusted driver ``routine`` (a function of an ``autograder.routines`` module)
         in the sandbox on the student's module ``module``; plain data comes back."""
         source = inspect.getsource(inspect.getmodule(routine))
-        reply = self._reply(Probe(run_request(source, routine.__name__, module, args),
-                                  f"your {module}.py", timeout))
+        # the submission's own module is named by its file (a notebook's module is __main__)
+        what = f"your {self.where if module == self.module else module + '.py'}"
+        reply = self._reply(Probe(run_request(source, routine.__name__, module, args), what,
+                                  timeout))
         if reply.status == "error" and reply.error.get("type") == "ModuleNotFoundError" \
                 and f"'{module}'" in reply.message:
             raise Incorrect(f"no {module}.py found in your submission")
-        return self._unwrap(reply, f"your {module}.py")
+        return self._unwrap(reply, what)
 
     # replies -----------------------------------------------------------------------------------------
     def _reply(self, probe: Probe) -> Reply:
