@@ -86,19 +86,20 @@ class _Translator:
         self.depth -= 1
         return "".join(out)
 
+    def group(self) -> str:
+        """The inside of a ``{...}`` group whose ``{`` was just taken."""
+        inner = self.sequence(("}",))
+        self.i += 1
+        return inner
+
     def argument(self) -> str:
         """A command's argument: a ``{...}`` group, or one token (``\\frac12``, ``\\hat y``)."""
         token = self.take()
-        if token == "{":
-            inner = self.sequence(("}",))
-            self.i += 1
-            return inner
-        return self.token(token, [])
+        return self.group() if token == "{" else self.token(token, [])
 
     def token(self, token: str, out: list[str]) -> str:
         if token == "{":
-            inner = self.sequence(("}",))
-            self.i += 1
+            inner = self.group()
             return f"({inner})" if inner.strip() else ""
         if token == "^":
             exponent = self.argument().strip()
