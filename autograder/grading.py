@@ -61,7 +61,9 @@ def _run(assignment: Assignment, submission_dir: Path, public_only: bool,
             hand_over(workdir, identity)
             log.append(f"sandbox uid: {identity.uid}")
         student = Student(submission, workdir / submission.folder, assignment.limits, identity,
-                          definitions_only=assignment.definitions_only)
+                          definitions_only=assignment.definitions_only,
+                          square_sides=frozenset(q.name for q in assignment.questions
+                                                 if q.square_side))
         plugin = GradingPlugin(assignment, student)
         captured = io.StringIO()
         _forget_graders(assignment.directory)

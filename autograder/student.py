@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .budget import Undecided
+from .checkers.coerce import side_of_square
 from .feedback import Incorrect
 from .sandbox.identity import Identity
 from .sandbox.session import (Limits, Reply, SandboxSession, call_request, run_request,
@@ -56,8 +57,10 @@ class Probe:
 
 class Student:
     def __init__(self, submission: Submission, workdir: Path, limits: Limits,
-                 identity: Identity | None = None, definitions_only: bool = False):
+                 identity: Identity | None = None, definitions_only: bool = False,
+                 square_sides: frozenset[str] = frozenset()):
         self.submission = submission
+        self.square_sides = square_sides   # answers that are one number: "14x14" is read as 14
         # The session runs even without a main file: code modules (mlp.py) may still be there.
         self.module = "__main__" if submission.is_notebook or submission.path is None \
             else submission.path.stem
@@ -118,7 +121,8 @@ class Student:
         reply = self._reply(Probe(value_request(name), f"`{name}`"))
         if reply.status == "missing":
             raise Incorrect(f"`{name}` is not defined in {self.where}." + self._load_note())
-        return self._unwrap(reply, f"reading `{name}`")
+        value = self._unwrap(reply, f"reading `{name}`")
+        return side_of_square(value) if name in self.square_sides else value
 
     def function(self, name: str, params: tuple[str, ...] = ()) -> FunctionValue:
         """The signature of the student's function ``name``; check it takes ``params``."""
