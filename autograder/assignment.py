@@ -37,6 +37,7 @@ class QuestionSpec:
     params: tuple[str, ...] = ()
     shape: tuple = ()   # of a matrix answer, in dimension names or numbers
     options: tuple[str, ...] = ()
+    square_side: bool = False   # a size asked as one number: "14x14" reads as 14
 
 
 @dataclass
@@ -51,7 +52,7 @@ class Assignment:
     symbols: dict[str, str] = field(default_factory=dict)
     aliases: dict[str, str] = field(default_factory=dict)
     definitions: dict[str, str] = field(default_factory=dict)
-    definitions_only: bool = False   # run only imports, defs, classes, assignments
+    definitions_only: bool = False   # skip top-level statements that train or plot
     modules: tuple[str, ...] = ()    # code files beside the answers (mlp.py), imported by name
     extras: tuple[str, ...] = ()     # optional packages students may use (pyproject extras of
                                      # the same name, which setup.sh installs): ["torch"]
@@ -98,7 +99,8 @@ def load_assignment(assignment_id: str, graders: Path | None = None) -> Assignme
     questions = [QuestionSpec(id=q["id"], name=q["name"], kind=q["kind"], title=q["title"],
                               length=q.get("length", 1), variable=q.get("variable", ""),
                               params=tuple(q.get("params", ())), shape=tuple(q.get("shape", ())),
-                              options=tuple(q.get("options", ())))
+                              options=tuple(q.get("options", ())),
+                              square_side=bool(q.get("square_side", False)))
                  for q in data.get("questions", [])]
     return Assignment(id=assignment_id, title=data["title"], files=list(data["files"]),
                       directory=path.parent, limits=Limits.from_config(limits),

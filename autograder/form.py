@@ -1,17 +1,18 @@
-"""Public form checks: is each answer present and readable in the expected shape?
+"""Public form checks: is each answer present, readable in the expected shape, and unambiguous?
 
-They reveal nothing about the answers, so they run in the student's self-check too.
+They reveal nothing about the answers, so they run in the student's self-check too.  An answer
+written ambiguously (``λ/2η``) fails its form check with both readings, before it is submitted.
 """
 from __future__ import annotations
 
 import sympy
 
 from .assignment import Assignment, QuestionSpec
-from .checkers.coerce import NOT_ANSWERED, NotAnswered, describe, to_parsed
+from .checkers.coerce import NOT_ANSWERED, NotAnswered, describe, parts_of, to_parsed
 from .checkers.intervals import to_range, upper_bound
 from .checkers.matrices import check_shape
 from .checkers.structures import matrix_entries, normalise_choice, shape_of
-from .checkers.parse import ParseError
+from .checkers.parse import ParseError, warnings_of
 from .checkers.verdict import Verdict
 from .student import Student
 
@@ -27,6 +28,8 @@ def check_form(question: QuestionSpec, student: Student, assignment: Assignment)
     ns = assignment.namespace()
     if question.kind in STRUCTURED:
         return STRUCTURED[question.kind](question, answer, assignment)
+    if warnings := warnings_of(answer, ns):
+        return Verdict.wrong(f"`{question.name}` is ambiguous: " + "\n".join(warnings))
     try:
         if question.kind == "interval":
             to_range(answer, ns, ns.symbols[question.variable])
@@ -35,6 +38,11 @@ def check_form(question: QuestionSpec, student: Student, assignment: Assignment)
             answer = upper_bound(answer, ns, ns.symbols[question.variable])
         value = to_parsed(answer, ns).value
     except (NotAnswered, ParseError) as exc:
+        parts = parts_of(answer, ns, question.length) if question.kind == "tuple" else None
+        unreadable = [(i, p) for i, p in enumerate(parts or (), 1) if isinstance(p, ValueError)]
+        if unreadable:
+            return Verdict.wrong("\n".join(f"`{question.name}`: value {i} cannot be read: {p}"
+                                           for i, p in unreadable))
         return Verdict.wrong(f"`{question.name}`: {exc}")
     if question.kind == "tuple":
         if not isinstance(value, tuple) or len(value) != question.length:
@@ -106,13 +114,15 @@ def _shapes_form(question: QuestionSpec, answer: object, assignment: Assignment)
 
 
 def _layers_form(question: QuestionSpec, answer: object, assignment: Assignment) -> Verdict:
+    """A list, tuple or dict of one NumPy array (or one number, a scalar bias) per layer."""
     import numpy as np
-    if not (isinstance(answer, (list, tuple)) and len(answer) == question.length
-            and all(isinstance(a, np.ndarray) for a in answer)):
-        return Verdict.wrong(f"`{question.name}` should be a list of {question.length} NumPy "
-                             f"arrays (got {describe(answer)})")
-    shapes = ", ".join(str(a.shape) for a in answer)
-    return Verdict.right(f"`{question.name}` holds {question.length} arrays: {shapes}.")
+    layers = list(answer.values()) if isinstance(answer, dict) else answer
+    if not (isinstance(layers, (list, tuple)) and len(layers) == question.length
+            and all(type(a) in (np.ndarray, int, float) for a in layers)):
+        return Verdict.wrong(f"`{question.name}` should hold {question.length} NumPy arrays, in a "
+                             f"list or a dict (got {describe(answer)})")
+    shapes = ", ".join(str(np.shape(a)) for a in layers)
+    return Verdict.right(f"`{question.name}` holds {question.length} layers: {shapes}.")
 
 
 STRUCTURED = {"matrix": _matrix_form, "shapes": _shapes_form, "layers": _layers_form, "sym_matrix": _sym_matrix_form, "choice": _choice_form,

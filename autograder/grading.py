@@ -61,7 +61,10 @@ def _run(assignment: Assignment, submission_dir: Path, public_only: bool,
             hand_over(workdir, identity)
             log.append(f"sandbox uid: {identity.uid}")
         student = Student(submission, workdir / submission.folder, assignment.limits, identity,
-                          definitions_only=assignment.definitions_only, extras=assignment.extras)
+                          definitions_only=assignment.definitions_only,
+                          square_sides=frozenset(q.name for q in assignment.questions
+                                                 if q.square_side),
+                          extras=assignment.extras)
         plugin = GradingPlugin(assignment, student)
         captured = io.StringIO()
         _forget_graders(assignment.directory)
@@ -128,7 +131,7 @@ def summary(result: GradingResult, submission, student: Student, public_only: bo
     lines += [f"Note: {inert(n)}." for n in submission.notes]
     if student.session.skipped:
         lines.append(f"Note: only definitions were run: {student.session.skipped} top-level "
-                     f"statement(s) with calls or loops (training, plotting) were skipped.")
+                     f"statement(s) that train or plot were skipped.")
     for error in student.load_errors[:5]:
         where = error.get("where") or submission.label
         line = f", line {error['line']}" if error.get("line") else ""

@@ -109,5 +109,6 @@ def _read_all(fd: int, pid: int, wall_seconds: float) -> tuple[bytes, bool]:
 
 def _status(status: int) -> str:
     if os.WIFSIGNALED(status):
-        return f"signal {signal.Signals(os.WTERMSIG(status)).name}"
+        number = os.WTERMSIG(status)
+        return f"signal {signal.Signals(number).name if number in signal.valid_signals() else number}"
     return f"exit code {os.WEXITSTATUS(status)}"

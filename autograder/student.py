@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Sequence
 
 from .budget import Undecided
+from .checkers.coerce import side_of_square
 from .feedback import Incorrect
 from .sandbox.identity import Identity
 from .sandbox.session import (Limits, Reply, SandboxSession, call_request, run_request,
@@ -58,15 +59,16 @@ class Probe:
 class Student:
     def __init__(self, submission: Submission, workdir: Path, limits: Limits,
                  identity: Identity | None = None, definitions_only: bool = False,
-                 extras: tuple[str, ...] = ()):
+                 square_sides: frozenset[str] = frozenset(), extras: tuple[str, ...] = ()):
         self.submission = submission
+        self.square_sides = square_sides   # answers that are one number: "14x14" is read as 14
         self.extras = extras   # packages students may use (torch): if missing, the grader's fault
         self.module_errors: dict[str, list[dict]] = {}  # failed lines of mlp.py, for the summary
         # The session runs even without a main file: code modules (mlp.py) may still be there.
-        module = "__main__" if submission.is_notebook or submission.path is None \
+        self.module = "__main__" if submission.is_notebook or submission.path is None \
             else submission.path.stem
         cells = submission.cells if submission.problem is None else []
-        self.session = SandboxSession(cells, workdir, limits, module=module,
+        self.session = SandboxSession(cells, workdir, limits, module=self.module,
                                       identity=identity, definitions_only=definitions_only)
         self._phase = "plan"
         self._test = ""
@@ -127,7 +129,8 @@ class Student:
         reply = self._reply(Probe(value_request(name), f"`{name}`"))
         if reply.status == "missing":
             raise Incorrect(f"`{name}` is not defined in {self.where}." + self._load_note())
-        return self._unwrap(reply, f"reading `{name}`")
+        value = self._unwrap(reply, f"reading `{name}`")
+        return side_of_square(value) if name in self.square_sides else value
 
     def function(self, name: str, params: tuple[str, ...] = ()) -> FunctionValue:
         """The signature of the student's function ``name``; check it takes ``params``."""
@@ -154,8 +157,10 @@ class Student:
         """Run the trusted driver ``routine`` (a function of an ``autograder.routines`` module)
         in the sandbox on the student's module ``module``; plain data comes back."""
         source = inspect.getsource(inspect.getmodule(routine))
-        reply = self._reply(Probe(run_request(source, routine.__name__, module, args),
-                                  f"your {module}.py", timeout))
+        # the submission's own module is named by its file (a notebook's module is __main__)
+        what = f"your {self.where if module == self.module else module + '.py'}"
+        reply = self._reply(Probe(run_request(source, routine.__name__, module, args), what,
+                                  timeout))
         if reply.status == "error" and reply.error.get("type") == "ModuleNotFoundError" \
                 and f"'{module}'" in reply.message:
             raise Incorrect(f"no {module}.py found in your submission")
@@ -166,7 +171,7 @@ class Student:
                             detail=f"{missing} is missing from the grader's environment: "
                                    f"./setup.sh installs it for an assignment whose "
                                    f"assignment.toml declares extras = [\"{missing}\"]")
-        return self._unwrap(reply, f"your {module}.py", reply.module_errors)
+        return self._unwrap(reply, what, reply.module_errors)
 
     def _extra_missing(self, error: dict) -> str | None:
         """The package the assignment supports (of ``extras``: torch) whose import failed in

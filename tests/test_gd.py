@@ -67,7 +67,7 @@ def test_known_wrong_answers_get_their_messages(tmp_path):
 @pytest.mark.parametrize("answer, message", [
     ('"0 <= eta < 2/max(a, b)"', "with η = 0 gradient descent never moves"),
     ('"0 < eta <= 2/max(a, b)"', "oscillates forever"),
-    ('"eta < 2/max(a, b)"', "lower end is missing"),
+    ('"-oo < eta < 2/max(a, b)"', "lower end is missing"),
 ])
 def test_q1d_ends(tmp_path, answer, message):
     tests = by_number(grade_gd(gd_with(tmp_path, q1d=answer)))

@@ -125,8 +125,8 @@ CASES = [
          CODE, {"2c.1": "expected an array of numbers, got an object of type Evil"}),
     Case("hostile_del", "import os\nclass D:\n    def __del__(self):\n        os._exit(1)\n"
          "q1e = D()", {"0.1e": 0, "1e": 2}, {"1e": "got an object of type D"}),
-    Case("nan_answer", "q1a = (float('nan'), 'b*w2')", {"1a": 2, "0.1a": 0},
-         {"1a": "not a finite number"}),
+    Case("nan_answer", "q1a = (float('nan'), 'b*w2')", {"1a": 1, "0.1a": 0},   # b*w2 is right
+         {"1a": "∂L/∂w1: cannot read it: the answer is nan (not a finite number)"}),
     Case("inf_answer", "q2b = float('inf')", {"2b": 2, "0.2b": 0}, {"2b": "not a finite"}),
     Case("nan_distances", "def gd_distances(eta, epochs):\n    return [float('nan')] * epochs",
          CODE, {"2c.1": "contains NaN"}),

@@ -12,10 +12,18 @@ GD = load_assignment("gd")
 FULL = 15.0
 
 TRAINING = """
-history = []
-for epoch in range(10**9):          # a top-level loop that would train for ever
-    history.append(gd_distances(0.05, 10))
-gd_distances(0.05, 10)              # a bare top-level call
+def train_for_ever():
+    while True:
+        gd_distances(0.05, 10)
+
+steps = []
+for rate in (0.05, 0.1):            # builds state: runs
+    steps.append(gd_distances(rate, 10))
+for epoch in range(10**9):          # calls a function that trains: skipped
+    train_for_ever()
+import matplotlib.pyplot as plt
+fig, ax = plt.subplots()            # plots: skipped
+ax.plot(steps[0])                   # uses what only a skipped statement made: skipped
 """
 
 
@@ -28,12 +36,24 @@ def notebook(folder, *sources, minor=5):
     return folder
 
 
-def test_definitions_only_mode_skips_training_loops(tmp_path):
-    folder = notebook(tmp_path / "s", REFERENCE_GD, TRAINING)
+def test_definitions_only_mode_skips_what_trains_or_plots(tmp_path):
+    folder = notebook(tmp_path / "s", REFERENCE_GD, TRAINING, "assert len(steps) == 2")
     fast = dataclasses.replace(GD, definitions_only=True)
     result = grade(fast, folder)
     assert result.score == FULL
-    assert "2 top-level statement(s) with calls or loops" in result.output
+    assert "3 top-level statement(s) that train or plot were skipped" in result.output
+    assert "raised" not in result.output
+
+
+def test_definitions_only_mode_stops_a_long_statement_and_goes_on(tmp_path):
+    from autograder.sandbox.session import Limits
+    slow = "total = 0\nwhile True:                 # no training call: it runs, and is stopped\n" \
+           "    total += 1\n"
+    folder = notebook(tmp_path / "s", slow, REFERENCE_GD)
+    bounded = dataclasses.replace(GD, definitions_only=True, limits=Limits(statement_seconds=1))
+    result = grade(bounded, folder)
+    assert result.score == FULL
+    assert "cell 1, line 2 raised `TookTooLong: stopped after 1" in result.output
 
 
 def test_without_that_mode_the_loop_runs_and_times_out(tmp_path):

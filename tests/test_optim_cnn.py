@@ -371,3 +371,35 @@ def test_self_check_runs_each_function_without_the_reference(tmp_path):
     done = run_cli("check", "optim_cnn", str(valid_only), env=env)
     assert done.returncode == 1 and "expected an array of I's shape (4, 6)" in done.stdout
     assert "points" not in done.stdout.lower() and "cross-correlation:" not in done.stdout
+
+
+def test_seed_004_as_written_in_latex(tmp_path):
+    """Seed 004's own LaTeX earns its right answers; its wrong ones get their messages, and its
+    RMSProp (v from 1, a running sum, the old v in the step) is told each of its three
+    mistakes, not a generic "w is wrong"."""
+    tests = _submit(tmp_path, "seed004", [
+        r'q1a = r"X^T(XX^T)^{-1}t"',
+        r'q2a = r"\begin{pmatrix} \frac{4}{5} \\ \frac{2}{5} \end{pmatrix}"',
+        r'q3 = r"\frac{1}{n} [Xw_0 - t]^T \left[I - \frac{2\eta}{n} XX^T \right]^2 [Xw_0 - t]"',
+        r'q4a = r"\frac{n}{2} \cdot \frac{(X^T a)^T (X^T a)}{(X X^T a)^T (X X^T a)}"',
+        r'q5 = r"\tilde{\lambda} = 0".split("=")[1]',
+        'q8a = "15×15"',
+        """
+        def rmsprop(X, t, eta, beta, eps, steps):
+            w, v = np.zeros(X.shape[1]), np.ones(X.shape[1])
+            for _ in range(steps):
+                grad = 2 / len(t) * X.T @ (X @ w - t)
+                w = w - eta / np.sqrt(v) * grad
+                v += grad ** 2
+            return w
+        """])
+    assert all(tests[q].passed for q in ("1a", "2a", "3", "4a")), \
+        [(q, tests[q].output) for q in ("1a", "2a", "3", "4a")]
+    assert "adds no penalty" in tests["5"].output
+    assert "a layer's own stride" in tests["8a"].output
+    rmsprop = tests["2c"].output
+    assert tests["2c"].score == 0 and "3 mistakes together" in rmsprop, rmsprop
+    for part in ("v must start at 0", "AdaGrad's running sum", "before taking the step"):
+        assert part in rmsprop, rmsprop
+    sizes = _submit(tmp_path, "sizes", ['q8a = "14x14"', r'q5 = r"\frac{\lambda}{2\eta}"'])
+    assert sizes["8a"].passed and sizes["0.8a"].passed and sizes["5"].passed

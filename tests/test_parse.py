@@ -50,7 +50,7 @@ def test_reads(text, expected):
     ("2**100000", "too large"),
     ("x1**1000", "exponents above"),
     ("y + 1", "unknown name 'y'"),
-    ("etaa", "did you mean 'eta'"),
+    ("etta", "did you mean 'eta'"),
     ("eta = 1", "without '='"),
     ("(a + b", "parentheses do not match"),
     ("lambda x: x", "unexpected character ':'"),   # keywords are plain names here

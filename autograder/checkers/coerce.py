@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 import sympy
 
 from ..values import FunctionValue, IntervalValue, OtherValue, SympyText
-from .parse import Namespace, ParseError, Parsed, parse_answer
+from .parse import Namespace, ParseError, Parsed, parse_answer, plain
 
 
 NOT_ANSWERED = "not answered yet (the value is still None)"
@@ -63,3 +64,50 @@ def to_parsed(value: object, ns: Namespace) -> Parsed:
     if isinstance(value, IntervalValue):
         raise ParseError("expected an expression, got an interval")
     raise ParseError(f"expected an expression, got {describe(value)}")
+
+
+def parts_of(value: object, ns: Namespace, n: int) -> list[Parsed | ValueError] | None:
+    """Each of the ``n`` parts of a tuple answer (a tuple, or text such as ``"(a, b)"``) read
+    alone, or why it cannot be; None when ``value`` is not ``n`` parts.  So one unreadable part
+    costs only itself."""
+    if isinstance(value, str):
+        try:
+            value = _top_level_parts(plain(value))
+        except ParseError:
+            return None
+    if not isinstance(value, (tuple, list)) or len(value) != n:
+        return None
+    out: list[Parsed | ValueError] = []
+    for part in value:
+        try:
+            out.append(to_parsed(part, ns))
+        except (NotAnswered, ParseError) as exc:
+            out.append(exc)
+    return out
+
+
+def _top_level_parts(text: str) -> list[str]:
+    """``"(a, f(b, c))"`` -> ``["a", "f(b, c)"]``."""
+    text = text.strip()
+    if text[:1] in "([" and text[-1:] in ")]":
+        text = text[1:-1]
+    parts, depth, start = [], 0, 0
+    for i, ch in enumerate(text):
+        depth += (ch in "([") - (ch in ")]")
+        if ch == "," and depth == 0:
+            parts.append(text[start:i])
+            start = i + 1
+    return parts + [text[start:]]
+
+
+def side_of_square(value: object) -> object:
+    """Where one number is asked, ``"14x14"`` (a square's size) is its side ``14``; anything
+    else is unchanged."""
+    if isinstance(value, str):
+        try:
+            m = re.fullmatch(r"\s*(\d+)\s*[x×X]\s*(\d+)\s*", plain(value))
+        except ParseError:
+            return value
+        if m and m[1] == m[2]:
+            return m[1]
+    return value

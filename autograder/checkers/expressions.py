@@ -3,7 +3,8 @@
 A wrong answer is compared with the question's known wrong answers first, so the student gets the
 targeted message ("you forgot the 1/2"); otherwise a diagnosis says what kind of wrong it is
 (sign, constant factor, added constant, a rounded decimal, an extra symbol) without showing the
-expected answer.
+expected answer.  A part of a tuple that cannot be read costs only itself; a wrong answer
+written ambiguously (``λ/2η``) also says how it was read.
 """
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from typing import Sequence
 import sympy
 
 from ..budget import Undecided
-from .coerce import NotAnswered, to_parsed
+from .coerce import NotAnswered, parts_of, to_parsed
 from .equivalence import (RTOL, Domain, close, constant_offset, constant_ratio, equivalent,
                           hint_pairs)
 from .parse import Namespace, ParseError, parse
@@ -51,13 +52,23 @@ class ExpressionQuestion:
     def check(self, answer: object) -> Verdict:
         try:
             parsed = to_parsed(answer, self.ns)
-        except NotAnswered as exc:
-            return Verdict.wrong(str(exc))
-        except ParseError as exc:
-            return Verdict.wrong(f"cannot read the answer: {exc}")
-        value = parsed.value
+        except (NotAnswered, ParseError) as exc:
+            parts = parts_of(answer, self.ns, len(self.ref)) if self.is_tuple else None
+            if parts is None:
+                return Verdict.wrong(str(exc) if isinstance(exc, NotAnswered)
+                                     else f"cannot read the answer: {exc}")
+            return self._check_tuple([p if isinstance(p, ValueError) else p.value
+                                      for p in parts], any(getattr(p, "has_decimal", False)
+                                                           for p in parts))
+        verdict = self._check_value(parsed.value, parsed.has_decimal)
+        if verdict.passed or not parsed.warnings:
+            return verdict
+        return Verdict(verdict.fraction, "\n".join([verdict.message, *parsed.warnings]),
+                       verdict.undecided)
+
+    def _check_value(self, value: object, has_decimal: bool) -> Verdict:
         if self.is_tuple:
-            return self._check_tuple(value, parsed.has_decimal)
+            return self._check_tuple(value, has_decimal)
         if isinstance(value, tuple):
             if len(value) == 1 and isinstance(value[0], sympy.Expr):
                 value = value[0]
@@ -73,37 +84,42 @@ class ExpressionQuestion:
         for wrong_value, message in self.wrong_parsed:
             if isinstance(wrong_value, sympy.Expr) and self._matches(value, wrong_value):
                 return Verdict.wrong(message)
-        return Verdict.wrong(self._diagnose(value, self.ref, parsed.has_decimal))
+        return Verdict.wrong(self._diagnose(value, self.ref, has_decimal))
 
     def _check_tuple(self, value: object, has_decimal: bool) -> Verdict:
+        """``value``: the parts, each an expression, or the error that kept it from being read."""
         n = len(self.ref)
-        if not isinstance(value, tuple):
+        if not isinstance(value, (tuple, list)):
             return Verdict.wrong(f"expected {n} values, e.g. a tuple ({', '.join(self._names())})"
                                  f", got a single expression")
         if len(value) != n:
             return Verdict.wrong(f"expected {n} values ({', '.join(self._names())}), "
                                  f"got {len(value)}")
-        if not all(isinstance(v, sympy.Expr) for v in value):
+        if not all(isinstance(v, (sympy.Expr, ValueError)) for v in value):
             return Verdict.wrong("each value must be an expression (no comparisons or lists)")
-        for wrong_value, message in self.wrong_parsed:
+        readable = all(isinstance(v, sympy.Expr) for v in value)
+        for wrong_value, message in self.wrong_parsed if readable else ():
             if all(self._matches(v, w) for v, w in zip(value, wrong_value)):
                 return Verdict.wrong(message)
         names = self._names()
         right, unsure = [], []
         for i, (v, r) in enumerate(zip(value, self.ref)):
             try:
-                right.append(self._same(v, r))
+                right.append(isinstance(v, sympy.Expr) and self._same(v, r))
             except Undecided as exc:
                 right.append(False)
                 unsure.append(f"{names[i]}: {exc}")
         if all(right):
             return Verdict.right()
-        if n > 1 and not unsure and all(self._matches(v, r)
-                                        for v, r in zip(value, reversed(self.ref))):
+        if n > 1 and readable and not unsure and all(self._matches(v, r)
+                                                     for v, r in zip(value, reversed(self.ref))):
             return Verdict.wrong("the values are in the wrong order")
         problems = []
         for i, (v, r, ok) in enumerate(zip(value, self.ref, right)):
             if ok or any(u.startswith(f"{names[i]}:") for u in unsure):
+                continue
+            if isinstance(v, ValueError):
+                problems.append(f"{names[i]}: cannot read it: {v}")
                 continue
             message = next((m for w, m in self.component_wrong_parsed.get(i, ())
                             if self._matches(v, w)), None)

@@ -1,4 +1,5 @@
-"""Check a range of one variable: ``0 < eta < 2/max(a, b)``, ``(0, 2/max(a,b))``, ``[0, 1)``.
+"""Check a range of one variable: ``0 < eta < 2/max(a, b)``, ``(0, 2/max(a,b))``, ``[0, 1)``,
+``η ∈ (0, 2/max(a, b))``, and ``eta < 2/max(a, b)`` for an ``eta`` declared positive.
 
 Ends are compared with the symbolic cascade; whether each end is open or closed is compared
 exactly.  Each end gets its own message, and a question can name known wrong ends.
@@ -14,11 +15,12 @@ from sympy.core.relational import Relational
 from ..budget import Undecided
 from .coerce import NotAnswered, describe, to_parsed
 from .equivalence import Domain, equivalent
-from .parse import Namespace, ParseError, parse_answer
+from .parse import GREEK, Namespace, ParseError, parse_answer, plain, resolve_name
 from .verdict import Verdict
 from ..values import IntervalValue
 
 _NOTATION = re.compile(r"^\s*([\[(\]])(.*)([\])\[])\s*$", re.S)
+_MEMBER = re.compile(r"\s*(\w+)(?:\s*∈|\s+in\b)(.*)", re.S)     # η ∈ (0, 1), eta in (0, 1)
 
 
 @dataclass(frozen=True)
@@ -103,6 +105,7 @@ def to_range(answer: object, ns: Namespace, symbol: sympy.Symbol) -> Range:
         return Range(lo, hi, True, True)  # (lo, hi) in interval notation is open
     if answer is None or isinstance(answer, str):
         if isinstance(answer, str):
+            answer = _without_member(plain(answer), ns, symbol)
             notation = _interval_notation(answer, ns)
             if notation is not None:
                 return notation
@@ -111,6 +114,17 @@ def to_range(answer: object, ns: Namespace, symbol: sympy.Symbol) -> Range:
             return Range(parsed[0], parsed[1], True, True)
         return _from_relations(parsed, symbol)
     raise ParseError(f"expected a range such as '0 < x < 1', got {describe(answer)}")
+
+
+def _without_member(text: str, ns: Namespace, symbol: sympy.Symbol) -> str:
+    """``η ∈ (0, 1)`` is ``(0, 1)`` when η is the ranged variable."""
+    m = _MEMBER.fullmatch(text)
+    if not m:
+        return text
+    name = resolve_name(GREEK.get(m[1], m[1]), ns.symbols)
+    if name is None or ns.symbols[name] != symbol:
+        raise ParseError(f"give the range of {symbol.name}, e.g. {symbol.name} ∈ (0, 1)")
+    return m[2]
 
 
 def _end_value(value: object, ns: Namespace) -> sympy.Expr:
@@ -163,12 +177,16 @@ def _from_relations(parsed: object, symbol: sympy.Symbol) -> Range:
         if side in seen:
             raise ParseError(f"the {side} end of {symbol.name} is given twice")
         seen.add(side)
+    if "lower" not in seen and symbol.is_nonnegative:   # eta < 1 for eta > 0: (0, 1)
+        lo, lo_open = sympy.Integer(0), bool(symbol.is_positive)
     return Range(lo, hi, lo_open, hi_open)
 
 
 def upper_bound(answer: object, ns: Namespace, symbol: sympy.Symbol) -> object:
     """The bound itself from ``X`` or from ``eta < X`` / ``0 < eta < X`` (for "largest η")."""
-    if isinstance(answer, str) and any(op in answer for op in "<>≤≥"):
+    if isinstance(answer, str):
+        answer = plain(answer)
+    if isinstance(answer, str) and any(op in answer for op in "<>≤≥∈"):
         found = to_range(answer, ns, symbol)
         if found.hi in (sympy.oo, -sympy.oo):
             raise ParseError(f"give the largest {symbol.name}, not a lower bound")

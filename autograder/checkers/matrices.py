@@ -1,8 +1,9 @@
 """Matrix-calculus answers: ``2*(A@v)@v.T``, ``W.T @ g``, ``outer(v, v)``, ``diag(h > 0) @ g``.
 
 Answers are expressions in named matrices with declared shapes (vectors are columns).  They are
-read by the same tokenizer as scalar answers (so ``vᵀ``, ``v^T`` and ``A v`` work: writing two
-matrices side by side is a matrix product), parsed by ``ast`` against an allow-list, and
+read by the same tokenizer as scalar answers (so ``vᵀ``, ``v^T``, LaTeX and ``A v`` work: writing
+two matrices side by side, or with ``·``, is a matrix product; ``*`` and ``⊙`` multiply entry by
+entry; ``I_n`` is ``I``), parsed by ``ast`` against an allow-list, and
 evaluated with NumPy on several random instances whose dimensions differ from each other, so a
 transpose or a wrong shape cannot pass by accident.  Nothing is ever ``eval``-ed.
 """
@@ -19,7 +20,8 @@ import numpy as np
 
 from .coerce import NOT_ANSWERED, describe
 from .expressions import short_number
-from .parse import MAX_CHARS, MAX_NODES, ParseError, Token, tokenize
+from .parse import (MAX_NODES, ParseError, Token, ambiguities, plain, resolve_name,
+                    split_name, tokenize)
 from .verdict import Verdict
 from ..values import SympyText
 
@@ -103,10 +105,11 @@ class MatrixSpace:
 class MatrixExpression:
     """A parsed answer; ``evaluate(env)`` gives an array (or an :class:`Identity`)."""
 
-    def __init__(self, tree: ast.AST, space: MatrixSpace, text: str):
+    def __init__(self, tree: ast.AST, space: MatrixSpace, text: str, warnings: list[str]):
         self.tree = tree
         self.space = space
         self.text = text
+        self.warnings = warnings   # ambiguous notation (λ/2η)
 
     def evaluate(self, env: dict):
         return _Evaluator(env, self.space).visit(self.tree)
@@ -115,14 +118,18 @@ class MatrixExpression:
 def parse_matrix(text: object, space: MatrixSpace) -> MatrixExpression:
     if not isinstance(text, str):
         raise ParseError(f"expected a matrix expression as text, got {describe(text)}")
-    if len(text) > MAX_CHARS:
-        raise ParseError(f"the answer is {len(text)} characters long; at most {MAX_CHARS} "
-                         f"are read")
+    text = plain(text)
     if not text.strip():
         raise ParseError("the answer is empty")
+    names = set(space.shapes)
+    text = re.sub(r"([A-Za-z]\w*)'", lambda m: m[1] + "p" if m[1] + "p" in names else m[0],
+                  text)                                      # y' is yp where the question has yp
     text = text.replace("ᵀ", ".T ").replace("'", ".T ").replace("⁻¹", "^(-1)")
+    for product in "·⋅×":
+        text = text.replace(product, "@")
     text = re.sub(r"‖([^‖]+)‖", r"norm(\1)", text)
-    source = _to_source(_split_names(tokenize(text), space), space)
+    tokens = _split_names(tokenize(text), space)
+    source = _to_source(tokens, space)
     try:
         tree = ast.parse(source, mode="eval").body
     except (SyntaxError, ValueError, RecursionError, MemoryError):
@@ -130,29 +137,23 @@ def parse_matrix(text: object, space: MatrixSpace) -> MatrixExpression:
     if sum(1 for _ in ast.walk(tree)) > MAX_NODES:
         raise ParseError("the answer is too complicated to read")
     _check(tree, space)
-    return MatrixExpression(tree, space, text)
+    return MatrixExpression(tree, space, text, ambiguities(tokens, FUNCTIONS.keys() | _STRUCTURE))
 
 
 def _split_names(tokens: list[Token], space: MatrixSpace) -> list[Token]:
-    """Names written together (``XXT``, ``Xa``) become separate names when there is exactly one
-    way to read them as the question's names; anything else is left for ``_check`` to refuse."""
+    """Names as the question's names: ``W_1`` and ``y_hat`` for ``W1`` and ``yhat``, ``I_n`` for
+    ``I``, and names written together (``XXT``, ``Xa``) when there is exactly one way to read
+    them; anything else is left for ``_check`` to refuse."""
     known = set(space.shapes) | set(space.scalars) | {"I"}
     out = []
     for tok in tokens:
         parts = None
-        if tok.kind == "name" and len(tok.text) <= 24 and tok.text not in known and \
-                tok.text not in FUNCTIONS and tok.text not in _STRUCTURE:
-            parts = _only_reading(tok.text, known)
-        out += [Token("name", part) for part in parts] if parts else [tok]
+        if tok.kind == "name" and tok.text not in FUNCTIONS and tok.text not in _STRUCTURE:
+            identity = tok.text.startswith("I_") and resolve_name(tok.text, known) is None
+            parts = ["I"] if identity else split_name(tok.text, known)   # I_n: any size
+        out += [Token("name", part, tok.space_before or i > 0, tok.spaced and i == 0)
+                for i, part in enumerate(parts)] if parts else [tok]
     return out
-
-
-def _only_reading(name: str, known: set[str]) -> list[str] | None:
-    readings: list[list[list[str]]] = [[[]]]   # readings[i]: ways to read name[:i] (at most 2)
-    for end in range(1, len(name) + 1):
-        readings.append([way + [name[start:end]] for start in range(end)
-                         if name[start:end] in known for way in readings[start]][:2])
-    return readings[-1][0] if len(readings[-1]) == 1 else None
 
 
 def _to_source(tokens: list[Token], space: MatrixSpace) -> str:
@@ -487,7 +488,10 @@ def check_shape(answer: object, space: MatrixSpace, shape: tuple) -> Verdict:
     """Only readability and shape (the public form check: no reference needed)."""
     env = space.instances(1, "form")[0]
     try:
-        value = parse_matrix(answer, space).evaluate(env)
+        expression = parse_matrix(answer, space)
+        if expression.warnings:
+            return Verdict.wrong("ambiguous: " + "\n".join(expression.warnings))
+        value = expression.evaluate(env)
     except ParseError as exc:
         return Verdict.wrong(f"cannot read the answer: {exc}")
     except ShapeMismatch as exc:

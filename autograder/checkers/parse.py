@@ -1,10 +1,13 @@
 """A safe parser for students' math answers: text in, SymPy out.
 
 Student text is never given to ``eval``, ``sympify`` or ``parse_expr``. It is tokenised by hand
-(which lets us accept ``x1^2``, ``2x1``, ``η`` and ``lambda`` as a name), re-joined, parsed by
-``ast.parse`` into a syntax tree, and that tree is walked against an allow-list that builds the
-SymPy objects itself: only declared symbols, a few constants and functions, arithmetic,
-comparisons and tuples.  Anything else is a :class:`ParseError` with a message for the student.
+(which lets us accept ``x1^2``, ``2x1``, ``η``, ``w_1``, ``aw1`` and ``lambda`` as a name),
+re-joined, parsed by ``ast.parse`` into a syntax tree, and that tree is walked against an
+allow-list that builds the SymPy objects itself: only declared symbols, definitions and
+functions, a few constants and functions, arithmetic, comparisons and tuples.  Anything else is
+a :class:`ParseError` with a message for the student.  LaTeX is first rewritten in this syntax
+(``latex.py``).  A division whose divisor is a product written without a space (``λ/2η``) is
+read as Python reads it, and reported in :attr:`Parsed.warnings`.
 """
 from __future__ import annotations
 
@@ -13,7 +16,9 @@ import difflib
 import keyword
 import math
 import re
+import unicodedata
 from dataclasses import dataclass, field
+from typing import Iterable
 
 import sympy
 
@@ -39,10 +44,13 @@ FUNCTIONS = {
 CONSTANTS = {"pi": sympy.pi, "π": sympy.pi, "e": sympy.E, "E": sympy.E,
              "oo": sympy.oo, "inf": sympy.oo, "infinity": sympy.oo, "∞": sympy.oo}
 # Unicode a student may paste from a handout, and what it means.
-TRANSLATE = {"−": "-", "–": "-", "·": "*", "×": "*", "⋅": "*", "÷": "/", "≤": "<=",
-             "≥": ">=", "²": "^2", "³": "^3", "\u00a0": " "}
+TRANSLATE = {"−": "-", "–": "-", "·": "*", "×": "*", "⋅": "*", "⊙": "*", "÷": "/", "≤": "<=",
+             "≥": ">=", "²": "^2", "³": "^3", "\u00a0": " ", "ₙ": "_n",
+             **{chr(0x2080 + d): str(d) for d in range(10)}}          # x₁ is x1
 GREEK = {"η": "eta", "λ": "lambda", "ρ": "rho", "κ": "kappa", "α": "alpha", "β": "beta",
-         "γ": "gamma", "ε": "epsilon", "σ": "sigma", "θ": "theta", "μ": "mu"}
+         "γ": "gamma", "ε": "epsilon", "σ": "sigma", "θ": "theta", "μ": "mu", "φ": "phi",
+         "ϕ": "phi", "ŷ": "yhat"}
+SHOWN = {name: letter for letter, name in GREEK.items() if letter not in "ϕ"}
 
 _TOKEN = re.compile(r"""
     (?P<ws>\s+)
@@ -56,20 +64,24 @@ _TOKEN = re.compile(r"""
 class Token:
     kind: str
     text: str
-    space_before: bool = False
+    space_before: bool = False   # a product with the token before needs no '*' (a space, ηa)
+    spaced: bool = False         # written with a space before it
 
 
 @dataclass
 class Namespace:
-    """The names an answer may use: declared symbols (with aliases) and defined abbreviations."""
+    """The names an answer may use: declared symbols (with aliases) and defined abbreviations;
+    a definition declared as ``phi(v)`` is also a function (``phi(x)``; ``phi`` is ``phi(v)``)."""
 
     symbols: dict[str, sympy.Symbol]
     definitions: dict[str, sympy.Expr] = field(default_factory=dict)
+    functions: dict[str, tuple[sympy.Symbol, ...]] = field(default_factory=dict)  # parameters
 
     @classmethod
     def declare(cls, spec: dict[str, str], aliases: dict[str, str] | None = None,
                 definitions: dict[str, str] | None = None) -> "Namespace":
-        """Build from ``{"eta": "positive", "w1": "real"}``; aliases map extra names to symbols."""
+        """Build from ``{"eta": "positive", "w1": "real"}``; aliases map extra names to symbols;
+        ``definitions`` map ``"kappa"`` or ``"phi(v)"`` to text in those symbols."""
         symbols = {}
         for name, domain in spec.items():
             assumptions = {"positive": {"positive": True}, "real": {"real": True},
@@ -82,13 +94,47 @@ class Namespace:
         for alias, target in (aliases or {}).items():
             symbols[alias] = symbols[target]
         ns = cls(symbols)
-        for name, text in (definitions or {}).items():
+        for key, text in (definitions or {}).items():
+            name, _, params = key.partition("(")
             ns.definitions[name] = parse(text, ns)
+            if params:
+                ns.functions[name] = tuple(ns.symbols[p.strip()]
+                                           for p in params.rstrip(")").split(","))
         return ns
 
     @property
     def names(self) -> list[str]:
         return sorted(set(self.symbols) | set(self.definitions))
+
+
+def resolve_name(name: str, known: Iterable[str]) -> str | None:
+    """The known name ``name`` stands for: itself, or the one it is without underscores
+    (``w_1`` is ``w1``, ``yhat`` is ``y_hat``) when only one matches."""
+    if name in known:
+        return name
+    matches = [k for k in known if k.replace("_", "") == name.replace("_", "")]
+    return matches[0] if len(matches) == 1 else None
+
+
+def split_name(name: str, known: Iterable[str]) -> list[str] | None:
+    """The known names ``name`` is written as: one (``w_1``), or several run together (``aw1``
+    is ``a w1``, ``XXT`` is ``X X T``) when there is exactly one way to read them."""
+    known = set(known)
+    if (single := resolve_name(name, known)) is not None:
+        return [single]
+    if len(name) > 24:
+        return None
+    bare = {k.replace("_", ""): k for k in known}
+    parts = only_reading(name.replace("_", ""), set(bare))
+    return [bare[p] for p in parts] if parts else None
+
+
+def only_reading(name: str, known: set[str]) -> list[str] | None:
+    readings: list[list[list[str]]] = [[[]]]   # readings[i]: ways to read name[:i] (at most 2)
+    for end in range(1, len(name) + 1):
+        readings.append([way + [name[start:end]] for start in range(end)
+                         if name[start:end] in known for way in readings[start]][:2])
+    return readings[-1][0] if len(readings[-1]) == 1 else None
 
 
 @dataclass
@@ -97,9 +143,23 @@ class Parsed:
 
     value: object            # sympy.Expr, sympy relational/And, or a (nested) tuple of those
     has_decimal: bool        # a decimal literal such as 0.333 appeared
+    warnings: list[str] = field(default_factory=list)   # ambiguous notation (λ/2η)
+
+
+def plain(text: str) -> str:
+    """``text`` in the text syntax (LaTeX rewritten), of bounded length; raises ParseError."""
+    from .latex import is_latex, latex_to_text   # latex.py needs ParseError from here
+    if len(text) > MAX_CHARS:
+        raise ParseError(f"the answer is {len(text)} characters long; at most {MAX_CHARS} are read")
+    if is_latex(text):
+        text = latex_to_text(text)
+        if len(text) > MAX_CHARS:
+            raise ParseError("the answer is too long")
+    return text
 
 
 def tokenize(text: str) -> list[Token]:
+    text = unicodedata.normalize("NFC", text)   # y followed by a combining ^ is ŷ
     for old, new in TRANSLATE.items():
         text = text.replace(old, new)
     tokens, pos, space, after_letter = [], 0, False, False
@@ -120,9 +180,28 @@ def tokenize(text: str) -> list[Token]:
         letter = kind == "name" and not tok.isascii()  # a lone Greek letter: ηa is η*a
         if letter:
             tok = GREEK.get(tok, tok)
-        tokens.append(Token(kind, tok, space or letter or after_letter))
+        tokens.append(Token(kind, tok, space or letter or after_letter, space))
         space, after_letter = False, letter
-    return _expand_root_sign(tokens)
+    return _brackets_as_parentheses(_expand_root_sign(tokens))
+
+
+def _brackets_as_parentheses(tokens: list[Token]) -> list[Token]:
+    """``[...]`` without a comma of its own groups like ``(...)`` (``aᵀ [I − cXXᵀ]²a``); with
+    one it stays a list (``[a*w1, b*w2]``), and so does one right after a name (``x[0]``)."""
+    out, open_at = list(tokens), []      # open_at: [index, holds a comma] per open bracket
+    for i, tok in enumerate(tokens):
+        if tok.text in "([":
+            open_at.append([i, False])
+        elif tok.text == "," and open_at:
+            open_at[-1][1] = True
+        elif tok.text in ")]" and open_at:
+            start, comma = open_at.pop()
+            indexing = start > 0 and tokens[start - 1].kind == "name" and \
+                not tokens[start].space_before
+            if tok.text == "]" and tokens[start].text == "[" and not comma and not indexing:
+                out[start] = Token("op", "(", tokens[start].space_before, tokens[start].spaced)
+                out[i] = Token("op", ")", tok.space_before, tok.spaced)
+    return out
 
 
 def _expand_root_sign(tokens: list[Token]) -> list[Token]:
@@ -135,7 +214,7 @@ def _expand_root_sign(tokens: list[Token]) -> list[Token]:
             out.append(tok)
             i += 1
             continue
-        out.append(Token("name", "sqrt", tok.space_before))
+        out.append(Token("name", "sqrt", tok.space_before, tok.spaced))
         nxt = tokens[i + 1] if i + 1 < len(tokens) else None
         if nxt is not None and nxt.kind in ("number", "name"):
             out += [Token("op", "("), nxt, Token("op", ")")]
@@ -145,8 +224,83 @@ def _expand_root_sign(tokens: list[Token]) -> list[Token]:
     return out
 
 
+def split_names(tokens: list[Token], known: Iterable[str]) -> list[Token]:
+    """Each name as the known names it stands for (``w_1``, ``aw1``, ``y_hat``); a name with no
+    reading is left for the parser to refuse."""
+    out = []
+    for tok in tokens:
+        parts = split_name(tok.text, known) if tok.kind == "name" and \
+            tok.text not in FUNCTIONS else None
+        if parts is None:
+            out.append(tok)
+        else:
+            out += [Token("name", part, tok.space_before or i > 0, tok.spaced and i == 0)
+                    for i, part in enumerate(parts)]
+    return out
+
+
+def ambiguities(tokens: list[Token], functions: Iterable[str] = ()) -> list[str]:
+    """``λ/2η``: a division by a product written without a space, which Python reads as
+    ``(λ/2)·η`` and many readers as ``λ/(2η)``; one message naming both readings each."""
+    calls = set(FUNCTIONS) | set(functions)
+    found = []
+    for i, tok in enumerate(tokens):
+        first = _factor_end(tokens, i + 1, calls) if tok.text == "/" else None
+        end = first
+        while end is not None and end < len(tokens) and not tokens[end].spaced and (
+                tokens[end].kind in ("name", "number") or tokens[end].text == "("):
+            end = _factor_end(tokens, end, calls)
+        if first is None or end is None or end == first:
+            continue
+        top = _show(tokens[_factor_start(tokens, i, calls):i])
+        divisor, rest = _show(tokens[i + 1:end]), _show(tokens[first:end])
+        found.append(f"{top}/{divisor} can mean ({top}/{_show(tokens[i + 1:first])})·{rest} "
+                     f"or {top}/({divisor}); it is read as the first: add parentheses")
+    return found
+
+
+def _factor_end(tokens: list[Token], i: int, calls: set[str]) -> int | None:
+    """Where the factor starting at ``tokens[i]`` ends (a number, name, call or group, with its
+    powers), or None."""
+    if i < len(tokens) - 1 and tokens[i].text in calls and tokens[i + 1].text == "(":
+        i += 1
+    if i >= len(tokens) or not (tokens[i].kind in ("name", "number") or tokens[i].text == "("):
+        return None
+    end = _matching(tokens, i, 1) + 1 if tokens[i].text == "(" else i + 1
+    if 0 < end < len(tokens) and tokens[end].text == "^":
+        return _factor_end(tokens, end + 1, calls)
+    return end or None
+
+
+def _factor_start(tokens: list[Token], i: int, calls: set[str]) -> int:
+    """Where the factor ending just before ``tokens[i]`` starts (for a message only)."""
+    start = _matching(tokens, i - 1, -1) if i > 0 and tokens[i - 1].text == ")" else i - 1
+    if start > 0 and tokens[start - 1].text in calls:
+        start -= 1
+    if start > 1 and tokens[start - 1].text == "^":
+        return _factor_start(tokens, start - 1, calls)
+    return max(start, 0)
+
+
+def _matching(tokens: list[Token], i: int, step: int) -> int:
+    """The index of the parenthesis matching ``tokens[i]`` (searching by ``step``), or -1."""
+    depth = 0
+    while 0 <= i < len(tokens):
+        depth += {"(": step, ")": -step}.get(tokens[i].text, 0)
+        if depth == 0:
+            return i
+        i += step
+    return -1
+
+
+def _show(tokens: list[Token]) -> str:
+    return "".join((" " if t.spaced and n else "") + SHOWN.get(t.text, t.text)
+                   for n, t in enumerate(tokens))
+
+
 def _implicit_products(tokens: list[Token], ns: Namespace) -> list[Token]:
-    """Insert ``*`` where mathematicians leave it out: ``2x1``, ``2(a+b)``, ``(a)(b)``, ``eta a``."""
+    """Insert ``*`` where mathematicians leave it out: ``2x1``, ``2(a+b)``, ``(a)(b)``, ``eta a``;
+    a declared function before ``(`` is applied (``phi(v)``)."""
     out: list[Token] = []
     for tok in tokens:
         if out and out[-1].kind == "name" and out[-1].text in FUNCTIONS and tok.text != "(":
@@ -155,7 +309,8 @@ def _implicit_products(tokens: list[Token], ns: Namespace) -> list[Token]:
         if out:
             prev = out[-1]
             prev_is_value = prev.kind == "number" or prev.text == ")" or (
-                prev.kind == "name" and prev.text not in FUNCTIONS)
+                prev.kind == "name" and prev.text not in FUNCTIONS and not (
+                    prev.text in ns.functions and tok.text == "("))
             starts_value = tok.kind in ("name", "number") or tok.text == "("
             if prev_is_value and starts_value:
                 if prev.kind == "number" and tok.kind == "number":
@@ -191,11 +346,12 @@ def parse(text: str, ns: Namespace) -> object:
 def parse_answer(text: str, ns: Namespace) -> Parsed:
     if not isinstance(text, str):
         raise ParseError(f"expected text, got {type(text).__name__}")
-    if len(text) > MAX_CHARS:
-        raise ParseError(f"the answer is {len(text)} characters long; at most {MAX_CHARS} are read")
+    text = plain(text)
     if not text.strip():
         raise ParseError("the answer is empty")
-    tokens = _implicit_products(tokenize(text), ns)
+    tokens = split_names(tokenize(text), set(ns.symbols) | set(ns.definitions) | set(CONSTANTS))
+    warnings = ambiguities(tokens, ns.functions)
+    tokens = _implicit_products(tokens, ns)
     source = _to_python_source(tokens)
     try:
         tree = ast.parse(source, mode="eval")
@@ -210,7 +366,17 @@ def parse_answer(text: str, ns: Namespace) -> Parsed:
         value = builder.build(tree.body)
     except RecursionError:
         raise ParseError("the answer is nested too deeply") from None
-    return Parsed(value, builder.has_decimal)
+    return Parsed(value, builder.has_decimal, warnings)
+
+
+def warnings_of(answer: object, ns: Namespace) -> list[str]:
+    """The ambiguities of a text answer, or of the texts of a tuple (for the form check)."""
+    if isinstance(answer, (tuple, list)):
+        return [w for part in answer[:100] for w in warnings_of(part, ns)]
+    try:
+        return parse_answer(answer, ns).warnings if isinstance(answer, str) else []
+    except ParseError:
+        return []
 
 
 def _syntax_hint(text: str, exc: SyntaxError) -> str:
@@ -296,6 +462,8 @@ class _Builder:
         if not isinstance(node.func, ast.Name):
             raise ParseError(_forbidden(node.func))
         name = node.func.id
+        if name in self.ns.functions:
+            return self._apply(name, node)
         if name not in FUNCTIONS:
             if name in self.ns.symbols or name in self.ns.definitions or name in CONSTANTS:
                 raise ParseError(f"{name}(...) is not a function: write {name}*(...)")
@@ -309,6 +477,14 @@ class _Builder:
             return FUNCTIONS[name](*args)
         except TypeError:
             raise ParseError(f"{name}(...) got {len(args)} arguments") from None
+
+    def _apply(self, name: str, node: ast.Call) -> sympy.Expr:
+        """A declared function: its definition with the arguments for its parameters."""
+        params = self.ns.functions[name]
+        if node.keywords or len(node.args) != len(params):
+            raise ParseError(f"{name}(...) takes {len(params)} argument(s)")
+        args = [self.expr(a) for a in node.args]
+        return self.ns.definitions[name].xreplace(dict(zip(params, args)))
 
     def _Tuple(self, node: ast.Tuple):
         return tuple(self.build(e) for e in node.elts)

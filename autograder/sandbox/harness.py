@@ -6,9 +6,11 @@ allows it: :func:`isolate`; limits; the run's own uid; no new privileges; umask 
 the grader's package unimportable (:func:`hide_grader`).  It executes the submission's cells,
 then answers probes read as JSON lines from REQUEST_FD with JSON lines on REPLY_FD:
 
-* ``{"op": "load", "cells": [{"label", "source"}], "module": name, "definitions_only": bool}``
-  → ``{"errors": [...], "skipped": n, "isolation": text}`` (each top-level statement runs on
-  its own; ``isolation`` says what shields the host, for the instructor's log)
+* ``{"op": "load", "cells": [{"label", "source"}], "module": name, "definitions_only": bool,
+  "statement_seconds": s}`` → ``{"errors": [...], "skipped": n, "isolation": text}`` (each
+  top-level statement runs on its own; in definitions-only mode those that train or plot are
+  skipped and the others stopped after ``s`` seconds; ``isolation`` says what shields the
+  host, for the instructor's log)
 * ``{"op": "value", "name": n}`` → ``{"value": encoded}`` or ``{"missing": true}``
 * ``{"op": "call", "name": n, "args": [encoded...]}`` → ``{"value": encoded}`` or ``{"error": ...}``
 * ``{"op": "run", "source": text, "function": f, "module": m, "args": [...]}``: a trusted driver
@@ -27,6 +29,8 @@ import builtins
 import inspect
 import json
 import os
+import re
+import signal
 import sys
 import traceback
 import types
@@ -201,17 +205,105 @@ def describe_error(exc, filenames):
             "where": where}
 
 
-DEFINITIONS = (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef,
-               ast.Assign, ast.AnnAssign, ast.AugAssign, ast.Global, ast.Pass)
+TRAINING_WORDS = {"train", "training", "fit", "epoch", "epochs"}   # in a called name
+ALWAYS_RUN = (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 
 
-def is_definition(node):
-    """Imports, functions, classes and assignments; a ``try`` made only of those."""
-    if isinstance(node, ast.Try):
-        return all(is_definition(n) for n in node.body)
-    if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant):
-        return True  # a docstring
-    return isinstance(node, DEFINITIONS)
+class TookTooLong(BaseException):
+    """A top-level statement ran past its limit in definitions-only mode.  Not an Exception,
+    so that ``except Exception`` in student code does not swallow it."""
+
+
+class Definitions:
+    """Which top-level statements definitions-only mode runs, decided by what each does: all
+    but those that train or plot, that is, that call a function whose name says it trains
+    (``train_one_epoch``, ``model.fit``), matplotlib, or a function of the notebook's that
+    does either, and those that use a name only such a statement would have made (``ax`` of
+    ``fig, ax = plt.subplots()``).  Imports and definitions always run."""
+
+    def __init__(self, trees):
+        self.slow = set()        # names whose call trains or plots
+        functions = []
+        for node in (node for tree in trees for node in tree.body):
+            if isinstance(node, (ast.Import, ast.ImportFrom)):
+                base = node.module if isinstance(node, ast.ImportFrom) else None
+                self.slow |= {_bound(alias) for alias in node.names
+                              if (base or alias.name).split(".")[0] == "matplotlib"}
+            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                functions.append(node)
+        grown = True
+        while grown:             # a function that calls one that trains, trains
+            found = {f.name for f in functions if f.name not in self.slow and self._slow(f)}
+            self.slow |= found
+            grown = bool(found)
+        self.made, self.unmade = set(), set()   # names made by kept / only by skipped statements
+
+    def _slow(self, node):
+        """Does ``node`` call something that trains or plots?"""
+        for call in (n for n in ast.walk(node) if isinstance(n, ast.Call)):
+            chain, part = [], call.func          # model.fit -> ["fit", "model"]
+            while isinstance(part, ast.Attribute):
+                chain.append(part.attr)
+                part = part.value
+            if isinstance(part, ast.Name):
+                chain.append(part.id)
+            words = re.findall(r"[a-z0-9]+|[A-Z][a-z0-9]*", chain[0]) if chain else []
+            if TRAINING_WORDS.intersection(w.lower() for w in words) \
+                    or self.slow.intersection(chain):
+                return True
+        return False
+
+    def keep(self, node):
+        """Whether to run ``node``, the next top-level statement in the notebook's order."""
+        if isinstance(node, ALWAYS_RUN):
+            made = {_bound(a) for a in node.names} if isinstance(node, (
+                ast.Import, ast.ImportFrom)) else {node.name}
+            keep = True
+        else:
+            names = [n for n in ast.walk(node) if isinstance(n, ast.Name)]
+            made = {n.id for n in names if not isinstance(n.ctx, ast.Load)}
+            used = {n.id for n in names if isinstance(n.ctx, ast.Load)}
+            keep = not (self._slow(node) or self.unmade & used)
+        if keep:
+            self.made |= made
+            self.unmade -= made
+        else:
+            self.unmade |= made - self.made
+        return keep
+
+
+def _bound(alias):
+    """The name an import binds: ``plt`` of ``import matplotlib.pyplot as plt``."""
+    return alias.asname or alias.name.split(".")[0]
+
+
+def run_statement(code, namespace, seconds=None):
+    """Run one compiled statement; with ``seconds``, stop it with :class:`TookTooLong` once it
+    has had that much CPU time (or ten times that on the wall clock), again every 0.1 s should
+    student code catch it."""
+    if not seconds:
+        exec(code, namespace)
+        return
+    running = True
+
+    def stop(signum, frame):
+        if running:
+            spent = f"{seconds:g} s" if signum == signal.SIGPROF else f"{10 * seconds:g} s wall"
+            raise TookTooLong(f"stopped after {spent}: grading needs only the notebook's "
+                              f"definitions, and this statement ran longer (training at top "
+                              f"level?); the rest of the notebook was run")
+
+    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGPROF, signal.SIGALRM)}
+    signal.setitimer(signal.ITIMER_PROF, seconds, 0.1)
+    signal.setitimer(signal.ITIMER_REAL, 10 * seconds, 0.1)
+    try:
+        exec(code, namespace)
+    finally:
+        running = False
+        signal.setitimer(signal.ITIMER_PROF, 0)
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 class Harness:
@@ -252,33 +344,41 @@ class Harness:
         sys.modules[name] = module
         self.namespace = module.__dict__
         self.modules[name] = module, []  # its errors are this load's reply
-        errors, skipped = [], [0]
-        for cell in request["cells"]:
-            self.filenames.add(cell["label"])
-            for code in self._statements(cell, errors, request.get("definitions_only"), skipped):
-                try:
-                    exec(code, self.namespace)
-                except BaseException as exc:  # recorded; the next statement still runs
-                    errors.append(describe_error(exc, self.filenames))
-        return {"errors": errors[:MAX_ERRORS], "skipped": skipped[0],
+        errors, skipped = self._execute(request["cells"], module.__dict__,
+                                        request.get("definitions_only"),
+                                        request.get("statement_seconds"))
+        return {"errors": errors[:MAX_ERRORS], "skipped": skipped,
                 "isolation": self.isolation}
 
+    def _execute(self, cells, namespace, definitions_only=False, seconds=None):
+        """Run the cells' top-level statements one at a time in ``namespace`` (line numbers
+        kept): an error loses only its statement.  Definitions-only keeps what builds module
+        state, each statement bounded by ``seconds``.  Returns (errors, statements skipped)."""
+        errors, skipped = [], 0
+        cells = [(cell["label"], self._parse(cell, errors)) for cell in cells]
+        self.filenames.update(label for label, _ in cells)
+        definitions = Definitions([tree for _, tree in cells]) if definitions_only else None
+        seconds = seconds if definitions else None
+        for label, tree in cells:
+            for node in tree.body:
+                if definitions and not definitions.keep(node):
+                    skipped += 1
+                    continue
+                try:
+                    code = compile(ast.Module([node], []), label, "exec", dont_inherit=True)
+                    run_statement(code, namespace, seconds)
+                except BaseException as exc:  # recorded; the next statement still runs
+                    errors.append(describe_error(exc, self.filenames))
+        return errors, skipped
+
     @staticmethod
-    def _statements(cell, errors, definitions_only, skipped):
-        """The cell's top-level statements compiled one by one (line numbers kept), so that an
-        error in one of them does not lose the answers defined after it.  In definitions-only
-        mode, top-level calls and loops (training for minutes, plotting) are left out."""
+    def _parse(cell, errors):
+        """The cell's syntax tree (an empty one, its error recorded, if it does not parse)."""
         try:
-            tree = ast.parse(cell["source"], cell["label"])
+            return ast.parse(cell["source"], cell["label"])
         except BaseException as exc:
             errors.append(describe_error(exc, {cell["label"]}))
-            return []
-        nodes = tree.body
-        if definitions_only:
-            nodes = [node for node in tree.body if is_definition(node)]
-            skipped[0] += len(tree.body) - len(nodes)
-        return [compile(ast.Module([node], []), cell["label"], "exec", dont_inherit=True)
-                for node in nodes]
+            return ast.Module([], [])
 
     def op_value(self, request):
         name = request["name"]
@@ -316,14 +416,7 @@ class Harness:
         module = types.ModuleType(name)
         module.__file__ = path
         sys.modules[name] = module
-        label = name + ".py"
-        self.filenames.add(label)
-        errors = []
-        for code in self._statements({"label": label, "source": source}, errors, False, [0]):
-            try:
-                exec(code, module.__dict__)
-            except BaseException as exc:  # recorded; the next statement still runs
-                errors.append(describe_error(exc, self.filenames))
+        errors, _ = self._execute([{"label": name + ".py", "source": source}], module.__dict__)
         return module, errors[:MAX_ERRORS]
 
     def op_call(self, request):

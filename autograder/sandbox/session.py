@@ -32,6 +32,7 @@ MAX_RESTARTS = 25
 class Limits:
     load_seconds: float = 30.0
     probe_seconds: float = 10.0
+    statement_seconds: float = 10.0   # one top-level statement, in definitions-only mode
     cpu_seconds: int = 600
     memory_mb: int = 3072
     file_mb: int = 64            # largest file the student's code may write
@@ -244,6 +245,7 @@ class SandboxSession:
         self.starts += 1
         self.child = _Child(self.workdir, self.limits, self.identity)
         request = {"op": "load", "module": self.module, "definitions_only": self.definitions_only,
+                   "statement_seconds": self.limits.statement_seconds,
                    "cells": [{"label": c.label, "source": c.source} for c in self.cells]}
         reply = self._exchange(request, self.limits.load_seconds, loading=True)
         if reply.status == "ok" and isinstance(reply.value, dict):

@@ -103,17 +103,28 @@ def gradients(weights, biases, sample, label):
     return _batch_gradients("sigmoid", weights, biases, np.reshape(sample, (1, -1)), [label])
 
 
-def train_one_sample(weights, biases, sample, label, learning_rate=0.003):
-    """One SGD step on one sample, in place: every parameter -= learning_rate * its gradient."""
-    weight_grads, bias_grads = gradients(weights, biases, sample, label)
-    for param, grad in zip(weights + biases, weight_grads + bias_grads):
-        param -= learning_rate * grad
+def train_one_sample(weights, biases, sample, label, learning_rate=0.003, update_first=False):
+    """One SGD step on one sample, in place: every parameter -= learning_rate * its gradient.
+    With ``update_first``, a known mistake instead: each layer is updated before the gradient
+    is propagated back through its weights, so the layers below get the updated weights'."""
+    if not update_first:
+        weight_grads, bias_grads = gradients(weights, biases, sample, label)
+        for param, grad in zip(weights + biases, weight_grads + bias_grads):
+            param -= learning_rate * grad
+        return
+    acts = _activations("sigmoid", weights, biases, np.reshape(sample, (1, -1)))
+    delta = acts[-1] - one_hot([label])
+    for i in reversed(range(len(weights))):
+        weights[i] -= learning_rate * acts[i].T @ delta
+        biases[i] -= learning_rate * delta[0]
+        if i:
+            delta = (delta @ weights[i].T) * acts[i] * (1 - acts[i])
 
 
-def train_per_sample(weights, biases, x, y, learning_rate=0.003):
+def train_per_sample(weights, biases, x, y, learning_rate=0.003, update_first=False):
     """Seed 001's train_one_epoch: one SGD step per sample of (x, y), in order, in place."""
     for sample, label in zip(x, y):
-        train_one_sample(weights, biases, sample, label, learning_rate)
+        train_one_sample(weights, biases, sample, label, learning_rate, update_first)
 
 
 def predict(arch, weights, biases, x):
