@@ -95,3 +95,22 @@ def test_solve_then_grade_full_marks_for_calculus_and_backprop(tmp_path):
         assert done.returncode == 0, done.stderr
         assert grade(assignment, folder).score == full
     assert (tmp_path / "backprop" / "mlp.py").is_file()
+
+
+def test_one_unreadable_or_missing_jacobian_entry_costs_only_itself(tmp_path):
+    """Q3 is worth 3 points for 6 entries: each entry that cannot be read (a list of rows, the
+    same as text, or in LaTeX) or is left None loses half a point and is named."""
+    answers = {
+        "list": ('[["4*x1", "3", "0"], ["exp(x1)*sin(x3)", "0", "exp(x1)*cos(x3"]]',
+                 "entry (2, 3): cannot read it"),
+        "text": ('"[[4x1, 3, 0], [e^x1 sin(x3), 0, e^x1 cos(x3 ]]"', "entry (2, 3): cannot read it"),
+        "latex": (r'r"\begin{bmatrix} 4x_1 & 3 & 0 \\ e^{x_1}\sin(x_3) & 0 & e^{x_1}\cos(x_3 '
+                  r'\end{bmatrix}"', "entry (2, 3): cannot read it"),
+        "none": ('[["4*x1", "3", "0"], ["exp(x1)*sin(x3)", "0", None]]',
+                 "entry (2, 3): not answered yet"),
+    }
+    for name, (answer, message) in answers.items():
+        q3 = _with(tmp_path, name, {"3": answer})["3"]
+        assert q3.score == 2.5 and message in q3.output, (name, q3.output)
+    two = _with(tmp_path, "two", {"3": '[["4*x1", "3", "0"], ["e^x1 sin(x3", "0", "??"]]'})["3"]
+    assert two.score == 2.0 and "entry (2, 1)" in two.output and "entry (2, 3)" in two.output

@@ -140,6 +140,21 @@ EQUIVALENT = [
     ("optim_cnn", "q5", r"\frac{\lambda}{2\eta}"),
     ("optim_cnn", "q5", r"$\frac{\lambda}{2 \eta}$"), ("optim_cnn", "q5", r"\lambda / (2\eta)"),
     ("optim_cnn", "q5", r"\tfrac{\lambda}{2}\eta^{-1}"),
+    # answers labelled as in a write-up, absolute values, ∂-fractions naming earlier answers
+    ("gd", "q1e", (r"\eta^* = \frac{2}{a+b}", r"\rho = \frac{a-b}{a+b}")),
+    ("gd", "q1e", "(η* = 2/(a+b), ρ* = (a-b)/(a+b))"),
+    ("gd", "q1e", ("η* = 2/(a+b)", "ρ = 1 - η* a = 1 - 2a/(a+b) = (a-b)/(a+b)")),
+    ("gd", "q1e", (r"\frac{2}{a+b}", r"\frac{|a-b|}{a+b}")), ("gd", "q1e", ("2/(a+b)", "|a−b|/|a+b|")),
+    ("gd", "q1e", (r"\frac{2}{a+b}", r"\left\lvert\frac{a-b}{a+b}\right\rvert")),
+    ("gd", "q1c", ("ρ₁ = 1 − ηa", "ρ₂ = 1 − ηb")), ("gd", "q1a", "∇f(w) = (a w1, b w2)"),
+    ("gd", "q2b", r"\eta_{\max} = \frac{2}{15+\sqrt{221}}"), ("calculus", "q2a", "x* = (3, -2)"),
+    ("optim_cnn", "q5", r"\tilde{\lambda} = \frac{\lambda}{2\eta}"),
+    ("optim_cnn", "q5", r"\tilde\lambda := \frac{\lambda}{2\eta}"),
+    ("optim_cnn", "q4a", "n/2 * ||Xᵀa||^2 / ||XXᵀa||^2"),
+    ("backprop", "q3d", r"\left(\frac{\partial \ell}{\partial \hat{y}} \frac{\partial \hat{y}}"
+                        r"{\partial z_3}\right)^\top z_2^\top"),
+    ("backprop", "q3g", r"\left(\frac{\partial \ell}{\partial \hat{y}}\frac{\partial \hat{y}}"
+                        r"{\partial z_3} W_2 \frac{\partial z_2}{\partial z_1}\right)^\top"),
     ("optim_cnn", "q8a", "14x14"), ("optim_cnn", "q8a", "14×14"),
     ("optim_cnn", "q8a", r"$14 \times 14$"), ("optim_cnn", "q8a", r"\frac{28}{2}"),
 ]
@@ -179,6 +194,11 @@ WRONG = [
     ("optim_cnn", "q5", "$0$", "adds no penalty"),
     ("optim_cnn", "q5", r"\frac{\lambda}{\eta}", "constant factor"),
     ("optim_cnn", "q8a", "15×15", "own stride"),                       # seed 004
+    ("gd", "q1c", (r"\left|1-\eta a\right|", r"1-\eta b"), "ρ1: not correct"),
+    ("gd", "q1e", ("2/(a+b)", "|a-b"), "a | is never closed"),
+    ("gd", "q1c", ("1 - ηa = ρ", "1 - ηb"), "without '='"),            # no label: not guessed
+    ("backprop", "q3d", r"\left(\frac{\partial \ell}{\partial \hat{y}} \frac{\partial \hat{y}}"
+                        r"{\partial z_3}\right)^\top z_1^\top", "not correct"),
 ]
 
 

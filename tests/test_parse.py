@@ -51,7 +51,7 @@ def test_reads(text, expected):
     ("x1**1000", "exponents above"),
     ("y + 1", "unknown name 'y'"),
     ("etta", "did you mean 'eta'"),
-    ("eta = 1", "without '='"),
+    ("1 = eta", "without '='"),
     ("(a + b", "parentheses do not match"),
     ("lambda x: x", "unexpected character ':'"),   # keywords are plain names here
     ("[x for x in a]", "unknown name 'x'"),

@@ -8,7 +8,7 @@ import numpy as np
 import sympy
 
 from ..values import FunctionValue, IntervalValue, OtherValue, SympyText
-from .parse import Namespace, ParseError, Parsed, parse_answer, plain
+from .parse import Namespace, ParseError, Parsed, parse_answer, plain, top_level_parts
 
 
 NOT_ANSWERED = "not answered yet (the value is still None)"
@@ -72,7 +72,7 @@ def parts_of(value: object, ns: Namespace, n: int) -> list[Parsed | ValueError] 
     costs only itself."""
     if isinstance(value, str):
         try:
-            value = _top_level_parts(plain(value))
+            value = top_level_parts(plain(value))
         except ParseError:
             return None
     if not isinstance(value, (tuple, list)) or len(value) != n:
@@ -86,18 +86,23 @@ def parts_of(value: object, ns: Namespace, n: int) -> list[Parsed | ValueError] 
     return out
 
 
-def _top_level_parts(text: str) -> list[str]:
-    """``"(a, f(b, c))"`` -> ``["a", "f(b, c)"]``."""
-    text = text.strip()
-    if text[:1] in "([" and text[-1:] in ")]":
-        text = text[1:-1]
-    parts, depth, start = [], 0, 0
-    for i, ch in enumerate(text):
-        depth += (ch in "([") - (ch in ")]")
-        if ch == "," and depth == 0:
-            parts.append(text[start:i])
-            start = i + 1
-    return parts + [text[start:]]
+def entries_of(value: object, ns: Namespace) -> list[list[Parsed | ValueError]] | None:
+    """Each entry of a matrix answer (a list of rows, or text such as ``"[[a, b], [c, d]]"``)
+    read alone, or why it cannot be; None when ``value`` is not a list of rows.  So one
+    unreadable entry costs only itself."""
+    if isinstance(value, str):
+        text = re.sub(r"^\s*(Matrix|ImmutableMatrix)\((.*)\)\s*$", r"\2", value, flags=re.S)
+        try:
+            rows = top_level_parts(plain(text))
+        except ParseError:
+            return None
+        if not all(row.strip()[:1] in "([" for row in rows):
+            return None
+        value = [top_level_parts(row) for row in rows]
+    if not isinstance(value, (tuple, list)) or not value or len(value) > 100 or \
+            not all(isinstance(row, (tuple, list)) and 0 < len(row) <= 100 for row in value):
+        return None
+    return [parts_of(row, ns, len(row)) for row in value]
 
 
 def side_of_square(value: object) -> object:

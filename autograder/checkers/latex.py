@@ -26,7 +26,9 @@ GREEK = {"alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ", "epsilon": "
 SYMBOLS = {"cdot": "·", "times": "×", "odot": "⊙", "div": "/", "le": "<=", "leq": "<=",
            "leqslant": "<=", "ge": ">=", "geq": ">=", "geqslant": ">=", "lt": "<", "gt": ">",
            "in": "∈", "infty": "∞", "|": "‖", "Vert": "‖", "lVert": "‖", "rVert": "‖",
-           "{": "(", "}": ")", "top": "ᵀ", "intercal": "ᵀ"}
+           "{": "(", "}": ")", "top": "ᵀ", "intercal": "ᵀ", "nabla": "∇", "ell": "ℓ",
+           "partial": "∂", "ast": "*", "star": "*", "vert": "|", "lvert": "|", "rvert": "|",
+           "mid": "|"}
 IGNORED = {"left", "right", "big", "Big", "bigg", "Bigg", "bigl", "bigr", "Bigl", "Bigr",
            "displaystyle", "textstyle", "limits", ",", ";", ":", "!", " ", "quad", "qquad"}
 FUNCTIONS = {"sin", "cos", "tan", "sinh", "cosh", "tanh", "exp", "log", "ln", "max", "min"}
@@ -138,6 +140,8 @@ class _Translator:
             return SYMBOLS[name]
         if name in ("frac", "dfrac", "tfrac"):
             top, bottom = self.argument(), self.argument()
+            if top.lstrip().startswith("∂") and bottom.lstrip().startswith("∂"):
+                return f" {_derivative_name(top, bottom)} "
             return f"(({top})/({bottom}))"
         if name == "sqrt":
             if self.peek() == "[":
@@ -192,3 +196,15 @@ class _Translator:
         if vector:
             return "[" + ", ".join(cell for r in rows for cell in r) + "]"
         return "[" + ", ".join("[" + ", ".join(r) + "]" for r in rows) + "]"
+
+
+def _derivative_name(top: str, bottom: str) -> str:
+    """``\\frac{\\partial \\ell}{\\partial \\hat{y}}`` is the name ``dl_dyhat`` (how the answers
+    of earlier parts are named: ``dyhat_dz3``, ``dz2_dz1``)."""
+    def name(part: str) -> str:
+        return re.sub(r"[\s_()]", "", part.lstrip()[1:]).replace("ℓ", "l")
+    derivative = f"d{name(top)}_d{name(bottom)}"
+    if not re.fullmatch(r"d\w+_d\w+", derivative):
+        raise ParseError("write a derivative ∂A/∂B by the names of A and B, e.g. "
+                         "\\frac{\\partial \\ell}{\\partial \\hat{y}}")
+    return derivative

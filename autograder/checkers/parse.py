@@ -155,6 +155,60 @@ def plain(text: str) -> str:
         text = latex_to_text(text)
         if len(text) > MAX_CHARS:
             raise ParseError("the answer is too long")
+    parts = top_level_parts(text)
+    if len(parts) > 1:   # "(η* = 2/(a+b), ρ = …)": each part may have its label
+        text = text.strip()
+        opening, closing = (text[0], text[-1]) if text[:1] in "([" else ("", "")
+        text = opening + ",".join(map(_without_label, parts)) + closing
+    return _bars(_without_label(text))
+
+
+def _bars(text: str) -> str:
+    """``|x|`` is ``abs(x)`` and ``||v||`` the norm ``‖v‖``.  A bar after an operator (or at the
+    start) opens; any other closes the one open."""
+    if "|" not in text:
+        return text
+    out, depth = [], 0
+    for ch in text.replace("||", "‖"):
+        if ch != "|":
+            out.append(ch)
+            continue
+        before = "".join(out).rstrip()
+        if not depth or not before or before[-1] in "([,+-*/^=<>∈":
+            depth += 1
+            out.append(" abs(")
+        else:
+            depth -= 1
+            out.append(")")
+    if depth:
+        raise ParseError("a | is never closed (write |x| for an absolute value)")
+    return "".join(out)
+
+
+_LABEL = re.compile(r"\s*∇?\s*[^\W\d_][\w']*\s*(\^\s*\(\s*\*\s*\)|\^\s*\*|\*)?\s*"
+                    r"(\([\w\s,]*\))?\s*:?\s*")
+
+
+def top_level_parts(text: str) -> list[str]:
+    """``"(a, f(b, c))"`` -> ``["a", "f(b, c)"]``."""
+    text = text.strip()
+    if text[:1] in "([" and text[-1:] in ")]":
+        text = text[1:-1]
+    parts, depth, start = [], 0, 0
+    for i, ch in enumerate(text):
+        depth += (ch in "([") - (ch in ")]")
+        if ch == "," and depth == 0:
+            parts.append(text[start:i])
+            start = i + 1
+    return parts + [text[start:]]
+
+
+def _without_label(text: str) -> str:
+    """``η* = 2/(a+b)`` is the value ``2/(a+b)``: a name before ``=`` (with a star, arguments
+    or a ∇) labels the answer; of a chain ``ρ = 1 − ηa = …`` the last part is the answer."""
+    parts = re.split(r"(?<![<>=!])=(?!=)", text)
+    if len(parts) > 1 and _LABEL.fullmatch(parts[0]) and all(p.strip() for p in parts[1:]):
+        return parts[-1]
     return text
 
 

@@ -10,11 +10,28 @@ import numpy as np
 import sympy
 
 from ..budget import Undecided
-from .coerce import NOT_ANSWERED, NotAnswered, describe, to_parsed
+from .coerce import NOT_ANSWERED, NotAnswered, describe, entries_of, to_parsed
 from .equivalence import Domain, equivalent
 from .expressions import diagnose
 from .parse import Namespace, ParseError, parse
 from .verdict import Verdict
+
+
+def _entries_alone(answer: object, ns: Namespace) -> tuple | None:
+    """The matrix with each entry read alone (an unreadable one is its ParseError), when
+    ``answer`` is a list of rows of equal length with at least one readable entry."""
+    rows = entries_of(answer, ns)
+    if rows is None or len({len(row) for row in rows}) != 1:
+        return None
+    rows = tuple(tuple(map(_expression, row)) for row in rows)
+    return None if all(isinstance(e, ValueError) for row in rows for e in row) else rows
+
+
+def _expression(entry):
+    if isinstance(entry, ValueError):
+        return entry
+    return entry.value if isinstance(entry.value, sympy.Expr) else \
+        ParseError("each entry must be an expression")
 
 
 def matrix_entries(answer: object, ns: Namespace) -> tuple:
@@ -60,10 +77,11 @@ class SymbolicMatrixQuestion:
     def check(self, answer: object) -> Verdict:
         try:
             got = matrix_entries(answer, self.ns)
-        except NotAnswered as exc:
-            return Verdict.wrong(str(exc))
-        except ParseError as exc:
-            return Verdict.wrong(f"cannot read the matrix: {exc}")
+        except (NotAnswered, ParseError) as exc:
+            got = _entries_alone(answer, self.ns)   # one unreadable entry costs only itself
+            if got is None:
+                return Verdict.wrong(str(exc) if isinstance(exc, NotAnswered)
+                                     else f"cannot read the matrix: {exc}")
         shape, ref_shape = (len(got), len(got[0])), (len(self.ref), len(self.ref[0]))
         if shape != ref_shape:
             if shape == ref_shape[::-1] and all(
@@ -80,6 +98,10 @@ class SymbolicMatrixQuestion:
             if known:
                 problems.append(known)
             for j, (entry, ref_entry) in enumerate(zip(row, ref_row)):
+                if isinstance(entry, ValueError):
+                    why = entry if isinstance(entry, NotAnswered) else f"cannot read it: {entry}"
+                    problems.append(f"entry ({i + 1}, {j + 1}): {why}")
+                    continue
                 try:
                     same = self._same(entry, ref_entry)
                 except Undecided as exc:
@@ -99,6 +121,8 @@ class SymbolicMatrixQuestion:
 
     def _matches(self, a, b) -> bool:
         """Feedback only (a known wrong row, a transpose): undecided is no match."""
+        if isinstance(a, ValueError):
+            return False
         try:
             return self._same(a, b)
         except Undecided:
