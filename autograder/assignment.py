@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,23 +22,56 @@ GRADERS = Path(__file__).with_name("graders")   # holds pytest.ini and the shipp
 def graders_root() -> Path:
     """Where assignments are looked up: ``$AUTOGRADER_GRADERS`` or the shipped graders."""
     return Path(os.environ.get("AUTOGRADER_GRADERS") or GRADERS)
+
+
 PUBLIC_PREFIX = "test_form"   # grader files whose tests also run in the student's self-check
+DEFAULT_VISIBILITY = "after_due_date"   # a graded test nobody set a visibility for
+HAND_WRITTEN = ("function", "code", "layers")   # kinds whose graders are pytest functions
+SCHEMA = Path(__file__).with_name("assignment.schema.json")
+# keys of a question that say how it is checked (the rest say what it is)
+CHECK_KEYS = ("labels", "rtol", "constraint", "layout", "rows", "columns", "function",
+              "variables", "openness", "wrong")
+
+
+@dataclass(frozen=True)
+class Part:
+    """A separately graded part of a code question: its own test, points and visibility."""
+
+    id: str
+    title: str
+    points: float
+    visibility: str
 
 
 @dataclass(frozen=True)
 class QuestionSpec:
-    """What a question's answer must look like (public: no answers in here)."""
+    """One question of ``assignment.toml``: what its answer must look like (public), what it
+    is worth and who sees it, and how a closed form is checked (``check``: the kind's keys,
+    known wrong answers included, which the student package leaves out)."""
 
     id: str
     name: str           # the variable or function the student defines
-    kind: str           # expression | tuple | interval | bound | function
+    kind: str           # see assignment.schema.json
     title: str
+    points: float = 0.0
+    visibility: str = DEFAULT_VISIBILITY
+    parts: tuple[Part, ...] = ()
     length: int = 1
     variable: str = ""  # the ranged symbol of an interval
     params: tuple[str, ...] = ()
     shape: tuple = ()   # of a matrix answer, in dimension names or numbers
     options: tuple[str, ...] = ()
     square_side: bool = False   # a size asked as one number: "14x14" reads as 14
+    check: dict = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def graded(self) -> bool:
+        """Whether the question (not only its parts) has a graded test."""
+        return self.points > 0 and not self.parts
+
+    @property
+    def closed_form(self) -> bool:
+        return self.kind not in HAND_WRITTEN
 
 
 @dataclass
@@ -60,6 +94,8 @@ class Assignment:
     derived: dict[str, str] = field(default_factory=dict)
     matrix_scalars: dict[str, str] = field(default_factory=dict)  # "positive" or "dim:n"
     increasing: tuple[str, ...] = ()  # dimensions sampled in this order (n < d)
+    answer_names: dict[str, str] = field(default_factory=dict)  # d_yp -> q6a (the reference's)
+    layouts: dict[str, str] = field(default_factory=dict)
 
     def namespace(self) -> Namespace:
         """The names every answer of this assignment may use."""
@@ -72,6 +108,21 @@ class Assignment:
 
     def question(self, qid: str) -> QuestionSpec:
         return next(q for q in self.questions if q.id == qid)
+
+    def graded_test(self, number: str) -> QuestionSpec | Part | None:
+        """The question or part whose graded test has this number (None: not in the toml)."""
+        for question in self.questions:
+            if question.graded and question.id == number:
+                return question
+            for part in question.parts:
+                if part.id == number:
+                    return part
+        return None
+
+    @property
+    def points(self) -> float:
+        return sum(q.points for q in self.questions if q.graded) + \
+            sum(p.points for q in self.questions for p in q.parts)
 
     @property
     def test_files(self) -> list[Path]:
@@ -88,20 +139,25 @@ def available() -> list[str]:
     return sorted(p.parent.name for p in graders_root().glob("*/assignment.toml"))
 
 
+class AssignmentError(ValueError):
+    """assignment.toml is not valid: the message names the key and its line."""
+
+
 def load_assignment(assignment_id: str, graders: Path | None = None) -> Assignment:
-    """Read ``<graders>/<assignment_id>/assignment.toml``."""
+    """Read and validate ``<graders>/<assignment_id>/assignment.toml``."""
     path = Path(graders or graders_root()) / assignment_id / "assignment.toml"
     if not path.is_file():
         raise KeyError(f"unknown assignment {assignment_id!r}; available: {', '.join(available())}")
-    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    text = path.read_text(encoding="utf-8")
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise AssignmentError(f"{path}: {exc}") from None
+    validate(data, text, path)
     limits = dict(data.get("limits", {}))
     question_seconds = float(limits.pop("question_seconds", 60))
-    questions = [QuestionSpec(id=q["id"], name=q["name"], kind=q["kind"], title=q["title"],
-                              length=q.get("length", 1), variable=q.get("variable", ""),
-                              params=tuple(q.get("params", ())), shape=tuple(q.get("shape", ())),
-                              options=tuple(q.get("options", ())),
-                              square_side=bool(q.get("square_side", False)))
-                 for q in data.get("questions", [])]
+    default = data.get("visibility", DEFAULT_VISIBILITY)
+    questions = [_question(q, default) for q in data["questions"]]
     return Assignment(id=assignment_id, title=data["title"], files=list(data["files"]),
                       directory=path.parent, limits=Limits.from_config(limits),
                       question_seconds=question_seconds, questions=questions,
@@ -113,4 +169,72 @@ def load_assignment(assignment_id: str, graders: Path | None = None) -> Assignme
                       matrices={k: tuple(v) for k, v in data.get("matrices", {}).items()},
                       derived=dict(data.get("derived", {})),
                       matrix_scalars=dict(data.get("matrix_scalars", {})),
-                      increasing=tuple(data.get("increasing", ())))
+                      increasing=tuple(data.get("increasing", ())),
+                      answer_names=dict(data.get("answer_names", {})),
+                      layouts=dict(data.get("layouts", {})))
+
+
+def _question(q: dict, default_visibility: str) -> QuestionSpec:
+    visibility = q.get("visibility", default_visibility)
+    return QuestionSpec(
+        id=q["id"], name=q["name"], kind=q["kind"], title=q["title"],
+        points=float(q.get("points", 0)), visibility=visibility,
+        parts=tuple(Part(p["id"], p["title"], float(p["points"]),
+                         p.get("visibility", visibility)) for p in q.get("parts", ())),
+        length=q.get("length", 1), variable=q.get("variable", ""),
+        params=tuple(q.get("params", ())), shape=tuple(q.get("shape", ())),
+        options=tuple(q.get("options", ())), square_side=bool(q.get("square_side", False)),
+        check={k: q[k] for k in CHECK_KEYS if k in q})
+
+
+def validate(data: dict, text: str, path: Path) -> None:
+    """Check ``data`` against assignment.schema.json and the rules a schema cannot state
+    (unique ids, a layout that exists); raise :class:`AssignmentError` naming key and line."""
+    import json
+
+    import jsonschema
+
+    schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
+    error = jsonschema.exceptions.best_match(
+        jsonschema.Draft202012Validator(schema).iter_errors(data))
+    if error is not None:
+        where = list(error.absolute_path)
+        if error.validator == "additionalProperties":   # name the unknown key itself
+            known = set(error.schema.get("properties", {}))
+            where.append(next(k for k in error.instance if k not in known))
+            message = f"unknown key {where[-1]!r}"
+        else:
+            message = error.message
+        raise AssignmentError(f"{path}, line {_line(text, where)}: "
+                              f"{'.'.join(map(str, where)) or 'top level'}: {message}")
+    seen: set[str] = set()
+    for i, q in enumerate(data["questions"]):
+        for number in [q["id"], *(p["id"] for p in q.get("parts", ()))]:
+            if number in seen:
+                raise AssignmentError(f"{path}, line {_line(text, ['questions', i, 'id'])}: "
+                                      f"the id {number!r} is used twice")
+            seen.add(number)
+        if q.get("layout") and q["layout"] not in data.get("layouts", {}):
+            raise AssignmentError(f"{path}, line {_line(text, ['questions', i, 'layout'])}: "
+                                  f"layout {q['layout']!r} is not in [layouts]")
+
+
+def _line(text: str, where: list) -> int:
+    """The line of ``text`` where the key at ``where`` (a path such as ['questions', 3,
+    'shape']) is written, or of the table that holds it."""
+    lines = text.splitlines()
+    start, end, tables = 0, len(lines), [w for w in where if isinstance(w, str)]
+    if where and where[0] == "questions" and len(where) > 1 and isinstance(where[1], int):
+        headers = [i for i, line in enumerate(lines) if line.strip() == "[[questions]]"]
+        if where[1] < len(headers):
+            start = headers[where[1]]
+            end = headers[where[1] + 1] if where[1] + 1 < len(headers) else len(lines)
+        tables = tables[1:]
+    elif len(tables) > 1:
+        start = next((i for i, line in enumerate(lines)
+                      if line.split("#")[0].strip() == f"[{tables[0]}]"), 0)
+    key = tables[-1] if tables else None
+    for i in range(start, end):
+        if key and re.match(rf"\s*\"?{re.escape(key)}\"?\s*=", lines[i]):
+            return i + 1
+    return start + 1

@@ -65,7 +65,7 @@ def _run(assignment: Assignment, submission_dir: Path, public_only: bool,
                           square_sides=frozenset(q.name for q in assignment.questions
                                                  if q.square_side),
                           extras=assignment.extras)
-        plugin = GradingPlugin(assignment, student)
+        plugin = GradingPlugin(assignment, student, graded=not public_only)
         captured = io.StringIO()
         _forget_graders(assignment.directory)
         try:

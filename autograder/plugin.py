@@ -14,13 +14,12 @@ values in the grader's locals); tracebacks go to the instructor log.  A test wit
 """
 from __future__ import annotations
 
-import ast
 import traceback
 from pathlib import Path
 
 import pytest
 
-from .assignment import PUBLIC_PREFIX, Assignment
+from .assignment import DEFAULT_VISIBILITY, PUBLIC_PREFIX, Assignment
 from .budget import FLAGGED, WALL_FACTOR, Undecided, cpu_limit, wall_limit
 from .checkers.verdict import Verdict
 from .feedback import Incorrect
@@ -30,7 +29,6 @@ from .student import Student
 
 INTERNAL = ("The autograder could not check this question (an internal error, not your fault). "
             "Please tell your instructor.")
-DEFAULT_VISIBILITY = "after_due_date"
 
 
 class Grade:
@@ -55,8 +53,9 @@ class GraderError(Exception):
 
 
 class GradingPlugin:
-    def __init__(self, assignment: Assignment, student: Student):
+    def __init__(self, assignment: Assignment, student: Student, graded: bool = True):
         self.config = assignment
+        self.graded = graded   # every graded question of the toml gets a result
         self._student = student
         self.order: list[str] = []
         self.results: dict[str, TestResult] = {}
@@ -91,12 +90,6 @@ class GradingPlugin:
         if report.failed and report.nodeid:
             path = self.rootpath / report.nodeid.split("::")[0]
             self.log.append(f"grader file {path.name} failed to load:\n{report.longreprtext}")
-            for info in static_tests(path):
-                key = f"{path.name}::{info['function']}"
-                self.order.append(key)
-                self.results[key] = TestResult(
-                    info["name"], info["weight"], 0.0, info["number"], info["visibility"],
-                    INTERNAL, public=path.name.startswith(PUBLIC_PREFIX), outcome="error")
 
     # plan and fetch: all student code runs here, before any check ---------------------------
     @pytest.hookimpl(wrapper=True)
@@ -193,26 +186,49 @@ class GradingPlugin:
                     info["name"], info["weight"], 0.0, info["number"], info["visibility"],
                     "This question was not graded: the grading run stopped early. "
                     "Please tell your instructor.", info["tags"], info["public"], "not run")
+        if self.graded:
+            self._unrun_questions()
+
+    def _unrun_questions(self) -> None:
+        """A graded question of assignment.toml that no test graded (its grader file would not
+        load, or has no test of that number) still gets its result, worth its points."""
+        numbers = {info["number"] for info in self.pending.values()}
+        for question in self.config.questions:
+            for spec in question.parts or ((question,) if question.graded else ()):
+                if spec.id in numbers:
+                    continue
+                self.log.append(f"question {spec.id} of assignment.toml was graded by no test")
+                self.order.append(f"<toml>::{spec.id}")
+                self.results[f"<toml>::{spec.id}"] = TestResult(
+                    f"Q{spec.id}: {spec.title}", spec.points, 0.0, spec.id, spec.visibility,
+                    INTERNAL, outcome="error")
 
     # results ------------------------------------------------------------------------------------
     def ordered_results(self) -> list[TestResult]:
         return [self.results[n] for n in self.order if n in self.results]
 
     def _describe(self, item) -> dict:
+        """A test's name, points, number and visibility: a graded test's come from
+        assignment.toml by its number; a public check's (0 points, visible) from its code."""
         function = getattr(item, "obj", None)
         params = getattr(getattr(item, "callspec", None), "params", {})
-        doc = (getattr(function, "__doc__", None) or "").strip().splitlines()
-        name = _fill(doc[0], params) if doc else item.name
         number = getattr(function, "__number__", None)
-        return {
-            "name": name,
-            "weight": float(getattr(function, "__weight__", 0.0) or 0.0),
-            "number": _fill(number, params) if number is not None else None,
-            "visibility": getattr(function, "__visibility__", DEFAULT_VISIBILITY),
-            "tags": tuple(getattr(function, "__tags__", ())),
-            "public": Path(str(item.fspath)).name.startswith(PUBLIC_PREFIX),
-            "hide_errors": getattr(function, "__hide_errors__", None),
-        }
+        number = _fill(number, params) if number is not None else None
+        public = Path(str(item.fspath)).name.startswith(PUBLIC_PREFIX)
+        doc = (getattr(function, "__doc__", None) or "").strip().splitlines()
+        info = {"name": _fill(doc[0], params) if doc else item.name, "weight": 0.0,
+                "number": number, "visibility": "visible", "tags": tuple(getattr(
+                    function, "__tags__", ())), "public": public,
+                "hide_errors": getattr(function, "__hide_errors__", None)}
+        if not public:
+            spec = self.config.graded_test(number) if number is not None else None
+            if spec is None:
+                info["unlisted"] = True
+                info["visibility"] = DEFAULT_VISIBILITY
+            else:
+                info.update(name=f"Q{spec.id}: {spec.title}", weight=spec.points,
+                            visibility=spec.visibility)
+        return info
 
     def _finish(self, item, info: dict) -> TestResult:
         weight = info["weight"]
@@ -221,6 +237,11 @@ class GradingPlugin:
         notes = grade.notes if grade else []
         excinfo = info.get("excinfo")
         outcome, output, fraction, detail = "failed", "", 0.0, ""
+        if info.get("unlisted"):
+            self.log.append(f"{item.nodeid}: its number {info['number']!r} is no graded "
+                            f"question or part of assignment.toml, so it has no points")
+            return TestResult(info["name"], 0.0, 0.0, info["number"], info["visibility"],
+                              INTERNAL, info["tags"], info["public"], "error")
         if info.get("passed"):
             outcome = "passed"
             fraction = grade.fraction if grade and grade.fraction is not None else 1.0
@@ -322,28 +343,3 @@ def _assertion_message(error: AssertionError) -> str:
     text = str(error)
     message = text.split("\nassert ")[0].strip() if text else ""
     return message if message and not message.startswith("assert ") else "Not correct."
-
-
-def static_tests(path: Path) -> list[dict]:
-    """The tests a grader file declares, read from its syntax tree (it could not be imported)."""
-    try:
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-    except (OSError, SyntaxError, ValueError):
-        return [{"function": path.stem, "name": f"{path.name} (could not be loaded)",
-                 "weight": 0.0, "number": None, "visibility": "visible"}]
-    found = []
-    for node in tree.body:
-        if not (isinstance(node, ast.FunctionDef) and node.name.startswith("test")):
-            continue
-        meta = {"weight": 0.0, "number": None, "visibility": DEFAULT_VISIBILITY}
-        for decorator in node.decorator_list:
-            if isinstance(decorator, ast.Call) and isinstance(decorator.func, ast.Name) \
-                    and decorator.args and isinstance(decorator.args[0], ast.Constant):
-                value = decorator.args[0].value
-                key = {"weight": "weight", "partial_credit": "weight", "number": "number",
-                       "visibility": "visibility"}.get(decorator.func.id)
-                if key:
-                    meta[key] = float(value) if key == "weight" else str(value)
-        doc = (ast.get_docstring(node) or node.name).strip().splitlines()[0]
-        found.append({"function": node.name, "name": doc, **meta})
-    return found

@@ -1,71 +1,18 @@
-"""Correctness of `backprop` (instructors only: needs reference/backprop).
+"""Correctness of `backprop`'s mlp.py (instructors only: needs reference/backprop).
 
-Derivations (answers.py) are shown after the due date.  mlp.py is run in the sandbox by the
-trusted routines of autograder/routines/mlp.py on hidden random sizes and every f/g/loss
-combination, and compared with the reference run on the same inputs.
+mlp.py is run in the sandbox by the trusted routines of autograder/routines/mlp.py on hidden
+random sizes and every f/g/loss combination, and compared with the reference run on the same
+inputs.  The derivations in answers.py are closed forms, graded from assignment.toml
+(test_closed_forms.py), where the points and visibility of every test are too.
 """
 import numpy as np
 
-from autograder.api import (ExpressionQuestion, Incorrect, MatrixQuestion, ShapesQuestion,
-                            Undecided, Verdict, compare, judge_cases, load_assignment,
-                            load_reference, number, visibility, weight)
+from autograder.api import (Incorrect, Undecided, Verdict, compare, judge_cases, load_reference,
+                            number)
 from autograder.routines import mlp as routines
 
-REF = load_reference("backprop")
 REF_MLP = load_reference("backprop", "mlp")
-ASSIGNMENT = load_assignment("backprop")
-NS = ASSIGNMENT.namespace()
-SPACE = ASSIGNMENT.matrix_space(hidden={"dl_dyhat": REF.q3a, "dyhat_dz3": REF.q3b,
-                                        "dz2_dz1": REF.q3c})
-NUMERATOR = ("this is the transpose of the answer: in numerator layout the derivative of an "
-             "m-vector by an n-vector is m×n")
-LIKE_VARIABLE = "this is the transpose of the answer: it should have the shape of the variable"
 SEED = 2718  # hidden cases
-
-
-@weight(2)
-@number("1")
-@visibility("after_due_date")
-def test_q1(student, grade):
-    """Q1: the derivative of the sigmoid with slope s"""
-    question = ExpressionQuestion(REF.q1, NS, seed="1", wrong=[
-        ("phi * (1 - phi)", "missing the factor s: the chain rule through s·v brings it out")])
-    grade(question.check(student.value("q1")))
-
-
-@weight(2)
-@number("2")
-@visibility("after_due_date")
-def test_q2(student, grade):
-    """Q2: the parameter shapes"""
-    grade(ShapesQuestion(REF.q2, NS).check(student.value("q2")))
-
-
-def _chain(name, shape, layout):
-    @weight(1)
-    @number(name[1:])
-    @visibility("after_due_date")
-    def test(student, grade):
-        question = MatrixQuestion(getattr(REF, name), SPACE, shape=shape, seed=name,
-                                  layout_message=layout)
-        grade(question.check(student.value(name)))
-    return test
-
-
-test_q3a = _chain("q3a", (1, "K"), NUMERATOR)
-test_q3a.__doc__ = "Q3a: ∂ℓ/∂ŷ"
-test_q3b = _chain("q3b", ("K", "K"), NUMERATOR)
-test_q3b.__doc__ = "Q3b: ∂ŷ/∂z3"
-test_q3c = _chain("q3c", ("k", "k"), NUMERATOR)
-test_q3c.__doc__ = "Q3c: ∂z2/∂z1"
-test_q3d = _chain("q3d", ("K", "k"), LIKE_VARIABLE)
-test_q3d.__doc__ = "Q3d: ∂ℓ/∂W2"
-test_q3e = _chain("q3e", ("K", 1), LIKE_VARIABLE)
-test_q3e.__doc__ = "Q3e: ∂ℓ/∂b2"
-test_q3f = _chain("q3f", ("k", "n"), LIKE_VARIABLE)
-test_q3f.__doc__ = "Q3f: ∂ℓ/∂W1"
-test_q3g = _chain("q3g", ("k", 1), LIKE_VARIABLE)
-test_q3g.__doc__ = "Q3g: ∂ℓ/∂b1"
 
 
 def _case(seed, combo):
@@ -126,11 +73,8 @@ def _judge(check, combos, student) -> Verdict:
                         for i, (f, g, loss) in enumerate(combos)], "combinations")
 
 
-@weight(2)
 @number("4a")
-@visibility("after_due_date")
 def test_forward(student, grade):
-    """Q4a: forward, for every f and g"""
     verdict = _judge(_forward, [c for c in routines.COMBOS if c[2] == "mse"], student)
     case = routines.make_case(SEED, *routines.COMBOS[0])
     args = (case["sizes"], case["f"], case["g"], case["params"], case["x"])
@@ -145,19 +89,13 @@ def test_forward(student, grade):
     grade(verdict)
 
 
-@weight(4)
 @number("4b")
-@visibility("after_due_date")
 def test_backward(student, grade):
-    """Q4b: backward, for every f, g and loss"""
     grade(_judge(_backward, routines.COMBOS, student))
 
 
-@weight(1)
 @number("4c")
-@visibility("after_due_date")
 def test_accumulate_and_clear(student, grade):
-    """Q4c: gradients accumulate over backward calls and clear_grad_and_cache zeroes them"""
     grade(_judge(_accumulation, routines.COMBOS[:3], student))
 
 
@@ -173,21 +111,15 @@ def _losses(student, loss, pairs):
         else Verdict.right()
 
 
-@weight(1)
 @number("4d")
-@visibility("after_due_date")
 def test_mse_loss(student, grade):
-    """Q4d: mse_loss, its value and gradient"""
     rng = np.random.default_rng(SEED)
     grade(_losses(student, "mse", [(rng.standard_normal((4, 3)), rng.standard_normal((4, 3))),
                                   (rng.standard_normal((1, 1)), rng.standard_normal((1, 1)))]))
 
 
-@weight(1)
 @number("4e")
-@visibility("after_due_date")
 def test_bce_loss(student, grade):
-    """Q4e: bce_loss, its value and gradient (targets 0/1 and soft, predictions near 0 and 1)"""
     rng = np.random.default_rng(SEED + 1)
     hard = rng.integers(0, 2, (5, 2)).astype(float)
     near_edges = np.where(hard == 1, 1 - 1e-6, 1e-6)
@@ -196,11 +128,8 @@ def test_bce_loss(student, grade):
                                   (hard, near_edges), (1 - hard, np.clip(near_edges, 0.3, 0.7))]))
 
 
-@weight(1)
 @number("4f")
-@visibility("after_due_date")
 def test_training(student, grade):
-    """Q4f: a few gradient-descent steps with your gradients lower the risk"""
     case = routines.make_case(SEED + 99, "relu", "identity", "mse")
     args = (case["sizes"], "relu", "identity", case["params"], case["x"], case["y"], 20, 0.05)
     trained = student.run(routines.train, "mlp", *args)["params"]
