@@ -1,4 +1,4 @@
-"""``python -m autograder <verb>``: grade, check, solve, gradescope."""
+"""``python -m autograder <verb>``: grade, check, solve, new, gradescope, list, data."""
 from __future__ import annotations
 
 import argparse
@@ -39,15 +39,21 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("destination", type=Path)
     p.add_argument("--force", action="store_true", help="overwrite existing files")
 
+    p = verbs.add_parser("new", help="scaffold a new assignment that grades at once "
+                                     "(docs/authoring.md)")
+    p.add_argument("assignment")
+
     verbs.add_parser("gradescope", help="grade $AUTOGRADER_ROOT/submission (run_autograder)")
-    verbs.add_parser("list", help="list the assignments")
+    p = verbs.add_parser("list", help="list the assignments")
+    p.add_argument("--points", action="store_true",
+                   help="a Markdown table of every graded test's points and visibility")
 
     p = verbs.add_parser("data", help="download MNIST (checking MD5s) into data/mnist or --dir")
     p.add_argument("--dir", type=Path, help="where to put the files ($AUTOGRADER_MNIST)")
 
     args = parser.parse_args(argv)
     return {"grade": _grade, "check": _check, "solve": _solve, "gradescope": _gradescope,
-            "list": _list, "data": _data}[args.verb](args)
+            "list": _list, "data": _data, "new": _new}[args.verb](args)
 
 
 def _grade(args) -> int:
@@ -96,6 +102,20 @@ def _solve(args) -> int:
     return 0
 
 
+def _new(args) -> int:
+    from .scaffold import scaffold
+    try:
+        paths = scaffold(args.assignment)
+    except (ValueError, FileExistsError) as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    for path in paths:
+        print(f"wrote {path}")
+    print(f"grade its reference: python -m autograder solve {args.assignment} /tmp/{args.assignment}"
+          f" && python -m autograder grade {args.assignment} /tmp/{args.assignment}")
+    return 0
+
+
 def _gradescope(args) -> int:
     """Grade ``$AUTOGRADER_ROOT/submission`` into ``results/results.json``, whatever happens."""
     root = Path(os.environ.get("AUTOGRADER_ROOT", "/autograder"))
@@ -138,6 +158,22 @@ def _data(args) -> int:
 
 
 def _list(args) -> int:
+    if args.points:
+        print(points_table([load_assignment(name) for name in available()]))
+        return 0
     for name in available():
         print(f"{name}: {load_assignment(name).title}")
     return 0
+
+
+def points_table(assignments) -> str:
+    """Every assignment's graded tests with their points, from the tomls (the README's table);
+    a test shown before the due date is marked "(visible)"."""
+    rows = ["| assignment | points | graded tests (id points) |", "|---|---|---|"]
+    for assignment in assignments:
+        tests = [spec for q in assignment.questions
+                 for spec in (q.parts or ((q,) if q.graded else ()))]
+        cells = [f"{t.id} {t.points:g}" + (" (visible)" if t.visibility == "visible" else "")
+                 for t in tests]
+        rows.append(f"| `{assignment.id}` | {assignment.points:g} | {' · '.join(cells)} |")
+    return "\n".join(rows)

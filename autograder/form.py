@@ -130,18 +130,17 @@ STRUCTURED = {"matrix": _matrix_form, "shapes": _shapes_form, "layers": _layers_
 
 
 def form_test(assignment_id: str):
-    """The public form-check test of an assignment: one 0-point, visible test per question.
-    A grader folder's ``test_form.py`` is just ``test_form = form_test("<id>")``."""
+    """The public form-check test of an assignment: one test per question (0 points and
+    visible, as every test of a ``test_form*`` file).  A grader folder's ``test_form.py`` is
+    just ``test_form = form_test("<id>")``."""
     import pytest
-    from gradescope_utils.autograder_utils.decorators import number, visibility, weight
+    from gradescope_utils.autograder_utils.decorators import number
 
     from .assignment import load_assignment
 
     # code in a module (mlp.py) has no value to look at: its own public checks run it
     questions = [q for q in load_assignment(assignment_id).questions if q.kind != "code"]
 
-    @weight(0)
-    @visibility("visible")
     @number("0.{question.id}")
     @pytest.mark.parametrize("question", questions, ids=[q.id for q in questions])
     def test_form(question, student, assignment, grade):

@@ -27,8 +27,9 @@ def _wrong(question: QuestionSpec, key: str | None = None) -> dict:
     """The known wrong answers, grouped by ``key`` (part, row or end; None: the whole)."""
     groups: dict = {}
     for wrong in question.check.get("wrong", ()):
+        answer = wrong["answer"]
         groups.setdefault(wrong.get(key) if key else None, []).append(
-            (wrong["answer"], wrong["message"]))
+            (tuple(answer) if isinstance(answer, list) else answer, wrong["message"]))
     return groups
 
 
@@ -89,7 +90,7 @@ def _sym_matrix(question, assignment, reference):
         reference, assignment.namespace(), seed=question.id,
         row_names=tuple(question.check.get("rows", ())),
         column_names=tuple(question.check.get("columns", ())),
-        wrong_rows={row - 1: [(tuple(answer), message) for answer, message in answers]
+        wrong_rows={row - 1: answers
                     for row, answers in _wrong(question, "row").items()})
 
 

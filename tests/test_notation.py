@@ -2,7 +2,6 @@ r"""Notation students really write (issue 11), in text and in LaTeX, judged by t
 of `gd`, `calculus`, `backprop` (Q1, Q3) and `optim_cnn` (closed forms): every form here is
 equivalent to the reference and earns full marks; the wrong forms beside them still lose
 their points with their message; hostile LaTeX is refused quickly."""
-import importlib.util
 import re
 import resource
 
@@ -16,10 +15,11 @@ from autograder.checkers.parse import ParseError, parse, parse_answer
 from autograder.checkers.matrices import parse_matrix
 from autograder.feedback import Incorrect
 from autograder.form import check_form
+from autograder.kinds import checker
 from autograder.plugin import Grade
-from conftest import ROOT
+from autograder.reference import load_reference
 
-GRADERS = {}
+REFERENCES = {}
 
 
 class Answers:
@@ -35,16 +35,16 @@ class Answers:
 
 
 def judge(assignment_id: str, name: str, answer) -> tuple[float, str]:
-    """The credit and feedback of the grader's own test of ``name`` for ``answer``."""
-    if assignment_id not in GRADERS:
-        path = ROOT / "autograder" / "graders" / assignment_id / "test_answers.py"
-        spec = importlib.util.spec_from_file_location(f"notation_{assignment_id}", path)
-        GRADERS[assignment_id] = module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
+    """The credit and feedback of the question's checker (as its graded test builds it from
+    assignment.toml) for ``answer``."""
+    assignment = load_assignment(assignment_id)
+    question = next(q for q in assignment.questions if q.name == name)
+    if assignment_id not in REFERENCES:
+        REFERENCES[assignment_id] = load_reference(assignment_id)
     grade = Grade()
-    student = Answers(load_assignment(assignment_id), {name: answer})
     try:
-        getattr(GRADERS[assignment_id], f"test_{name}")(student=student, grade=grade)
+        grade(checker(question, assignment, REFERENCES[assignment_id])
+              .check(Answers(assignment, {name: answer}).value(name)))
     except Incorrect as exc:
         return exc.fraction, str(exc)
     except Undecided as exc:

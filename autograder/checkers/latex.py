@@ -84,7 +84,7 @@ class _Translator:
             self.i += 1
             out.append(" " if token.isspace() else self.token(token, out))
         if stops and self.i >= len(self.tokens):
-            raise ParseError(f"a {{ or \\begin in the LaTeX is never closed")
+            raise ParseError("a { or \\begin in the LaTeX is never closed")
         self.depth -= 1
         return "".join(out)
 

@@ -40,7 +40,7 @@ def matrix_entries(answer: object, ns: Namespace) -> tuple:
         answer = re.sub(r"^\s*(Matrix|ImmutableMatrix)\((.*)\)\s*$", r"\2", answer, flags=re.S)
     value = to_parsed(answer, ns).value
     if not isinstance(value, tuple) or not value:
-        raise ParseError(f"expected a matrix as a list of rows, e.g. [[a, b], [c, d]]")
+        raise ParseError("expected a matrix as a list of rows, e.g. [[a, b], [c, d]]")
     rows = [row if isinstance(row, tuple) else (row,) for row in value]
     if len({len(r) for r in rows}) != 1:
         raise ParseError("the rows have different lengths")

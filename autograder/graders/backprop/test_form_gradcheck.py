@@ -2,14 +2,12 @@
 forward pass and loss?  Needs no reference, reveals no answer (0 points, always visible)."""
 import pytest
 
-from autograder.api import Verdict, compare, number, visibility, weight
+from autograder.api import Verdict, compare, number
 from autograder.routines import mlp as routines
 
 CASES = [("relu", "identity", "mse"), ("sigmoid", "sigmoid", "bce"), ("identity", "relu", "mse")]
 
 
-@weight(0)
-@visibility("visible")
 @number("0.code.{f}-{g}-{loss}")
 @pytest.mark.parametrize("f, g, loss", CASES, ids=["-".join(c) for c in CASES])
 def test_backward_matches_your_forward(f, g, loss, student, grade):

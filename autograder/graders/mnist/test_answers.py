@@ -6,8 +6,7 @@ choice, so behaviour is graded, not layout.  Shown after the due date.
 """
 import numpy as np
 
-from autograder.api import (Incorrect, Verdict, compare, load_reference, number, visibility,
-                            weight)
+from autograder.api import Incorrect, Verdict, compare, load_reference, number
 from autograder.mnist import load
 from autograder.routines import mnist_notebook as drive
 
@@ -61,9 +60,7 @@ def _start(seed, bias_scale=0.0):
     return weights, [b + bias_scale * rng.standard_normal(b.shape) for b in biases]
 
 
-@weight(2)
 @number("1")
-@visibility("after_due_date")
 def test_initialisation(student, grade):
     """Q1: initialisation: shapes and variance 1/max(n_in, n_out)"""
     weights, biases = canonical(_drive(student, drive.params))
@@ -89,9 +86,7 @@ def test_initialisation(student, grade):
           else Verdict.right(note))
 
 
-@weight(2)
 @number("2")
-@visibility("after_due_date")
 def test_forward(student, grade):
     """Q2: feed_forward_sample: loss and prediction on hidden samples, with given parameters"""
     weights, biases = _start(RNG_SEED + 2, bias_scale=0.1)
@@ -109,9 +104,7 @@ def test_forward(student, grade):
           if problems else Verdict.right())
 
 
-@weight(3)
 @number("3")
-@visibility("after_due_date")
 def test_backprop(student, grade):
     """Q3: train_one_sample moves every layer by −learning_rate × the gradient"""
     weights, biases = _start(RNG_SEED, bias_scale=0.1)
@@ -173,9 +166,7 @@ def _strays(got, want, start):
     return strays
 
 
-@weight(3)
 @number("4")
-@visibility("after_due_date")
 def test_training(student, grade):
     """Q4: train_one_epoch takes an exact backprop step per sample, in order, at its rate"""
     weights, biases = _start(RNG_SEED + 1)

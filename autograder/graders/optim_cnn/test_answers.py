@@ -9,16 +9,13 @@ import itertools
 
 import numpy as np
 
-from autograder.api import (NOT_ANSWERED, ChoiceQuestion, ExpressionQuestion, Incorrect,
-                            MatrixQuestion, Verdict, as_array, as_number, as_vector,
+from autograder.api import (NOT_ANSWERED, Incorrect, Verdict, as_array, as_number, as_vector,
                             as_whole_numbers, check_array, compare, describe, judge_cases,
-                            load_assignment, load_reference, matrix_entries, number,
-                            visibility, weight)
+                            load_assignment, load_reference, matrix_entries, number)
 
 REF = load_reference("optim_cnn")
 ASSIGNMENT = load_assignment("optim_cnn")
 NS = ASSIGNMENT.namespace()
-SPACE = ASSIGNMENT.matrix_space()
 SEED = 413
 
 HANDOUT_X, HANDOUT_T = np.array([[2.0, 1.0]]), np.array([2.0])
@@ -58,76 +55,6 @@ def _systems(k: int, sizes) -> list[tuple[np.ndarray, np.ndarray]]:
     return [(rng.standard_normal((n, d)), rng.standard_normal(n)) for n, d in sizes]
 
 
-# --- closed forms -----------------------------------------------------------------------------
-
-@weight(2)
-@number("1a")
-@visibility("after_due_date")
-def test_q1a(student, grade):
-    """Q1a: the minimum-norm solution"""
-    question = MatrixQuestion(REF.q1a, SPACE, shape=("d", 1), seed="1a")
-    grade(question.check(student.value("q1a")))
-
-
-@weight(1)
-@number("2a")
-@visibility("after_due_date")
-def test_q2a(student, grade):
-    """Q2a: the minimum-norm solution for x1 = [2, 1], t = [2]"""
-    question = ExpressionQuestion(REF.q2a, NS, labels=("w1", "w2"), seed="2a", wrong=[
-        (("2/3", "2/3"), "that is where RMSProp ends up, not the minimum-norm solution")])
-    grade(question.check(student.value("q2a")))
-
-
-@weight(1)
-@number("2b")
-@visibility("after_due_date")
-def test_q2b(student, grade):
-    """Q2b: does RMSProp reach the minimum-norm solution?"""
-    question = ChoiceQuestion(REF.q2b, ("yes", "no"), wrong={
-        "yes": "RMSProp scales each coordinate's step by its own 1/√v, so its steps leave the "
-               "row space of X; run your rmsprop on the handout's case and compare"})
-    grade(question.check(student.value("q2b")))
-
-
-@weight(2)
-@number("3")
-@visibility("after_due_date")
-def test_q3(student, grade):
-    """Q3: L1(η) after one GD step"""
-    question = MatrixQuestion(REF.q3, SPACE, shape=(1, 1), seed="3", wrong=[
-        ("(1/n) * a.T @ (I - (eta/n) * X @ X.T) @ (I - (eta/n) * X @ X.T) @ a",
-         "missing a factor 2 in the step: the gradient of (1/n)‖Xw − t‖² is (2/n) Xᵀ(Xw − t)"),
-        ("a.T @ (I - (2*eta/n) * X @ X.T) @ (I - (2*eta/n) * X @ X.T) @ a",
-         "missing the 1/n of the loss")])
-    grade(question.check(student.value("q3")))
-
-
-@weight(2)
-@number("4a")
-@visibility("after_due_date")
-def test_q4a(student, grade):
-    """Q4a: the optimal learning rate η*"""
-    question = MatrixQuestion(REF.q4a, SPACE, shape=(1, 1), seed="4a", wrong=[
-        ("norm(X.T @ a)**2 / norm(X @ X.T @ a)**2",
-         "missing the factor n/2: setting dL1/dη = 0 gives (2η/n)·‖XXᵀa‖² = ‖Xᵀa‖²"),
-        ("n * norm(X.T @ a)**2 / norm(X @ X.T @ a)**2", "missing the factor 1/2"),
-        ("norm(X.T @ a)**2 / (2 * norm(X @ X.T @ a)**2)", "missing the factor n")])
-    grade(question.check(student.value("q4a")))
-
-
-@weight(2)
-@number("5")
-@visibility("after_due_date")
-def test_q5(student, grade):
-    """Q5: λ̃ equivalent to weight decay λ"""
-    question = ExpressionQuestion(REF.q5, NS, seed="5", wrong=[
-        ("0", "λ̃ = 0 adds no penalty, so it cannot match weight decay λ > 0. Gradient descent "
-              "on L + λ̃‖w‖² has no separate (1 − λ) factor: its update is w − η(∇L + 2λ̃w); "
-              "compare that with the weight-decay update")])
-    grade(question.check(student.value("q5")))
-
-
 # --- numeric answers --------------------------------------------------------------------------
 
 def _conv_problem(got: object, I: np.ndarray, J: np.ndarray, what: str) -> str | None:
@@ -156,39 +83,13 @@ def _numeric_matrix(answer: object) -> np.ndarray:
         raise Incorrect(f"cannot read the matrix: {exc}") from None
 
 
-@weight(2)
 @number("6a")
-@visibility("after_due_date")
 def test_q6a(student, grade):
-    """Q6a: I ∗ J for the handout's I and J"""
     answer = student.value("q6a")
     if answer is None:
         grade(Verdict.wrong(NOT_ANSWERED))
     problem = _conv_problem(_numeric_matrix(answer), HANDOUT_I, HANDOUT_J, "I ∗ J")
     grade(Verdict.wrong(problem) if problem else Verdict.right())
-
-
-@weight(2)
-@number("7a")
-@visibility("after_due_date")
-def test_q7a(student, grade):
-    """Q7a: neurons and parameters of the CNN and of its fully connected version"""
-    question = ExpressionQuestion(
-        REF.q7a, NS, seed="7a",
-        labels=("CNN neurons", "CNN parameters", "FC neurons", "FC parameters"),
-        component_wrong={0: [(1664, INPUT_UNITS)], 1: [(27, BIASES)], 2: [(1664, INPUT_UNITS)],
-                         3: [(1118208, BIASES)]})
-    grade(question.check(student.value("q7a")))
-
-
-@weight(2)
-@number("8a")
-@visibility("after_due_date")
-def test_q8a(student, grade):
-    """Q8a: the receptive field after conv 5×5 → pool 2 → conv 5×5"""
-    question = ExpressionQuestion(REF.q8a, NS, seed="8a", wrong=[(15, RF_PRODUCT),
-                                                               (9, RF_STRIDES)])
-    grade(question.check(student.value("q8a")))
 
 
 # --- code: least squares ----------------------------------------------------------------------
@@ -206,11 +107,8 @@ def _label(n: int, d: int, i: int) -> str:
     return f"hidden case {i} (n = {n}, d = {d})"
 
 
-@weight(2)
 @number("1b")
-@visibility("after_due_date")
 def test_min_norm_solution(student, grade):
-    """Q1b: min_norm_solution on the handout's case and hidden systems"""
     def case(X, t):
         return lambda: _solution_problem(
             _vector(student.call("min_norm_solution", X, t, show_args=False), X.shape[1]),
@@ -229,11 +127,8 @@ def _safe_eta(X: np.ndarray) -> float:
     return 0.5 / float(np.max(np.sum(X ** 2, axis=1)))
 
 
-@weight(3)
 @number("1c")
-@visibility("after_due_date")
 def test_minibatch_sgd(student, grade):
-    """Q1c: minibatch_sgd reaches the minimum-norm solution, with the right steps"""
     systems = _systems(2, [(3, 6), (4, 7), (5, 9)])
 
     def converges(X, t, batch):
@@ -336,11 +231,8 @@ def _rmsprop_cases() -> list[tuple]:
     return cases
 
 
-@weight(3)
 @number("2c")
-@visibility("after_due_date")
 def test_rmsprop(student, grade):
-    """Q2c: rmsprop on the handout's case and hidden cases"""
     def case(args):
         def check():
             X = args[0]
@@ -361,11 +253,8 @@ def test_rmsprop(student, grade):
                        for i, args in enumerate(_rmsprop_cases(), 1)]))
 
 
-@weight(2)
 @number("4b")
-@visibility("after_due_date")
 def test_optimal_lr(student, grade):
-    """Q4b: optimal_lr on the handout's case and hidden cases"""
     def case(X, t, w0):
         def check():
             got = as_number(student.call("optimal_lr", X, t, w0, show_args=False))
@@ -387,11 +276,8 @@ def test_optimal_lr(student, grade):
 
 # --- code: CNNs -------------------------------------------------------------------------------
 
-@weight(3)
 @number("6b")
-@visibility("after_due_date")
 def test_conv2d(student, grade):
-    """Q6b: conv2d on the handout's I, J and hidden images and kernels"""
     def case(I, J):
         I, J = I.astype(float), J.astype(float)
         return lambda: _conv_problem(student.call("conv2d", I, J, show_args=False), I, J,
@@ -470,27 +356,18 @@ def _counts_verdict(student, function: str, fc: bool) -> Verdict:
                         for i, (size, layers) in enumerate(_networks(), 1)])
 
 
-@weight(2)
 @number("7b")
-@visibility("after_due_date")
 def test_cnn_counts(student, grade):
-    """Q7b: cnn_counts on the handout's network and hidden networks"""
     grade(_counts_verdict(student, "cnn_counts", fc=False))
 
 
-@weight(2)
 @number("7c")
-@visibility("after_due_date")
 def test_fc_counts(student, grade):
-    """Q7c: fc_counts on the handout's network and hidden networks"""
     grade(_counts_verdict(student, "fc_counts", fc=True))
 
 
-@weight(2)
 @number("8b")
-@visibility("after_due_date")
 def test_receptive_field(student, grade):
-    """Q8b: receptive_field on the handout's layers and hidden stacks"""
     def case(layers):
         def check():
             whole = as_whole_numbers(student.call("receptive_field", layers, show_args=False), 1)

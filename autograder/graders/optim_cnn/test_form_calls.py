@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from autograder.api import (Verdict, as_array, as_number, as_vector, as_whole_numbers, describe,
-                            number, visibility, weight)
+                            number)
 
 X = np.array([[1.0, 2.0, 0.0], [0.0, 1.0, 1.0]])
 T = np.array([1.0, 2.0])
@@ -57,8 +57,6 @@ CALLS = [
 ]
 
 
-@weight(0)
-@visibility("visible")
 @number("0.{qid}.run")
 @pytest.mark.parametrize("qid, name, args, check", CALLS, ids=[c[1] for c in CALLS])
 def test_runs(qid, name, args, check, student, grade):
