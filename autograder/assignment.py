@@ -108,9 +108,6 @@ class Assignment:
         return MatrixSpace(dict(self.matrices), {**self.derived, **(hidden or {})},
                            scalars=dict(self.matrix_scalars), increasing=self.increasing)
 
-    def question(self, qid: str) -> QuestionSpec:
-        return next(q for q in self.questions if q.id == qid)
-
     def graded_test(self, number: str) -> QuestionSpec | Part | None:
         """The question or part whose graded test has this number (None: not in the toml)."""
         for question in self.questions:

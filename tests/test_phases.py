@@ -99,25 +99,41 @@ def test_a_public_form_check_names_the_shape_never_the_fix(tmp_path):
     assert form.output == "`q4a`: expected shape m×n, got n×m"
 
 
-def test_a_test_without_visibility_is_shown_after_the_due_date(tmp_path):
+def test_a_question_without_visibility_is_shown_after_the_due_date(tmp_path):
+    """Also when its grader file does not load: the toml still gives its result."""
     root = tmp_path / "graders"
-    write(root / "toy", "assignment.toml", 'title = "Toy"\nfiles = ["answers.py"]\n')
-    write(root / "toy", "test_forgotten.py", """
-from autograder.api import number, weight
+    write(root / "toy", "assignment.toml", """
+title = "Toy"
+files = ["answers.py"]
 
-@weight(1)
+[[questions]]
+id = "1"
+name = "f"
+kind = "function"
+points = 1
+title = "a test with no visibility of its own"
+
+[[questions]]
+id = "2"
+name = "g"
+kind = "function"
+points = 1
+title = "a grader file that does not load"
+""")
+    write(root / "toy", "test_forgotten.py", """
+from autograder.api import number
+
 @number("1")
-def test_no_decorator():
-    '''no visibility decorator'''
+def test_no_visibility():
+    pass
 """)
     write(root / "toy", "test_broken.py", """
 import does_not_exist
-from autograder.api import number, weight
+from autograder.api import number
 
-@weight(1)
 @number("2")
 def test_never_loads():
-    '''a grader file that does not load'''
+    pass
 """)
     from autograder.assignment import load_assignment
     result = grade(load_assignment("toy", root), write(tmp_path / "s", "answers.py", "x = 1").parent)
