@@ -1,6 +1,7 @@
 """An assignment's configuration: ``autograder/graders/<id>/assignment.toml``."""
 from __future__ import annotations
 
+import functools
 import os
 import re
 import sys
@@ -108,20 +109,18 @@ class Assignment:
         return MatrixSpace(dict(self.matrices), {**self.derived, **(hidden or {})},
                            scalars=dict(self.matrix_scalars), increasing=self.increasing)
 
+    @property
+    def graded_tests(self) -> list[QuestionSpec | Part]:
+        """What has a graded test of its own: each question with points, or its parts."""
+        return [spec for q in self.questions for spec in (q.parts or ((q,) if q.graded else ()))]
+
     def graded_test(self, number: str) -> QuestionSpec | Part | None:
         """The question or part whose graded test has this number (None: not in the toml)."""
-        for question in self.questions:
-            if question.graded and question.id == number:
-                return question
-            for part in question.parts:
-                if part.id == number:
-                    return part
-        return None
+        return next((spec for spec in self.graded_tests if spec.id == number), None)
 
     @property
     def points(self) -> float:
-        return sum(q.points for q in self.questions if q.graded) + \
-            sum(p.points for q in self.questions for p in q.parts)
+        return sum(spec.points for spec in self.graded_tests)
 
     @property
     def test_files(self) -> list[Path]:
@@ -187,16 +186,22 @@ def _question(q: dict, default_visibility: str) -> QuestionSpec:
         check={k: q[k] for k in CHECK_KEYS if k in q})
 
 
-def validate(data: dict, text: str, path: Path) -> None:
-    """Check ``data`` against assignment.schema.json and the rules a schema cannot state
-    (unique ids, a layout that exists); raise :class:`AssignmentError` naming key and line."""
+@functools.cache
+def _validator():
+    """The schema's validator, built once per process (assignments load several times)."""
     import json
 
     import jsonschema
 
-    schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
-    error = jsonschema.exceptions.best_match(
-        jsonschema.Draft202012Validator(schema).iter_errors(data))
+    return jsonschema.Draft202012Validator(json.loads(SCHEMA.read_text(encoding="utf-8")))
+
+
+def validate(data: dict, text: str, path: Path) -> None:
+    """Check ``data`` against assignment.schema.json and the rules a schema cannot state
+    (unique ids, a layout that exists); raise :class:`AssignmentError` naming key and line."""
+    import jsonschema
+
+    error = jsonschema.exceptions.best_match(_validator().iter_errors(data))
     if error is not None:
         where = list(error.absolute_path)
         if error.validator == "additionalProperties":   # name the unknown key itself

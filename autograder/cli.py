@@ -171,9 +171,7 @@ def points_table(assignments) -> str:
     a test shown before the due date is marked "(visible)"."""
     rows = ["| assignment | points | graded tests (id points) |", "|---|---|---|"]
     for assignment in assignments:
-        tests = [spec for q in assignment.questions
-                 for spec in (q.parts or ((q,) if q.graded else ()))]
         cells = [f"{t.id} {t.points:g}" + (" (visible)" if t.visibility == "visible" else "")
-                 for t in tests]
+                 for t in assignment.graded_tests]
         rows.append(f"| `{assignment.id}` | {assignment.points:g} | {' · '.join(cells)} |")
     return "\n".join(rows)

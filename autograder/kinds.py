@@ -33,12 +33,17 @@ def _wrong(question: QuestionSpec, key: str | None = None) -> dict:
     return groups
 
 
-def _expression(question, assignment, reference):
+def _answer(question: QuestionSpec, references: ModuleType) -> object:
+    """The reference's answer to ``question``."""
+    return getattr(references, question.name, None)
+
+
+def _expression(question, assignment, references):
     ns = assignment.namespace()
     wrong = _wrong(question, "part")
     constraint = question.check.get("constraint")
     return ExpressionQuestion(
-        reference, ns, wrong=wrong.pop(None, ()), seed=question.id,
+        _answer(question, references), ns, wrong=wrong.pop(None, ()), seed=question.id,
         component_wrong={part - 1: answers for part, answers in wrong.items()},
         labels=tuple(question.check.get("labels", ())),
         constraint=_constraint(constraint, ns) if constraint else None,
@@ -56,10 +61,10 @@ def _constraint(text: str, ns) -> Callable[[dict], bool]:
 class _Bound:
     """The largest value of a variable: ``2/(15 + √221)`` or ``η < 2/(15 + √221)``."""
 
-    def __init__(self, question, assignment, reference):
+    def __init__(self, question, assignment, references):
         self.ns = assignment.namespace()
         self.variable = self.ns.symbols[question.variable]
-        self.value = _expression(question, assignment, reference)
+        self.value = _expression(question, assignment, references)
 
     def check(self, answer: object) -> Verdict:
         try:
@@ -69,57 +74,54 @@ class _Bound:
         return self.value.check(answer)
 
 
-def _interval(question, assignment, reference):
-    return IntervalQuestion(reference, question.variable, assignment.namespace(),
+def _interval(question, assignment, references):
+    return IntervalQuestion(_answer(question, references), question.variable, assignment.namespace(),
                             seed=question.id, wrong_ends=_wrong(question, "end"),
                             openness_messages=dict(question.check.get("openness", {})))
 
 
-def _matrix(question, assignment, reference, references):
+def _matrix(question, assignment, references):
     hidden = {name: getattr(references, answer) for name, answer in
               assignment.answer_names.items()}
     layout = question.check.get("layout")
-    return MatrixQuestion(reference, assignment.matrix_space(hidden), shape=question.shape,
+    return MatrixQuestion(_answer(question, references), assignment.matrix_space(hidden), shape=question.shape,
                           wrong=_wrong(question).get(None, ()), seed=question.id,
                           layout_message=TRANSPOSED + assignment.layouts[layout] if layout
                           else "")
 
 
-def _sym_matrix(question, assignment, reference):
+def _sym_matrix(question, assignment, references):
     return SymbolicMatrixQuestion(
-        reference, assignment.namespace(), seed=question.id,
+        _answer(question, references), assignment.namespace(), seed=question.id,
         row_names=tuple(question.check.get("rows", ())),
         column_names=tuple(question.check.get("columns", ())),
         wrong_rows={row - 1: answers
                     for row, answers in _wrong(question, "row").items()})
 
 
-def _choice(question, assignment, reference):
-    return ChoiceQuestion(reference, question.options,
+def _choice(question, assignment, references):
+    return ChoiceQuestion(_answer(question, references), question.options,
                           wrong={answer: message for answer, message in
                                  _wrong(question).get(None, ())})
 
 
-def _critical_point(question, assignment, reference):
+def _critical_point(question, assignment, references):
     return CriticalPointQuestion(question.check["function"], list(question.check["variables"]),
                                  assignment.namespace())
 
 
-def _shapes(question, assignment, reference):
-    return ShapesQuestion(reference, assignment.namespace())
+def _shapes(question, assignment, references):
+    return ShapesQuestion(_answer(question, references), assignment.namespace())
 
 
 CHECKERS = {"expression": _expression, "tuple": _expression, "bound": _Bound,
-            "interval": _interval, "sym_matrix": _sym_matrix, "choice": _choice,
+            "interval": _interval, "matrix": _matrix, "sym_matrix": _sym_matrix, "choice": _choice,
             "critical_point": _critical_point, "shapes": _shapes}
 
 
 def checker(question: QuestionSpec, assignment: Assignment, references: ModuleType):
     """The checker of a closed-form question, built against the reference's answers."""
-    reference = getattr(references, question.name, None)
-    if question.kind == "matrix":
-        return _matrix(question, assignment, reference, references)
-    return CHECKERS[question.kind](question, assignment, reference)
+    return CHECKERS[question.kind](question, assignment, references)
 
 
 def closed_form_tests(assignment_id: str):

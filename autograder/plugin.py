@@ -193,15 +193,14 @@ class GradingPlugin:
         """A graded question of assignment.toml that no test graded (its grader file would not
         load, or has no test of that number) still gets its result, worth its points."""
         numbers = {info["number"] for info in self.pending.values()}
-        for question in self.config.questions:
-            for spec in question.parts or ((question,) if question.graded else ()):
-                if spec.id in numbers:
-                    continue
-                self.log.append(f"question {spec.id} of assignment.toml was graded by no test")
-                self.order.append(f"<toml>::{spec.id}")
-                self.results[f"<toml>::{spec.id}"] = TestResult(
-                    f"Q{spec.id}: {spec.title}", spec.points, 0.0, spec.id, spec.visibility,
-                    INTERNAL, outcome="error")
+        for spec in self.config.graded_tests:
+            if spec.id in numbers:
+                continue
+            self.log.append(f"question {spec.id} of assignment.toml was graded by no test")
+            self.order.append(f"<toml>::{spec.id}")
+            self.results[f"<toml>::{spec.id}"] = TestResult(
+                f"Q{spec.id}: {spec.title}", spec.points, 0.0, spec.id, spec.visibility,
+                INTERNAL, outcome="error")
 
     # results ------------------------------------------------------------------------------------
     def ordered_results(self) -> list[TestResult]:
@@ -217,8 +216,8 @@ class GradingPlugin:
         public = Path(str(item.fspath)).name.startswith(PUBLIC_PREFIX)
         doc = (getattr(function, "__doc__", None) or "").strip().splitlines()
         info = {"name": _fill(doc[0], params) if doc else item.name, "weight": 0.0,
-                "number": number, "visibility": "visible", "tags": tuple(getattr(
-                    function, "__tags__", ())), "public": public,
+                "number": number, "visibility": "visible", "public": public,
+                "tags": tuple(getattr(function, "__tags__", ())),
                 "hide_errors": getattr(function, "__hide_errors__", None)}
         if not public:
             spec = self.config.graded_test(number) if number is not None else None

@@ -22,8 +22,7 @@ def _ids():
 
 def _graded(assignment) -> dict:
     """number -> (points, visibility) of every graded test the toml declares."""
-    return {spec.id: (spec.points, spec.visibility) for q in assignment.questions
-            for spec in (q.parts or ((q,) if q.graded else ()))}
+    return {spec.id: (spec.points, spec.visibility) for spec in assignment.graded_tests}
 
 
 @pytest.mark.parametrize("assignment_id", _ids())
