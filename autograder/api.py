@@ -14,8 +14,7 @@ from .checkers.structures import (ChoiceQuestion, CriticalPointQuestion,  # noqa
 from .checkers.gradients import compare  # noqa: F401
 from .checkers.numbers import as_number, as_whole_numbers, check_number  # noqa: F401
 from .checkers.parse import ParseError  # noqa: F401
-from .checkers.verdict import Verdict  # noqa: F401
+from .checkers.verdict import Incorrect, Verdict  # noqa: F401
 from .budget import Undecided  # noqa: F401
-from .feedback import Incorrect  # noqa: F401
-from .form import check_form  # noqa: F401
+from .kinds import check_form  # noqa: F401
 from .reference import load_reference  # noqa: F401

@@ -1,17 +1,21 @@
-"""From a question of assignment.toml to the checker of its kind: one registry.
+"""From a question of assignment.toml to how its kind is checked: one registry, :data:`KINDS`.
 
-Every closed-form kind builds a checker with ``check(answer) -> Verdict`` from the question's
-keys (see assignment.schema.json) and the reference's answer; :func:`closed_form_tests` makes
-the graded pytest test of every closed-form question, so such a question needs no grader code.
+Every kind has a public form check ``(question, answer, assignment) -> Verdict`` (see
+:mod:`.form`); every closed-form kind also builds a checker with ``check(answer) -> Verdict``
+from the question's keys (see assignment.schema.json) and the reference's answer.
+:mod:`.generated` makes the pytest tests of both from the toml.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from types import ModuleType
 from typing import Callable
 
 import sympy
 
+from . import form
 from .assignment import Assignment, QuestionSpec
+from .checkers.coerce import NOT_ANSWERED
 from .checkers.expressions import ExpressionQuestion
 from .checkers.intervals import IntervalQuestion, upper_bound
 from .checkers.matrices import MatrixQuestion
@@ -19,6 +23,9 @@ from .checkers.parse import ParseError, parse
 from .checkers.structures import (ChoiceQuestion, CriticalPointQuestion, ShapesQuestion,
                                   SymbolicMatrixQuestion)
 from .checkers.verdict import Verdict
+from .student import Student
+
+FormCheck = Callable[[QuestionSpec, object, Assignment], Verdict]
 
 TRANSPOSED = "this is the transpose of the answer: "
 
@@ -114,33 +121,41 @@ def _shapes(question, assignment, references):
     return ShapesQuestion(_answer(question, references), assignment.namespace())
 
 
-CHECKERS = {"expression": _expression, "tuple": _expression, "bound": _Bound,
-            "interval": _interval, "matrix": _matrix, "sym_matrix": _sym_matrix, "choice": _choice,
-            "critical_point": _critical_point, "shapes": _shapes}
+@dataclass(frozen=True)
+class Kind:
+    """What a kind of question is checked with: its public form check, and (for a closed form)
+    the builder of its checker, whose ``check(answer)`` gives the graded :class:`Verdict`."""
+    check_form: FormCheck
+    checker: Callable | None = None   # (question, assignment, references) -> a checker
+
+
+KINDS = {
+    "expression": Kind(form.expression_form, _expression),
+    "tuple": Kind(form.tuple_form, _expression),
+    "bound": Kind(form.bound_form, _Bound),
+    "interval": Kind(form.interval_form, _interval),
+    "matrix": Kind(form.matrix_form, _matrix),
+    "sym_matrix": Kind(form.sym_matrix_form, _sym_matrix),
+    "choice": Kind(form.choice_form, _choice),
+    "critical_point": Kind(form.critical_point_form, _critical_point),
+    "shapes": Kind(form.shapes_form, _shapes),
+    "layers": Kind(form.layers_form),     # hand-written graded tests (mnist)
+    "function": Kind(None),               # see check_form
+}
 
 
 def checker(question: QuestionSpec, assignment: Assignment, references: ModuleType):
     """The checker of a closed-form question, built against the reference's answers."""
-    return CHECKERS[question.kind](question, assignment, references)
+    return KINDS[question.kind].checker(question, assignment, references)
 
 
-def closed_form_tests(assignment_id: str):
-    """The graded test of every closed-form question of an assignment (points, visibility
-    and title from its toml).  A grader folder's ``test_closed_forms.py`` is just
-    ``test_closed_form = closed_form_tests("<id>")``."""
-    import pytest
-    from gradescope_utils.autograder_utils.decorators import number
-
-    from .assignment import load_assignment
-    from .reference import load_reference
-
-    questions = [q for q in load_assignment(assignment_id).questions
-                 if q.closed_form and q.graded]
-
-    @number("{question.id}")
-    @pytest.mark.parametrize("question", questions, ids=[q.id for q in questions])
-    def test_closed_form(question, student, assignment, grade):
-        references = load_reference(assignment_id)
-        grade(checker(question, assignment, references).check(student.value(question.name)))
-
-    return test_closed_form
+def check_form(question: QuestionSpec, student: Student, assignment: Assignment) -> Verdict:
+    """The public form check of ``question`` on the student's answer."""
+    if question.kind == "function":
+        function = student.function(question.name, question.params)
+        return Verdict.right(f"`{question.name}{function.signature}` is defined. "
+                             f"Its results are checked when you submit.")
+    answer = student.value(question.name)
+    if answer is None:
+        return Verdict.wrong(f"`{question.name}`: {NOT_ANSWERED}")
+    return KINDS[question.kind].check_form(question, answer, assignment)

@@ -22,7 +22,7 @@ import pytest
 from .assignment import DEFAULT_VISIBILITY, PUBLIC_PREFIX, Assignment
 from .budget import FLAGGED, WALL_FACTOR, Undecided, cpu_limit, wall_limit
 from .checkers.verdict import Verdict
-from .feedback import Incorrect
+from .checkers.verdict import Incorrect
 from .isolated import out_of_cpu, out_of_time, run_isolated
 from .results import TestResult
 from .student import Student
@@ -255,7 +255,7 @@ class GradingPlugin:
                 outcome, fraction, detail = "undecided", error.fraction, error.detail
                 output = "\n\n".join(p for p in (error.feedback, f"{error}: {FLAGGED}.") if p)
             elif isinstance(error, Incorrect):
-                fraction = error.fraction
+                fraction = error.verdict.fraction
                 output = str(error)
             elif isinstance(error, AssertionError) and info["when"] == "call":
                 output = info["hide_errors"] or _assertion_message(error)
@@ -290,7 +290,7 @@ def _describe_error(exc: BaseException) -> dict:
         return {"kind": "undecided", "message": str(exc), "detail": exc.detail,
                 "fraction": exc.fraction, "feedback": exc.feedback}
     if isinstance(exc, Incorrect):
-        return {"kind": "incorrect", "message": str(exc), "fraction": exc.fraction}
+        return {"kind": "incorrect", "message": str(exc), "fraction": exc.verdict.fraction}
     if isinstance(exc, pytest.skip.Exception):
         return {"kind": "skip", "message": exc.msg}
     if isinstance(exc, AssertionError):

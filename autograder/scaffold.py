@@ -83,39 +83,39 @@ def derivative(a, x):
 
 FORM = '''\
 """Public form checks for `{id}` (0 points, always visible, also run by `check`)."""
-from autograder.form import form_test
+from autograder.generated import form_test
 
 test_form = form_test("{id}")
 '''
 
 CLOSED_FORMS = '''\
 """The graded tests of `{id}`'s closed-form questions, made from assignment.toml."""
-from autograder.kinds import closed_form_tests
+from autograder.generated import closed_form_tests
 
 test_closed_form = closed_form_tests("{id}")
 '''
 
 ANSWERS = '''\
-"""Correctness of `{id}`'s code question (instructors only: needs reference/{id}).  Points,
-visibility and titles are in assignment.toml, by each test's number."""
+"""Correctness of `{id}`'s code question (instructors only: needs reference/{id}).
+Points, visibility and titles are in assignment.toml, by each test's number."""
 import numpy as np
 
-from autograder.api import check_number, judge_cases, load_reference, number
+from autograder.api import Verdict, check_number, judge_cases, load_reference, number
 
 REF = load_reference("{id}")
 HANDOUT = [(1.5, 2.0)]
 
 
-def _problem(student, a, x, shown):
+def _case(student, a, x, shown) -> Verdict:
     got = student.call("derivative", a, x, show_args=shown)
     what = f"derivative({{a}}, {{x}})" if shown else "derivative on a hidden case"
     verdict = check_number(got, REF.derivative(a, x))
-    return None if verdict.passed else f"{{what}}: {{verdict.message}}"
+    return verdict if verdict.passed else Verdict.wrong(f"{{what}}: {{verdict.message}}")
 
 
 @number("3.1")
 def test_derivative_handout(student, grade):
-    grade(judge_cases([(f"a = {{a}}, x = {{x}}", lambda a=a, x=x: _problem(student, a, x, True))
+    grade(judge_cases([(f"a = {{a}}, x = {{x}}", lambda a=a, x=x: _case(student, a, x, True))
                        for a, x in HANDOUT]))
 
 
@@ -123,7 +123,7 @@ def test_derivative_handout(student, grade):
 def test_derivative_hidden(student, grade):
     rng = np.random.default_rng(7)
     cases = [(float(rng.uniform(0.1, 5)), float(rng.normal())) for _ in range(5)]
-    grade(judge_cases([(f"hidden case {{i}}", lambda a=a, x=x: _problem(student, a, x, False))
+    grade(judge_cases([(f"hidden case {{i}}", lambda a=a, x=x: _case(student, a, x, False))
                        for i, (a, x) in enumerate(cases, 1)]))
 '''
 

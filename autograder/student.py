@@ -25,7 +25,7 @@ from typing import Sequence
 
 from .budget import Undecided
 from .checkers.coerce import side_of_square
-from .feedback import Incorrect
+from .checkers.verdict import Incorrect
 from .sandbox.identity import Identity
 from .sandbox.session import (Limits, Reply, SandboxSession, call_request, run_request,
                               value_request)

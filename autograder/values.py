@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .feedback import Incorrect
+from .checkers.verdict import Incorrect
 
 
 class SympyText(str):

@@ -1,6 +1,9 @@
 """Numbers, arrays, choices and per-case judging: tolerance, shape first, transposes, NaN,
 and what is revealed; gradient hints."""
+import re
+
 import numpy as np
+import pytest
 
 from autograder.checkers.arrays import as_vector, check_array
 from autograder.checkers.cases import judge_cases
@@ -8,7 +11,7 @@ from autograder.checkers.gradients import compare
 from autograder.checkers.numbers import as_whole_numbers, check_number
 from autograder.checkers.structures import normalise_choice
 from autograder.budget import Undecided
-from autograder.feedback import Incorrect
+from autograder.checkers.verdict import Incorrect, Verdict
 
 
 def test_numbers():
@@ -29,11 +32,11 @@ def test_whole_numbers_and_vectors():
     for bad, count in [((float("inf"), 3), 2), (float("nan"), 1), ([14], 1), (2.5, 1),
                        ((1, 2, 3), 2), (True, 1), (("1", 2), 2)]:
         assert as_whole_numbers(bad, count) is None, bad
-    vector, problem = as_vector(np.ones((3, 1)), 3)
-    assert vector.shape == (3,) and problem == ""
-    assert as_vector([1.0, 2.0], 3)[1] == "expected a vector of length d = 3, got shape (2,)"
-    assert "NaN" in as_vector([1.0, np.nan, 2.0], 3)[1]
-    assert "got text" in as_vector("w", 3)[1]
+    assert as_vector(np.ones((3, 1)), 3).shape == (3,)
+    for bad, message in [([1.0, 2.0], "expected a vector of length d = 3, got shape (2,)"),
+                         ([1.0, np.nan, 2.0], "NaN"), ("w", "got text")]:
+        with pytest.raises(Incorrect, match=re.escape(message)):
+            as_vector(bad, 3)
 
 
 def test_arrays_shape_first():
@@ -76,7 +79,7 @@ def test_choices_count_words_of_the_listed_options_only():
 
 def test_cases_credit_share_grouped_messages_and_time_outs():
     def right():
-        return None
+        return Verdict.right()
 
     def raises():
         raise Incorrect("`f(...)` raised an error")
@@ -84,8 +87,8 @@ def test_cases_credit_share_grouped_messages_and_time_outs():
     def hangs():
         raise Undecided("`f(...)`: it did not finish within 1 s")
 
-    verdict = judge_cases([("case 1", right), ("case 2", lambda: "shape (2,)"),
-                           ("case 3", lambda: "shape (2,)"), ("case 4", raises)])
+    verdict = judge_cases([("case 1", right), ("case 2", lambda: Verdict.wrong("shape (2,)")),
+                           ("case 3", lambda: Verdict.wrong("shape (2,)")), ("case 4", raises)])
     assert verdict.fraction == 0.25
     assert "case 2 and case 3: shape (2,)" in verdict.message
     assert "case 4: `f(...)` raised an error" in verdict.message
@@ -93,17 +96,18 @@ def test_cases_credit_share_grouped_messages_and_time_outs():
     assert verdict.fraction == 0.5 and not verdict.passed      # a time-out is never a verdict:
     assert verdict.undecided == "1 of 4 cases:\nb: `f(...)`: it did not finish within 1 s"
     assert verdict.message == "1 of 4 cases are wrong:\nd: `f(...)` raised an error"
-    assert "every case: nope" in judge_cases([("a", lambda: "nope"), ("b", lambda: "nope")]).message
+    assert "every case: nope" in judge_cases([("a", lambda: Verdict.wrong("nope")),
+                                               ("b", lambda: Verdict.wrong("nope"))]).message
     assert judge_cases([("a", right)]).passed
 
 
 def test_a_ratio_equal_to_the_batch_size_by_chance_is_not_a_missing_1_over_n():
     """K/2 = 3 = N: a factor another size of the case explains is not named a missing 1/N."""
     ref = np.array([[1.0, -2.0], [0.5, 3.0]])
-    assert compare("dJdW1", 3 * ref, ref, batch=3, sizes=(4, 6, 5)) == \
+    assert compare("dJdW1", 3 * ref, ref, batch=3, sizes=(4, 6, 5)).message == \
         "dJdW1 is wrong: 3 times the right value"
-    assert compare("dJdW1", ref / 3, ref, batch=3, sizes=(2, 6, 5)) == \
+    assert compare("dJdW1", ref / 3, ref, batch=3, sizes=(2, 6, 5)).message == \
         "dJdW1 is wrong: 1/3 times the right value"
-    assert "a missing 1/N" in compare("dJdW1", 3 * ref, ref, batch=3, sizes=(4, 5, 7))
+    assert "a missing 1/N" in compare("dJdW1", 3 * ref, ref, batch=3, sizes=(4, 5, 7)).message
     assert "divided by the batch size" in compare("dJdW1", ref / 3, ref, batch=3,
-                                                  sizes=(4, 5, 7))
+                                                  sizes=(4, 5, 7)).message

@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from .coerce import describe
-from .verdict import Verdict
+from .verdict import Incorrect, Verdict
 
 
 def as_array(value: object) -> np.ndarray | None:
@@ -20,17 +20,17 @@ def as_array(value: object) -> np.ndarray | None:
     return None
 
 
-def as_vector(value: object, length: int) -> tuple[np.ndarray | None, str]:
-    """``value`` as a finite float vector of ``length`` entries (shape (d,), (d, 1) or (1, d)),
-    or None and what is wrong with it."""
+def as_vector(value: object, length: int) -> np.ndarray:
+    """``value`` as a finite float vector of shape (length,), from shape (d,), (d, 1) or
+    (1, d); raises :class:`Incorrect` saying what is wrong with it otherwise."""
     array = as_array(value)
     if array is None:
-        return None, f"expected an array of {length} numbers, got {describe(value)}"
+        raise Incorrect(f"expected an array of {length} numbers, got {describe(value)}")
     if array.size != length or max(array.shape, default=1) != length:
-        return None, f"expected a vector of length d = {length}, got shape {array.shape}"
+        raise Incorrect(f"expected a vector of length d = {length}, got shape {array.shape}")
     if not np.all(np.isfinite(array)):
-        return None, "the result contains NaN or infinity"
-    return array.reshape(length), ""
+        raise Incorrect("the result contains NaN or infinity")
+    return array.reshape(length)
 
 
 def check_array(value: object, reference: np.ndarray, *, rtol: float = 1e-6, atol: float = 1e-9,

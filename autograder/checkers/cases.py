@@ -7,13 +7,12 @@ A case that reached a time limit is undecided, never wrong.
 """
 from __future__ import annotations
 
-from typing import Callable, Optional, Sequence
+from typing import Callable, Sequence
 
 from ..budget import Undecided
-from ..feedback import Incorrect
-from .verdict import Verdict
+from .verdict import Incorrect, Verdict
 
-Check = Callable[[], Optional[str]]   # runs the student's code on one case: None when right
+Check = Callable[[], Verdict]         # runs the student's code on one case and judges it
 SHOWN = 3                             # distinct problems listed; labels listed per problem
 
 
@@ -24,14 +23,15 @@ def judge_cases(cases: Sequence[tuple[str, Check]], noun: str = "cases") -> Verd
     unsure: dict[str, list[str]] = {}     # why undecided -> labels
     for label, check in cases:
         try:
-            problem = check()
+            verdict = check()
         except Undecided as exc:
-            unsure.setdefault(str(exc), []).append(label)
-            continue
+            verdict = Verdict(0.0, undecided=str(exc))
         except Incorrect as exc:
-            problem = str(exc)
-        if problem:
-            problems.setdefault(problem, []).append(label)
+            verdict = exc.verdict
+        if verdict.undecided:
+            unsure.setdefault(verdict.undecided, []).append(label)
+        elif not verdict.passed:
+            problems.setdefault(verdict.message or "not correct", []).append(label)
     wrong = sum(map(len, problems.values()))
     undecided = sum(map(len, unsure.values()))
     if not wrong and not undecided:

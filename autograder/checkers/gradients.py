@@ -8,32 +8,34 @@ from __future__ import annotations
 import numpy as np
 
 from .expressions import short_number
+from .verdict import Verdict
 
 
 def compare(name: str, got: object, ref: np.ndarray, *, batch: int | None = None,
-            sizes: tuple[int, ...] = (), rtol: float = 1e-5, atol: float = 1e-8) -> str | None:
-    """None when ``got`` matches ``ref``; otherwise what is wrong with ``name``.  ``batch`` is
+            sizes: tuple[int, ...] = (), rtol: float = 1e-5, atol: float = 1e-8) -> Verdict:
+    """Whether ``got`` matches ``ref``, and if not, what is wrong with ``name``.  ``batch`` is
     the case's batch size, ``sizes`` its other sizes (features, outputs)."""
     ref = np.asarray(ref, dtype=float)
     try:
         got = np.asarray(got, dtype=float)
     except (TypeError, ValueError):
-        return f"{name} is not an array of numbers"
+        return Verdict.wrong(f"{name} is not an array of numbers")
     if got.shape != ref.shape:
         if got.size == ref.size and got.squeeze().shape == ref.squeeze().shape and \
                 np.allclose(got.reshape(ref.shape), ref, rtol=rtol, atol=atol):
-            return f"{name} has shape {got.shape}, expected {ref.shape} (same values)"
+            return Verdict.wrong(f"{name} has shape {got.shape}, expected {ref.shape} "
+                                 f"(same values)")
         if got.ndim == 2 and got.T.shape == ref.shape:
             note = ": transposed" if np.allclose(got.T, ref, rtol=rtol, atol=atol) else \
                 " (transposed?)"
-            return f"{name} has shape {got.shape}, expected {ref.shape}{note}"
-        return f"{name} has shape {got.shape}, expected {ref.shape}"
+            return Verdict.wrong(f"{name} has shape {got.shape}, expected {ref.shape}{note}")
+        return Verdict.wrong(f"{name} has shape {got.shape}, expected {ref.shape}")
     if not np.all(np.isfinite(got)):
-        return f"{name} contains NaN or infinity"
+        return Verdict.wrong(f"{name} contains NaN or infinity")
     close = np.isclose(got, ref, rtol=rtol, atol=atol)
     if close.all():
-        return None
-    return f"{name} is wrong{hint(got, ref, batch, sizes)}"
+        return Verdict.right()
+    return Verdict.wrong(f"{name} is wrong{hint(got, ref, batch, sizes)}")
 
 
 def hint(got: np.ndarray, ref: np.ndarray, batch: int | None,

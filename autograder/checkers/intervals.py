@@ -60,30 +60,31 @@ class IntervalQuestion:
         for end in (("lower", got.lo, got.lo_open, self.ref.lo, self.ref.lo_open),
                     ("upper", got.hi, got.hi_open, self.ref.hi, self.ref.hi_open)):
             try:
-                problem = self._end(*end)
+                verdict = self._end(*end)
             except Undecided as exc:
                 unsure.append(f"the {end[0]} end: {exc}")
                 continue
-            if problem:
-                problems.append(problem)
+            if not verdict.passed:
+                problems.append(verdict.message)
         if unsure:
             return Verdict(0.0, "\n".join(problems), "\n".join(unsure))
         return Verdict.wrong("\n".join(problems)) if problems else Verdict.right()
 
-    def _end(self, which: str, value, is_open, ref_value, ref_open) -> str | None:
+    def _end(self, which: str, value, is_open, ref_value, ref_open) -> Verdict:
         infinite = value in (sympy.oo, -sympy.oo)
         if infinite and ref_value not in (sympy.oo, -sympy.oo):
-            return f"the {which} end is missing: {self.variable} must also be bounded " \
-                   f"{'below' if which == 'lower' else 'above'}"
+            return Verdict.wrong(f"the {which} end is missing: {self.variable} must also be "
+                                 f"bounded {'below' if which == 'lower' else 'above'}")
         if not equivalent(value, ref_value, self.domain):
             for wrong, message in self.wrong_ends.get(which, ()):
                 if self._matches(value, parse_answer(wrong, self.ns).value):
-                    return message
-            return f"the {which} end is not correct"
+                    return Verdict.wrong(message)
+            return Verdict.wrong(f"the {which} end is not correct")
         if is_open != ref_open:
-            return self.openness_messages.get(which) or (
-                f"the {which} end should be {'excluded (open: <)' if ref_open else 'included (closed: <=)'}")
-        return None
+            return Verdict.wrong(self.openness_messages.get(which) or (
+                f"the {which} end should be "
+                f"{'excluded (open: <)' if ref_open else 'included (closed: <=)'}"))
+        return Verdict.right()
 
     def _matches(self, value, wrong) -> bool:
         """Is ``value`` a known wrong end (feedback only: undecided is no match)?"""

@@ -1,4 +1,9 @@
-"""What a checker concludes: the fraction of credit earned and a message for the student."""
+"""What a check concludes, the one way any checker or grader says right, wrong or undecided.
+
+A check returns a :class:`Verdict`.  Code deep inside a check that finds the answer unusable
+(a function not defined, a result that is no vector) raises :class:`Incorrect`, which carries
+the Verdict out; the plugin and ``judge_cases`` turn it back into that Verdict.
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -21,3 +26,11 @@ class Verdict:
     @classmethod
     def wrong(cls, message: str) -> "Verdict":
         return cls(0.0, message)
+
+
+class Incorrect(Exception):
+    """A wrong :class:`Verdict` raised out of a check; ``str(self)`` is shown to the student."""
+
+    def __init__(self, message: str, fraction: float = 0.0):
+        super().__init__(message)
+        self.verdict = Verdict(fraction, message)

@@ -25,14 +25,14 @@ def _case(seed, combo):
     return case, network, dJ, dJ2
 
 
-def _problem(name, got, expected, case):
+def _compare(name, got, expected, case) -> Verdict:
     return compare(name, got, expected, batch=case["batch"], sizes=case["sizes"])
 
 
 def _forward(student, seed, combo):
     case = routines.make_case(seed, *combo)
     args = (case["sizes"], case["f"], case["g"], case["params"], case["x"])
-    return _problem("y_hat", student.run(routines.forward, "mlp", *args)["y_hat"],
+    return _compare("y_hat", student.run(routines.forward, "mlp", *args)["y_hat"],
                     routines.forward(REF_MLP, *args)["y_hat"], case)
 
 
@@ -41,9 +41,9 @@ def _backward(student, seed, combo):
     args = (*network, case["params"], case["x"], dJ)
     got = student.run(routines.backward, "mlp", *args)["grads"]
     for name, expected in routines.backward(REF_MLP, *args)["grads"].items():
-        if (p := _problem(name, got.get(name), expected, case)):
-            return p
-    return None
+        if not (verdict := _compare(name, got.get(name), expected, case)).passed:
+            return verdict
+    return Verdict.right()
 
 
 def _accumulation(student, seed, combo):
@@ -56,14 +56,16 @@ def _accumulation(student, seed, combo):
     second = routines.backward(REF_MLP, *network, case["params"], case["x2"], dJ2)["grads"]
     for name, expected in ref["grads_accumulated"].items():
         mine = got["grads_accumulated"].get(name)
-        if (p := _problem(name, mine, expected, case)):
-            if _problem(name, mine, second[name], case) is None:
-                return f"{name}: backward replaced self.grads instead of adding to it (+=)"
-            return p
+        if not (verdict := _compare(name, mine, expected, case)).passed:
+            if _compare(name, mine, second[name], case).passed:
+                return Verdict.wrong(f"{name}: backward replaced self.grads instead of adding "
+                                     f"to it (+=)")
+            return verdict
     for name, expected in ref["grads_cleared"].items():
-        if (p := _problem(name, got["grads_cleared"].get(name), expected, case)):
-            return f"after clear_grad_and_cache, {p}"
-    return None
+        verdict = _compare(name, got["grads_cleared"].get(name), expected, case)
+        if not verdict.passed:
+            return Verdict.wrong(f"after clear_grad_and_cache, {verdict.message}")
+    return Verdict.right()
 
 
 def _judge(check, combos, student) -> Verdict:
@@ -105,8 +107,8 @@ def _losses(student, loss, pairs):
     for got, (y, y_hat) in zip(replies, pairs):
         ref = routines.loss_values(REF_MLP, loss, y, y_hat)
         for key in ("J", "dJdy_hat"):
-            if (p := compare(key, got[key], ref[key], batch=y.size)):
-                problems.append(p)
+            if not (verdict := compare(key, got[key], ref[key], batch=y.size)).passed:
+                problems.append(verdict.message)
     return Verdict.wrong(f"{loss}_loss: " + "; ".join(dict.fromkeys(problems))) if problems \
         else Verdict.right()
 

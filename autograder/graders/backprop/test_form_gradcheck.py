@@ -15,10 +15,10 @@ def test_backward_matches_your_forward(f, g, loss, student, grade):
     case = routines.make_case(7, f, g, loss)
     result = student.run(routines.gradcheck, "mlp", case["sizes"], f, g, loss, case["params"],
                          case["x"], case["y"])
-    problems = [problem for name, numeric in result["numeric"].items()
-                if (problem := compare(name, result["analytic"].get(name), numeric,
-                                       batch=case["batch"], sizes=case["sizes"],
-                                       rtol=1e-4, atol=1e-7))]
+    verdicts = [compare(name, result["analytic"].get(name), numeric, batch=case["batch"],
+                        sizes=case["sizes"], rtol=1e-4, atol=1e-7)
+                for name, numeric in result["numeric"].items()]
+    problems = [verdict.message for verdict in verdicts if not verdict.passed]
     if problems:
         grade(Verdict.wrong("your backward pass does not match finite differences of your own "
                             "forward pass and loss:\n" + "\n".join(problems)))

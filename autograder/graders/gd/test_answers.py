@@ -7,7 +7,7 @@ import random
 
 import numpy as np
 
-from autograder.api import as_array, check_array, judge_cases, load_reference, number
+from autograder.api import Verdict, as_array, check_array, judge_cases, load_reference, number
 
 REF = load_reference("gd")
 
@@ -20,7 +20,7 @@ def _hidden_cases() -> list[tuple[float, int]]:
     return [(round(rng.uniform(0.004, 0.09), 4), rng.randint(3, 150)) for _ in range(5)]
 
 
-def _distances_problem(student, eta, epochs, show) -> str | None:
+def _distances(student, eta, epochs, show) -> Verdict:
     got = student.call("gd_distances", eta, epochs, show_args=show)
     ref = REF.gd_distances(eta, epochs)
     what = f"gd_distances({eta}, {epochs})" if show else "gd_distances on a hidden case"
@@ -30,19 +30,18 @@ def _distances_problem(student, eta, epochs, show) -> str | None:
         array = array.reshape(-1)
         if array.size == epochs + 1 and np.isclose(array[0], np.sqrt(10.0)):
             array = array[1:]  # also counted t = 0: an accepted layout
-    verdict = check_array(array if array is not None else got, ref, rtol=1e-6, atol=1e-9,
-                          what=what, reveal=show)
-    return None if verdict.passed else verdict.message
+    return check_array(array if array is not None else got, ref, rtol=1e-6, atol=1e-9,
+                       what=what, reveal=show)
 
 
 @number("2c.1")
 def test_q2c_handout(student, grade):
-    grade(judge_cases([(f"η = {eta}", lambda eta=eta: _distances_problem(student, eta, 30, True))
+    grade(judge_cases([(f"η = {eta}", lambda eta=eta: _distances(student, eta, 30, True))
                        for eta in HANDOUT_ETAS]))
 
 
 @number("2c.2")
 def test_q2c_hidden(student, grade):
     grade(judge_cases([(f"hidden case {i}", lambda eta=eta, epochs=epochs:
-                        _distances_problem(student, eta, epochs, False))
+                        _distances(student, eta, epochs, False))
                        for i, (eta, epochs) in enumerate(_hidden_cases(), 1)]))

@@ -96,10 +96,10 @@ def test_forward(student, grade):
                  for s, label in zip(x, y)]
     losses = np.array([np.sum(loss) for loss in got["losses"]])
     guesses = np.array([np.argmax(guess) for guess in got["guesses"]], dtype=float)
-    problems = [p for p in (
+    problems = [v.message for v in (
         compare("the loss", losses, np.array([r[0] for r in reference]), rtol=1e-4),
         compare("the predicted class", guesses,
-                np.array([np.argmax(r[1]) for r in reference], dtype=float))) if p]
+                np.array([np.argmax(r[1]) for r in reference], dtype=float))) if not v.passed]
     grade(Verdict.wrong("; ".join(problems) + " (with parameters the grader chose)")
           if problems else Verdict.right())
 
@@ -119,8 +119,9 @@ def test_backprop(student, grade):
             for name, got, start, true in (
                     (f"layer {i + 1} weights", params[0][i], weights[i], -grad_w[i]),
                     (f"layer {i + 1} biases", params[1][i], biases[i], -grad_b[i])):
-                if (p := compare(name, (got - start) / rate, true, rtol=2e-3, atol=1e-6)):
-                    problems.append(p)
+                verdict = compare(name, (got - start) / rate, true, rtol=2e-3, atol=1e-6)
+                if not verdict.passed:
+                    problems.append(verdict.message)
         if problems:
             break
     if problems:

@@ -41,14 +41,6 @@ def _rng(k: int) -> np.random.Generator:
     return np.random.default_rng(SEED + k)
 
 
-def _vector(got: object, d: int) -> np.ndarray:
-    """The student's vector result as shape (d,); (d,), (d, 1) and (1, d) are all fine."""
-    vector, problem = as_vector(got, d)
-    if vector is None:
-        raise Incorrect(problem)
-    return vector
-
-
 def _systems(k: int, sizes) -> list[tuple[np.ndarray, np.ndarray]]:
     """Random underdetermined systems X w = t (n < d) of the given sizes."""
     rng = _rng(k)
@@ -57,19 +49,18 @@ def _systems(k: int, sizes) -> list[tuple[np.ndarray, np.ndarray]]:
 
 # --- numeric answers --------------------------------------------------------------------------
 
-def _conv_problem(got: object, I: np.ndarray, J: np.ndarray, what: str) -> str | None:
-    """What is wrong with ``got`` as I ∗ J: convention, padding, shape or values."""
+def _conv(got: object, I: np.ndarray, J: np.ndarray, what: str) -> Verdict:
+    """``got`` as I ∗ J: right, or what is wrong: convention, padding, shape or values."""
     reference, flipped = REF.conv2d(I, J), REF.conv2d(I, J[::-1, ::-1])
     array = as_array(got)
     if array is not None and array.shape == reference.shape and \
             np.allclose(array, flipped) and not np.allclose(flipped, reference):
-        return CONVENTION
+        return Verdict.wrong(CONVENTION)
     valid = reference.shape[0] - J.shape[0] + 1, reference.shape[1] - J.shape[1] + 1
     if array is not None and array.shape == valid and valid != reference.shape:
-        return (f"expected shape {reference.shape} (I's shape), got {array.shape}: with zero "
-                f"'same' padding the output has the input's size")
-    verdict = check_array(got, reference, what=what)
-    return None if verdict.passed else verdict.message
+        return Verdict.wrong(f"expected shape {reference.shape} (I's shape), got {array.shape}: "
+                             f"with zero 'same' padding the output has the input's size")
+    return check_array(got, reference, what=what)
 
 
 def _numeric_matrix(answer: object) -> np.ndarray:
@@ -88,19 +79,19 @@ def test_q6a(student, grade):
     answer = student.value("q6a")
     if answer is None:
         grade(Verdict.wrong(NOT_ANSWERED))
-    problem = _conv_problem(_numeric_matrix(answer), HANDOUT_I, HANDOUT_J, "I ∗ J")
-    grade(Verdict.wrong(problem) if problem else Verdict.right())
+    grade(_conv(_numeric_matrix(answer), HANDOUT_I, HANDOUT_J, "I ∗ J"))
 
 
 # --- code: least squares ----------------------------------------------------------------------
 
-def _solution_problem(w: np.ndarray, X: np.ndarray, t: np.ndarray, tol: float) -> str | None:
+def _solution(w: np.ndarray, X: np.ndarray, t: np.ndarray, tol: float) -> Verdict:
     best = REF.min_norm_solution(X, t)
     if np.linalg.norm(w - best) <= tol * (1 + np.linalg.norm(best)):
-        return None
+        return Verdict.right()
     if np.allclose(X @ w, t, rtol=1e-6, atol=1e-8):
-        return NOT_MIN_NORM
-    return compare("w", w, best, rtol=1e-5) or "X w = t does not hold for the result"
+        return Verdict.wrong(NOT_MIN_NORM)
+    verdict = compare("w", w, best, rtol=1e-5)
+    return Verdict.wrong("X w = t does not hold for the result") if verdict.passed else verdict
 
 
 def _label(n: int, d: int, i: int) -> str:
@@ -110,8 +101,8 @@ def _label(n: int, d: int, i: int) -> str:
 @number("1b")
 def test_min_norm_solution(student, grade):
     def case(X, t):
-        return lambda: _solution_problem(
-            _vector(student.call("min_norm_solution", X, t, show_args=False), X.shape[1]),
+        return lambda: _solution(
+            as_vector(student.call("min_norm_solution", X, t, show_args=False), X.shape[1]),
             X, t, 1e-7)
     systems = _systems(1, [(2, 5), (3, 4), (4, 9), (5, 6), (1, 3)])
     grade(judge_cases([("the handout's case", case(HANDOUT_X, HANDOUT_T))] +
@@ -133,37 +124,37 @@ def test_minibatch_sgd(student, grade):
 
     def converges(X, t, batch):
         def check():
-            w = _vector(_sgd(student, X, t, batch, _safe_eta(X), 3000, SEED), X.shape[1])
-            return _solution_problem(w, X, t, 1e-6)
+            w = as_vector(_sgd(student, X, t, batch, _safe_eta(X), 3000, SEED), X.shape[1])
+            return _solution(w, X, t, 1e-6)
         return check
 
     def one_full_step():
         X, t = systems[0]
         eta, n = _safe_eta(X), len(t)
-        w = _vector(_sgd(student, X, t, n, eta, 1, 0), X.shape[1])
+        w = as_vector(_sgd(student, X, t, n, eta, 1, 0), X.shape[1])
         return compare("w after one step with batch_size = n", w, (2 * eta / n) * X.T @ t,
                        batch=n, rtol=1e-7)
 
     def one_row_step():
         X, t = systems[1]
         eta = _safe_eta(X)
-        w = _vector(_sgd(student, X, t, 1, eta, 1, 0), X.shape[1])
+        w = as_vector(_sgd(student, X, t, 1, eta, 1, 0), X.shape[1])
         if any(np.allclose(w, 2 * eta * t[j] * X[j], rtol=1e-7, atol=1e-12)
                for j in range(len(t))):
-            return None
-        return ("one step with batch_size = 1 should move along one row: "
-                "w1 = −η·2·x_jᵀ(x_j w0 − t_j) for the drawn row j")
+            return Verdict.right()
+        return Verdict.wrong("one step with batch_size = 1 should move along one row: "
+                             "w1 = −η·2·x_jᵀ(x_j w0 − t_j) for the drawn row j")
 
     def seeded():   # 10 one-row steps on 5 rows: unseeded runs agree with odds 5^-10
         X, t = systems[2]
         replies = [_sgd(student, X, t, 1, _safe_eta(X), 10, seed) for seed in (1, 1, 2, 3, 4)]
-        runs = [_vector(reply, X.shape[1]) for reply in replies]
+        runs = [as_vector(reply, X.shape[1]) for reply in replies]
         if not np.array_equal(runs[0], runs[1]):
-            return ("two runs with the same seed gave different results: draw the batches with "
-                    "np.random.default_rng(seed)")
+            return Verdict.wrong("two runs with the same seed gave different results: draw the "
+                                 "batches with np.random.default_rng(seed)")
         if all(np.array_equal(runs[0], r) for r in runs[2:]):
-            return "the result does not depend on seed: draw the batches with it"
-        return None
+            return Verdict.wrong("the result does not depend on seed: draw the batches with it")
+        return Verdict.right()
 
     grade(judge_cases(
         [("the handout's case (batch_size = 1)", converges(HANDOUT_X, HANDOUT_T, 1))] +
@@ -236,15 +227,16 @@ def test_rmsprop(student, grade):
     def case(args):
         def check():
             X = args[0]
-            w = _vector(student.call("rmsprop", *args, show_args=False), X.shape[1])
+            w = as_vector(student.call("rmsprop", *args, show_args=False), X.shape[1])
             reference = REF.rmsprop(*args)
             if np.allclose(w, reference, rtol=1e-6, atol=1e-9):
-                return None
+                return Verdict.right()
             if mistakes := _rmsprop_mistakes(w, args):
-                return mistakes
+                return Verdict.wrong(mistakes)
             if np.allclose(w, REF.min_norm_solution(X, args[1]), rtol=1e-6, atol=1e-9):
-                return ("this is the minimum-norm solution, where plain gradient descent ends; "
-                        "RMSProp's per-coordinate steps g/(√v + ε) end elsewhere")
+                return Verdict.wrong("this is the minimum-norm solution, where plain gradient "
+                                     "descent ends; RMSProp's per-coordinate steps g/(√v + ε) "
+                                     "end elsewhere")
             return compare("w", w, reference, batch=len(args[1]), rtol=1e-6, atol=1e-9)
         return check
     handout = (HANDOUT_X, HANDOUT_T, 0.01, 0.9, 1e-8, 1000)
@@ -259,12 +251,12 @@ def test_optimal_lr(student, grade):
         def check():
             got = as_number(student.call("optimal_lr", X, t, w0, show_args=False))
             if got is None:
-                return "expected a number"
+                return Verdict.wrong("expected a number")
             reference, n = REF.optimal_lr(X, t, w0), len(t)
             if np.isclose(got, reference, rtol=1e-6):
-                return None
+                return Verdict.right()
             if n > 1 and np.isclose(got, reference * 2 / n, rtol=1e-6):
-                return "missing the factor n/2"
+                return Verdict.wrong("missing the factor n/2")
             return compare("η*", np.array([got]), np.array([reference]), rtol=1e-6)
         return check
     rng = _rng(4)
@@ -280,8 +272,7 @@ def test_optimal_lr(student, grade):
 def test_conv2d(student, grade):
     def case(I, J):
         I, J = I.astype(float), J.astype(float)
-        return lambda: _conv_problem(student.call("conv2d", I, J, show_args=False), I, J,
-                                     "I ∗ J")
+        return lambda: _conv(student.call("conv2d", I, J, show_args=False), I, J, "I ∗ J")
     rng = _rng(6)
     shapes = [((6, 7), (3, 3)), ((5, 5), (5, 5)), ((8, 4), (3, 5)), ((4, 6), (1, 3)),
               ((7, 7), (3, 3))]
@@ -337,9 +328,10 @@ def _counts_verdict(student, function: str, fc: bool) -> Verdict:
             result = student.call(function, size, layers, show_args=False)
             got, want = as_whole_numbers(result, 2), tuple(reference(size, layers))
             if got is None:
-                return f"expected (neurons, parameters), two integers; got {describe(result)}"
+                return Verdict.wrong(f"expected (neurons, parameters), two integers; got "
+                                     f"{describe(result)}")
             if got == want:
-                return None
+                return Verdict.right()
             wrong = " and ".join(name for name, g, w in zip(("neurons", "parameters"), got, want)
                                  if g != w)
             for change, message in ((dict(inputs=False), INPUT_UNITS),
@@ -347,8 +339,8 @@ def _counts_verdict(student, function: str, fc: bool) -> Verdict:
                                     (dict(channels=False), "each conv kernel spans all input "
                                                            "channels: k·k·c_in weights")):
                 if got == _counts(size, layers, fc=fc, **change):
-                    return f"{wrong} wrong: {message}"
-            return f"{wrong} wrong"
+                    return Verdict.wrong(f"{wrong} wrong: {message}")
+            return Verdict.wrong(f"{wrong} wrong")
         return check
 
     return judge_cases([("the handout's network", case(32, HANDOUT_NET))] +
@@ -372,18 +364,18 @@ def test_receptive_field(student, grade):
         def check():
             whole = as_whole_numbers(student.call("receptive_field", layers, show_args=False), 1)
             if whole is None:
-                return "expected a whole number"
+                return Verdict.wrong("expected a whole number")
             got = whole[0]
             if got == REF.receptive_field(layers):
-                return None
+                return Verdict.right()
             strides = [s for _, s in layers]
             own = 1 + sum((k - 1) * int(np.prod(strides[:j + 1])) for j, (k, _) in
                           enumerate(layers))
             if got == own and own != REF.receptive_field(layers):
-                return RF_PRODUCT
+                return Verdict.wrong(RF_PRODUCT)
             if got == 1 + sum(k - 1 for k, _ in layers):
-                return RF_STRIDES
-            return "not correct"
+                return Verdict.wrong(RF_STRIDES)
+            return Verdict.wrong("not correct")
         return check
     rng = _rng(8)
     hidden = [[(int(rng.integers(1, 8)), int(rng.integers(1, 4))) for _ in range(depth)]

@@ -3,46 +3,45 @@ right kind of result?  Correctness is not judged here (0 points, always visible)
 import numpy as np
 import pytest
 
-from autograder.api import (Verdict, as_array, as_number, as_vector, as_whole_numbers, describe,
-                            number)
+from autograder.api import (Incorrect, Verdict, as_array, as_number, as_vector, as_whole_numbers,
+                            describe, number)
 
 X = np.array([[1.0, 2.0, 0.0], [0.0, 1.0, 1.0]])
 T = np.array([1.0, 2.0])
 NET = [("conv", 3, 2), ("pool", 2), ("conv", 1, 3)]
 
 
-def _vector(value):
-    return as_vector(value, 3)[1] or None
+def _vector(value) -> Verdict:
+    as_vector(value, 3)
+    return Verdict.right()
 
 
-def _solves(value):
-    vector, problem = as_vector(value, 3)
-    if vector is None:
-        return problem
-    return None if np.allclose(X @ vector, T) else "the result does not solve X w = t"
+def _solves(value) -> Verdict:
+    return Verdict.right() if np.allclose(X @ as_vector(value, 3), T) else \
+        Verdict.wrong("the result does not solve X w = t")
 
 
-def _number(value):
+def _number(value) -> Verdict:
     got = as_number(value)
-    return None if got is not None and np.isfinite(got) else f"expected a number, got " \
-                                                             f"{describe(value)}"
+    return Verdict.right() if got is not None and np.isfinite(got) else \
+        Verdict.wrong(f"expected a number, got {describe(value)}")
 
 
-def _same_shape(value):
+def _same_shape(value) -> Verdict:
     array = as_array(value)
-    return None if array is not None and array.shape == (4, 6) else \
-        f"expected an array of I's shape (4, 6), got {describe(value)}"
+    return Verdict.right() if array is not None and array.shape == (4, 6) else \
+        Verdict.wrong(f"expected an array of I's shape (4, 6), got {describe(value)}")
 
 
-def _two_integers(value):
-    return None if as_whole_numbers(value, 2) is not None else \
-        f"expected (neurons, parameters), two integers; got {describe(value)}"
+def _two_integers(value) -> Verdict:
+    return Verdict.right() if as_whole_numbers(value, 2) is not None else \
+        Verdict.wrong(f"expected (neurons, parameters), two integers; got {describe(value)}")
 
 
-def _positive_integer(value):
+def _positive_integer(value) -> Verdict:
     whole = as_whole_numbers(value, 1)
-    return None if whole is not None and whole[0] >= 1 else \
-        f"expected a whole number of at least 1, got {describe(value)}"
+    return Verdict.right() if whole is not None and whole[0] >= 1 else \
+        Verdict.wrong(f"expected a whole number of at least 1, got {describe(value)}")
 
 
 CALLS = [
@@ -61,8 +60,12 @@ CALLS = [
 @pytest.mark.parametrize("qid, name, args, check", CALLS, ids=[c[1] for c in CALLS])
 def test_runs(qid, name, args, check, student, grade):
     """Q{qid} runs: {name} on a small public example"""
-    problem = check(student.call(name, *args))
-    if problem:
-        grade(Verdict.wrong(f"`{name}`: {problem}"))
+    result = student.call(name, *args)
+    try:
+        verdict = check(result)
+    except Incorrect as exc:   # as_vector's
+        verdict = exc.verdict
+    if not verdict.passed:
+        grade(Verdict.wrong(f"`{name}`: {verdict.message}"))
     grade(Verdict.right(f"`{name}` runs and returns the right kind of result; whether it is "
                         f"correct is checked when you submit."))

@@ -1,0 +1,42 @@
+"""The pytest tests made from assignment.toml, so that a closed-form question needs no grader
+code: the public form check of every question (``test_form.py`` is
+``test_form = form_test("<id>")``) and the graded test of every closed form
+(``test_closed_forms.py`` is ``test_closed_form = closed_form_tests("<id>")``).  Points,
+visibility and titles come from the toml through each test's ``@number``."""
+from __future__ import annotations
+
+import pytest
+from gradescope_utils.autograder_utils.decorators import number
+
+from .assignment import load_assignment
+from .kinds import check_form, checker
+from .reference import load_reference
+
+
+def form_test(assignment_id: str):
+    """One public form-check test per question (0 points and visible, as every test of a
+    ``test_form*`` file)."""
+    # code in a module (mlp.py) has no value to look at: its own public checks run it
+    questions = [q for q in load_assignment(assignment_id).questions if q.kind != "code"]
+
+    @number("0.{question.id}")
+    @pytest.mark.parametrize("question", questions, ids=[q.id for q in questions])
+    def test_form(question, student, assignment, grade):
+        """Q{question.id} form: {question.title}"""
+        grade(check_form(question, student, assignment))
+
+    return test_form
+
+
+def closed_form_tests(assignment_id: str):
+    """The graded test of every closed-form question of an assignment."""
+    questions = [q for q in load_assignment(assignment_id).questions
+                 if q.closed_form and q.graded]
+
+    @number("{question.id}")
+    @pytest.mark.parametrize("question", questions, ids=[q.id for q in questions])
+    def test_closed_form(question, student, assignment, grade):
+        references = load_reference(assignment_id)
+        grade(checker(question, assignment, references).check(student.value(question.name)))
+
+    return test_closed_form
