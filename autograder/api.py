@@ -8,9 +8,11 @@ from .checkers.cases import judge_cases  # noqa: F401
 from .checkers.coerce import NOT_ANSWERED, describe  # noqa: F401
 from .checkers.expressions import ExpressionQuestion  # noqa: F401
 from .checkers.intervals import IntervalQuestion, upper_bound  # noqa: F401
-from .checkers.matrices import MatrixQuestion, MatrixSpace  # noqa: F401
-from .checkers.structures import (ChoiceQuestion, CriticalPointQuestion,  # noqa: F401
-                                  ShapesQuestion, SymbolicMatrixQuestion, matrix_entries)
+from .checkers.matrices import MatrixQuestion  # noqa: F401
+from .checkers.matrix_parse import MatrixSpace  # noqa: F401
+from .checkers.choices import ChoiceQuestion  # noqa: F401
+from .checkers.structures import (CriticalPointQuestion, ShapesQuestion,  # noqa: F401
+                                  SymbolicMatrixQuestion, matrix_entries)
 from .checkers.gradients import compare  # noqa: F401
 from .checkers.numbers import as_number, as_whole_numbers, check_number  # noqa: F401
 from .checkers.parse import ParseError  # noqa: F401

@@ -13,7 +13,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - Gradescope's Ubuntu 22.04 has Python 3.10
     import tomli as tomllib
 
-from .checkers.matrices import MatrixSpace
+from .checkers.matrix_parse import MatrixSpace
 from .checkers.parse import Namespace
 from .sandbox.session import Limits
 

@@ -1,4 +1,4 @@
-"""``python -m autograder <verb>``: grade, check, solve, new, gradescope, list, data."""
+"""``python -m autograder <verb>``: grade, check, solve, new, package, gradescope, list, data."""
 from __future__ import annotations
 
 import argparse
@@ -43,6 +43,11 @@ def main(argv: list[str] | None = None) -> int:
                                      "(docs/authoring.md)")
     p.add_argument("assignment")
 
+    p = verbs.add_parser("package", help="build the Gradescope autograder zip and the student "
+                                         "package (self-check, template, nothing secret)")
+    p.add_argument("assignment")
+    p.add_argument("--out", type=Path, default=Path("dist"), help="where to write them (dist/)")
+
     verbs.add_parser("gradescope", help="grade $AUTOGRADER_ROOT/submission (run_autograder)")
     p = verbs.add_parser("list", help="list the assignments")
     p.add_argument("--points", action="store_true",
@@ -53,7 +58,7 @@ def main(argv: list[str] | None = None) -> int:
 
     args = parser.parse_args(argv)
     return {"grade": _grade, "check": _check, "solve": _solve, "gradescope": _gradescope,
-            "list": _list, "data": _data, "new": _new}[args.verb](args)
+            "list": _list, "data": _data, "new": _new, "package": _package}[args.verb](args)
 
 
 def _grade(args) -> int:
@@ -113,6 +118,21 @@ def _new(args) -> int:
         print(f"wrote {path}")
     print(f"grade its reference: python -m autograder solve {args.assignment} /tmp/{args.assignment}"
           f" && python -m autograder grade {args.assignment} /tmp/{args.assignment}")
+    return 0
+
+
+def _package(args) -> int:
+    from .assignment import AssignmentError
+    from .package import PackageError, build
+    try:
+        paths = build(args.assignment, args.out)
+    except (PackageError, AssignmentError, KeyError) as exc:
+        print(exc.args[0] if isinstance(exc, KeyError) else exc, file=sys.stderr)
+        return 1
+    gradescope, student = paths
+    print(f"wrote {gradescope}: upload it as the autograder of {args.assignment} on Gradescope")
+    print(f"wrote {student}: hand it to students (pip install {student.name}; "
+          f"python -m autograder check {args.assignment} .)")
     return 0
 
 

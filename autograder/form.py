@@ -13,7 +13,8 @@ from .assignment import Assignment, QuestionSpec
 from .checkers.coerce import NotAnswered, describe, parts_of, to_parsed
 from .checkers.intervals import to_range, upper_bound
 from .checkers.matrices import check_shape
-from .checkers.structures import matrix_entries, normalise_choice, shape_of
+from .checkers.choices import normalise_choice
+from .checkers.structures import matrix_entries, shape_of
 from .checkers.parse import ParseError, warnings_of
 from .checkers.verdict import Verdict
 
@@ -30,7 +31,7 @@ def expression_form(question: QuestionSpec, answer: object, assignment: Assignme
 
 
 def bound_form(question: QuestionSpec, answer: object, assignment: Assignment) -> Verdict:
-    """The largest value of a variable: ``2/(a+b)`` or ``η < 2/(a+b)``."""
+    """The largest value of a variable: ``3/c`` or ``η < 3/c``."""
     if ambiguous := _ambiguous(question, answer, assignment):
         return ambiguous
     ns = assignment.namespace()

@@ -20,8 +20,8 @@ from .checkers.expressions import ExpressionQuestion
 from .checkers.intervals import IntervalQuestion, upper_bound
 from .checkers.matrices import MatrixQuestion
 from .checkers.parse import ParseError, parse
-from .checkers.structures import (ChoiceQuestion, CriticalPointQuestion, ShapesQuestion,
-                                  SymbolicMatrixQuestion)
+from .checkers.choices import ChoiceQuestion
+from .checkers.structures import CriticalPointQuestion, ShapesQuestion, SymbolicMatrixQuestion
 from .checkers.verdict import Verdict
 from .student import Student
 

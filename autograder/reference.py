@@ -19,6 +19,11 @@ def reference_dir(assignment_id: str) -> Path:
     return reference_root() / assignment_id
 
 
+def template_dir(assignment_id: str) -> Path:
+    """What students start from: ``student_template/<id>`` beside ``reference/``."""
+    return reference_root().parent / "student_template" / assignment_id
+
+
 def load_reference(assignment_id: str, module: str = "answers") -> ModuleType:
     key = f"{assignment_id}.{module}"
     if key not in _cache:

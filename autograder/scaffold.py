@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 
 from .assignment import graders_root
-from .reference import reference_root
+from .reference import reference_root, template_dir
 
 TOML = '''\
 # Assignment `{id}`, made by `python -m autograder new {id}`: docs/authoring.md explains every
@@ -175,7 +175,7 @@ def scaffold(assignment_id: str) -> list[Path]:
         graders_root() / assignment_id / "test_closed_forms.py": CLOSED_FORMS,
         graders_root() / assignment_id / "test_answers.py": ANSWERS,
         reference_root() / assignment_id / "answers.py": REFERENCE,
-        root / "student_template" / assignment_id / "answers.py": TEMPLATE,
+        template_dir(assignment_id) / "answers.py": TEMPLATE,
         root / "tests" / f"test_{assignment_id}.py": TEST,
     }
     existing = [path for path in files if path.exists()]

@@ -23,11 +23,11 @@ from autograder.gradescope import write_results
 from autograder.grading import grade
 from autograder.report import print_report
 from autograder.results import GradingResult
-from autograder.sandbox import codec, harness, session
-from autograder.sandbox.codec import BadReply, decode
-from autograder.sandbox.harness import encode
+from autograder.sandbox import session, wire
+from autograder.sandbox.codec import decode
 from autograder.sandbox.identity import can_isolate
 from autograder.sandbox.session import Cell, SandboxSession
+from autograder.sandbox.wire import BadReply, encode
 from autograder.submission import find_submission
 from conftest import REFERENCE_GD, ROOT, by_number, write
 
@@ -172,7 +172,7 @@ def test_forged_replies_cost_one_probe_and_little_memory(tmp_path):
             tracemalloc.reset_peak()
             reply = s.call("send", (kind,))
             assert (reply.status, message in reply.message) == (status, True), (kind, reply)
-            assert tracemalloc.get_traced_memory()[1] < 4 * harness.MAX_REPLY_BYTES, kind
+            assert tracemalloc.get_traced_memory()[1] < 4 * wire.MAX_REPLY_BYTES, kind
             assert s.call("ok", ()).value == 1   # a fresh child answers the next probe
     finally:
         tracemalloc.stop()
@@ -184,7 +184,7 @@ def test_structured_answers_are_capped_and_arrays_cross_whole(tmp_path):
     try:
         floats = s.call("floats", ())
         assert floats.status == "too_large"
-        assert floats.message == f"the answer has more than {harness.MAX_ELEMENTS} values"
+        assert floats.message == f"the answer has more than {wire.MAX_ELEMENTS} values"
         parameters = s.call("parameters", ()).value
         assert parameters["weights"][0].shape == (784, 32)
     finally:
@@ -192,12 +192,13 @@ def test_structured_answers_are_capped_and_arrays_cross_whole(tmp_path):
 
 
 def test_the_wire_format_limits_are_stated_once():
-    """The grader enforces the harness's own limits: a value at each one crosses, one past it
-    is refused on both sides; the largest real reply is far below the reply cap."""
-    h = harness
+    """One format (wire.py) for both sides: a value at each limit crosses, one past it is
+    refused on both sides; the largest real reply is far below the reply cap.  The harness
+    runs the very same file."""
+    h = wire
     assert session.MAX_REPLY_BYTES is h.MAX_REPLY_BYTES
-    assert (codec.MAX_TEXT, codec.MAX_DEPTH, codec.MAX_ARRAY_ELEMENTS) == \
-        (h.MAX_TEXT, h.MAX_DEPTH, h.MAX_ARRAY_ELEMENTS)
+    harness = (ROOT / "autograder" / "sandbox" / "harness.py").read_text()
+    assert 'os.path.join(SANDBOX, "wire.py")' in harness and "MAX_TEXT =" not in harness
 
     def nested(depth):
         return [] if depth == 0 else [nested(depth - 1)]

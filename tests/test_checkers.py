@@ -9,7 +9,7 @@ from autograder.checkers.arrays import as_vector, check_array
 from autograder.checkers.cases import judge_cases
 from autograder.checkers.gradients import compare
 from autograder.checkers.numbers import as_whole_numbers, check_number
-from autograder.checkers.structures import normalise_choice
+from autograder.checkers.choices import normalise_choice
 from autograder.budget import Undecided
 from autograder.checkers.verdict import Incorrect, Verdict
 

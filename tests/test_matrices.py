@@ -1,7 +1,8 @@
 """The matrix-expression checker: reading, shapes, layouts, identity, diagnoses, refusals."""
 import pytest
 
-from autograder.checkers.matrices import MatrixQuestion, MatrixSpace, check_shape, parse_matrix
+from autograder.checkers.matrices import MatrixQuestion, check_shape
+from autograder.checkers.matrix_parse import MatrixSpace, parse_matrix
 from autograder.checkers.parse import ParseError
 
 SPACE = MatrixSpace({"A": ("m", "n"), "v": ("n", 1), "w": ("n", 1), "h": ("n", 1),

@@ -12,7 +12,7 @@ from autograder.assignment import load_assignment
 from autograder.budget import Undecided
 from autograder.checkers.coerce import side_of_square
 from autograder.checkers.parse import ParseError, parse, parse_answer
-from autograder.checkers.matrices import parse_matrix
+from autograder.checkers.matrix_parse import parse_matrix
 from autograder.checkers.verdict import Incorrect
 from autograder.kinds import check_form
 from autograder.kinds import checker

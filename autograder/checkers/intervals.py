@@ -1,5 +1,5 @@
-"""Check a range of one variable: ``0 < eta < 2/max(a, b)``, ``(0, 2/max(a,b))``, ``[0, 1)``,
-``η ∈ (0, 2/max(a, b))``, and ``eta < 2/max(a, b)`` for an ``eta`` declared positive.
+"""Check a range of one variable: ``0 < eta < 3/a``, ``(0, 3/a)``, ``[0, 1)``,
+``η ∈ (0, 3/a)``, and ``eta < 3/a`` for an ``eta`` declared positive.
 
 Ends are compared with the symbolic cascade; whether each end is open or closed is compared
 exactly.  Each end gets its own message, and a question can name known wrong ends.

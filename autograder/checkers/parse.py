@@ -156,7 +156,7 @@ def plain(text: str) -> str:
         if len(text) > MAX_CHARS:
             raise ParseError("the answer is too long")
     parts = top_level_parts(text)
-    if len(parts) > 1:   # "(η* = 2/(a+b), ρ = …)": each part may have its label
+    if len(parts) > 1:   # "(η* = 3/c, ρ = …)": each part may have its label
         text = text.strip()
         opening, closing = (text[0], text[-1]) if text[:1] in "([" else ("", "")
         text = opening + ",".join(map(_without_label, parts)) + closing
@@ -204,7 +204,7 @@ def top_level_parts(text: str) -> list[str]:
 
 
 def _without_label(text: str) -> str:
-    """``η* = 2/(a+b)`` is the value ``2/(a+b)``: a name before ``=`` (with a star, arguments
+    """``η* = 3/c`` is the value ``3/c``: a name before ``=`` (with a star, arguments
     or a ∇) labels the answer; of a chain ``ρ = 1 − ηa = …`` the last part is the answer."""
     parts = re.split(r"(?<![<>=!])=(?!=)", text)
     if len(parts) > 1 and _LABEL.fullmatch(parts[0]) and all(p.strip() for p in parts[1:]):
@@ -241,7 +241,7 @@ def tokenize(text: str) -> list[Token]:
 
 def _brackets_as_parentheses(tokens: list[Token]) -> list[Token]:
     """``[...]`` without a comma of its own groups like ``(...)`` (``aᵀ [I − cXXᵀ]²a``); with
-    one it stays a list (``[a*w1, b*w2]``), and so does one right after a name (``x[0]``)."""
+    one it stays a list (``[x*y, 2*z]``), and so does one right after a name (``x[0]``)."""
     out, open_at = list(tokens), []      # open_at: [index, holds a comma] per open bracket
     for i, tok in enumerate(tokens):
         if tok.text in "([":

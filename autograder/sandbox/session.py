@@ -19,8 +19,8 @@ from pathlib import Path
 
 from ..mnist import data_dir
 from ..budget import WALL_FACTOR
-from .codec import BadReply, decode, encode_arg
-from .harness import MAX_REPLY_BYTES, MAX_REPLY_PARTS
+from .codec import decode
+from .wire import MAX_REPLY_BYTES, MAX_REPLY_PARTS, BadReply, encode_arg
 from .identity import Identity, sweep, sweep_group
 from .stopwatch import Stopwatch
 

@@ -10,7 +10,7 @@ Matrix answers are text too, in the named matrices and vectors below (vectors ar
 ``@`` or writing two names side by side is a matrix product, ``*`` is element-wise, ``.T`` (or
 ``ᵀ``, ``^T``) transposes, ``I`` is an identity of the right size, and ``outer(a, b)``,
 ``diag(v)``, ``relu``, ``sigmoid``, ``exp`` and comparisons such as ``(h > 0)`` (1 where true,
-0 elsewhere) are available.  Example: ``"2 * (A @ v) @ v.T"``.
+0 elsewhere) are available.  Example: ``"A.T @ c + 3 * v"``.
 
     A (m×n)   v, w, x (n×1)   V (k×n)   b, h, hp (k×1)   W (m×k)   c, y, yp (m×1)
 

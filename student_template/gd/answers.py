@@ -3,7 +3,7 @@
 How to answer
 -------------
 Replace each ``None`` with your answer.  Write math as text in Python/SymPy syntax, e.g.
-``"1 - eta*a"``; ``^`` for powers, ``η`` for eta and implicit products such as ``2a`` are fine.
+``"a*eta^2 - 1"``; ``^`` for powers, ``η`` for eta and implicit products such as ``2a`` are fine.
 You may use the symbols ``a``, ``b``, ``eta`` (all positive), ``w1``, ``w2``, the abbreviation
 ``kappa`` (= a/b), numbers, and the functions sqrt, exp, log, sin, cos, abs, max, min.
 A question that asks for several values takes a tuple: ``("...", "...")``.  Plain numbers and

@@ -8,7 +8,7 @@ Matrix answers are text in the named matrices X (n×d), t (n×1), w0 (d×1) and 
 (n×1), and the scalars n and eta: ``@`` or two names side by side is a matrix product, ``*`` is
 element-wise or by a scalar, ``.T`` (or ``ᵀ``) transposes, ``I`` is an identity of the right
 size, and ``inv(...)``, ``pinv(...)``, ``norm(...)`` (the Euclidean norm) and ``trace(...)`` are
-available.  Scalar answers are text in Python/SymPy syntax (``lam/(2*eta)``); numbers may be
+available.  Scalar answers are text in Python/SymPy syntax (``3*lam*eta^2``); numbers may be
 plain Python numbers.
 
 Every function is run on the handout's case and on hidden random cases, and its result is
