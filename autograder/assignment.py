@@ -132,6 +132,11 @@ class Assignment:
     def public_files(self) -> list[Path]:
         return [p for p in self.test_files if p.name.startswith(PUBLIC_PREFIX)]
 
+    @property
+    def square_sides(self) -> frozenset[str]:
+        """Answers that are one size: "14x14" is read as 14."""
+        return frozenset(q.name for q in self.questions if q.square_side)
+
 
 def available() -> list[str]:
     return sorted(p.parent.name for p in graders_root().glob("*/assignment.toml"))

@@ -47,7 +47,6 @@ def grade(assignment: str | Assignment, submission_dir: Path, *, public_only: bo
 
 def _run(assignment: Assignment, submission_dir: Path, public_only: bool,
          log: list[str]) -> GradingResult:
-    files = assignment.public_files if public_only else assignment.test_files
     if can_isolate():
         lock_down(private_paths([reference_root(), assignment.directory.parent]))
     # the identity's exit removes what its uid left before the folder it worked in is removed
@@ -62,35 +61,42 @@ def _run(assignment: Assignment, submission_dir: Path, public_only: bool,
             log.append(f"sandbox uid: {identity.uid}")
         student = Student(submission, workdir / submission.folder, assignment.limits, identity,
                           definitions_only=assignment.definitions_only,
-                          square_sides=frozenset(q.name for q in assignment.questions
-                                                 if q.square_side),
-                          extras=assignment.extras)
-        plugin = GradingPlugin(assignment, student, graded=not public_only)
-        captured = io.StringIO()
-        _forget_graders(assignment.directory)
-        try:
-            with contextlib.redirect_stdout(captured):
-                code = pytest.main(
-                    [*map(str, files), "-q", "-s", "-p", "no:cacheprovider",
-                     "--continue-on-collection-errors",
-                     "--import-mode=importlib", "-c", str(GRADERS / "pytest.ini"),
-                     "--rootdir", str(assignment.directory.parent), "-W", "ignore"],
-                    plugins=[plugin])
-        finally:
-            student.close()
-            _forget_graders(assignment.directory)
+                          square_sides=assignment.square_sides, extras=assignment.extras)
+        result = run_graders(assignment, student, public_only, log)
         if student.session.isolation:
             log.append(f"sandbox isolation: {student.session.isolation}")
-        log.extend(plugin.log)
         log.extend(f"the submission printed:\n{text}" for text in student.session.printed)
-        if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
-            log.append(captured.getvalue()[-20_000:])
+    return result
+
+
+def run_graders(assignment: Assignment, student: Student, public_only: bool,
+                log: list[str]) -> GradingResult:
+    """Run the assignment's pytest graders (only its public form checks if ``public_only``)
+    on ``student``'s answers."""
+    files = assignment.public_files if public_only else assignment.test_files
+    plugin = GradingPlugin(assignment, student, graded=not public_only)
+    captured = io.StringIO()
+    _forget_graders(assignment.directory)
+    try:
+        with contextlib.redirect_stdout(captured):
+            code = pytest.main(
+                [*map(str, files), "-q", "-s", "-p", "no:cacheprovider",
+                 "--continue-on-collection-errors",
+                 "--import-mode=importlib", "-c", str(GRADERS / "pytest.ini"),
+                 "--rootdir", str(assignment.directory.parent), "-W", "ignore"],
+                plugins=[plugin])
+    finally:
+        student.close()
+        _forget_graders(assignment.directory)
+    log.extend(plugin.log)
+    if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
+        log.append(captured.getvalue()[-20_000:])
     tests = plugin.ordered_results()
     if not tests:
         raise RuntimeError(f"the graders of {assignment.id!r} produced no results (pytest exit "
                            f"code {int(code)})")
     result = GradingResult(assignment.id, tests)
-    result.output = summary(result, submission, student, public_only)
+    result.output = summary(result, student.submission, student, public_only)
     return result
 
 

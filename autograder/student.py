@@ -59,7 +59,8 @@ class Probe:
 class Student:
     def __init__(self, submission: Submission, workdir: Path, limits: Limits,
                  identity: Identity | None = None, definitions_only: bool = False,
-                 square_sides: frozenset[str] = frozenset(), extras: tuple[str, ...] = ()):
+                 square_sides: frozenset[str] = frozenset(), extras: tuple[str, ...] = (),
+                 session=None):
         self.submission = submission
         self.square_sides = square_sides   # answers that are one number: "14x14" is read as 14
         self.extras = extras   # packages students may use (torch): if missing, the grader's fault
@@ -68,8 +69,10 @@ class Student:
         self.module = "__main__" if submission.is_notebook or submission.path is None \
             else submission.path.stem
         cells = submission.cells if submission.problem is None else []
-        self.session = SandboxSession(cells, workdir, limits, module=self.module,
-                                      identity=identity, definitions_only=definitions_only)
+        # session: what answers the probes; a sandboxed child unless given (a notebook's kernel)
+        self.session = session or SandboxSession(cells, workdir, limits, module=self.module,
+                                                 identity=identity,
+                                                 definitions_only=definitions_only)
         self._phase = "plan"
         self._test = ""
         self._plans: dict[str, list[Probe]] = {}

@@ -188,3 +188,8 @@ def test_the_student_package_installs_in_a_fresh_venv_and_checks(packages, tmp_p
     where = subprocess.run([str(python), "-c", "import autograder; print(autograder.__file__)"],
                            capture_output=True, text=True, cwd=tmp_path).stdout
     assert str(env_dir) in where    # the package's own copy, not this checkout
+    in_kernel = subprocess.run(     # check() in a session that ran the answers (as a notebook)
+        [str(python), "-c", f"exec(open({str(ref / 'answers.py')!r}).read())\nq2b = None\n"
+                            "from autograder.notebook import check\ncheck()"],
+        capture_output=True, text=True, env=_env(COLUMNS="200"), cwd=tmp_path, timeout=300)
+    assert "7 of 8 answers are present and readable" in in_kernel.stdout, in_kernel.stderr

@@ -200,9 +200,9 @@ def run_statement(code, namespace, seconds=None):
 
 
 class Harness:
-    def __init__(self, request_fd, reply_fd, isolation=""):
-        self.requests = os.fdopen(request_fd, "rb")
-        self.replies = os.fdopen(reply_fd, "wb")
+    def __init__(self, requests=None, replies=None, isolation=""):
+        self.requests = requests   # binary streams of JSON lines (see serve)
+        self.replies = replies
         self.isolation = isolation
         self.namespace = None
         self.filenames = set()
@@ -220,15 +220,18 @@ class Harness:
         pristine = dict(builtins.__dict__)  # student code may patch builtins; we need them
         for line in self.requests:
             _restore(builtins.__dict__, pristine)
-            request = json.loads(line)
-            try:
-                reply = getattr(self, "op_" + request["op"])(request)
-            except TooLarge as exc:
-                reply = {"too_large": str(exc)}
-            except BaseException as exc:  # student code may raise anything, SystemExit included
-                reply = describe_error(exc, self.filenames)
+            reply = self.answer(json.loads(line))
             _restore(builtins.__dict__, pristine)
             self.send(reply)
+
+    def answer(self, request):
+        """The reply to one request, whatever the student's code does."""
+        try:
+            return getattr(self, "op_" + request["op"])(request)
+        except TooLarge as exc:
+            return {"too_large": str(exc)}
+        except BaseException as exc:  # student code may raise anything, SystemExit included
+            return describe_error(exc, self.filenames)
 
     def op_load(self, request):
         name = request.get("module", "__main__")
@@ -487,7 +490,8 @@ def main():
     sys.path.insert(0, os.getcwd())  # the submission's own modules (mlp.py) are importable
     sys.path.append(STANDINS)
     sys.setrecursionlimit(10_000)
-    Harness(int(sys.argv[1]), int(sys.argv[2]), "; ".join(isolation)).serve()
+    Harness(os.fdopen(int(sys.argv[1]), "rb"), os.fdopen(int(sys.argv[2]), "wb"),
+            "; ".join(isolation)).serve()
 
 
 if __name__ == "__main__":

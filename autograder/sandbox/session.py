@@ -304,7 +304,7 @@ class SandboxSession:
         child.kill_others()
         if loading:
             return Reply("ok", value=raw)
-        return _interpret(raw)
+        return interpret(raw)
 
     def _drop(self) -> None:
         if self.child is not None:
@@ -337,7 +337,8 @@ def run_request(source: str, function: str, module: str, args: tuple) -> dict:
             "args": [encode_arg(a) for a in args]}
 
 
-def _interpret(raw: dict) -> Reply:
+def interpret(raw: dict) -> Reply:
+    """The reply a harness sent, as plain data, checked."""
     reply = _interpret_status(raw)
     reply.module_errors = _errors(raw.get("module_errors"))
     return reply
