@@ -133,7 +133,8 @@ def summary(result: GradingResult, submission, student: Student, public_only: bo
     if submission.problem:
         lines.append(f"Problem with your submission: {inert(submission.problem)}")
     else:
-        lines.append(f"Graded {code(submission.path.relative_to(submission.root))}.")
+        lines.append(f"Checked {inert(submission.origin)}." if submission.origin else
+                     f"Graded {code(submission.path.relative_to(submission.root))}.")
     lines += [f"Note: {inert(n)}." for n in submission.notes]
     if student.session.skipped:
         lines.append(f"Note: only definitions were run: {student.session.skipped} top-level "

@@ -12,6 +12,7 @@ this process by the sandbox harness's own code, and every value takes the wire f
 """
 from __future__ import annotations
 
+import functools
 import importlib.util
 import json
 import sys
@@ -19,14 +20,12 @@ from pathlib import Path
 
 from .assignment import available, load_assignment
 from .grading import run_graders
-from .markdown import code
 from .report import print_report
 from .results import GradingResult
 from .sandbox.session import Limits, Reply, interpret
 from .student import Student
 from .submission import Submission
 
-CURRENT = Path("notebook.ipynb")   # stands for the kernel's values (read as a notebook's)
 
 
 class KernelSession:
@@ -37,11 +36,7 @@ class KernelSession:
     load_errors: list[dict] = []
 
     def __init__(self, namespace: dict):
-        spec = importlib.util.spec_from_file_location(
-            "_grader_harness", Path(__file__).parent / "sandbox" / "harness.py")
-        harness = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(harness)
-        self.harness = harness.Harness(isolation="the notebook's own kernel")
+        self.harness = _harness().Harness(isolation="the notebook's own kernel")
         self.harness.namespace = namespace
         main = sys.modules.get("__main__")
         if main is not None and getattr(main, "__dict__", None) is namespace:
@@ -64,12 +59,11 @@ def check(question: str | None = None, *, assignment: str | None = None,
     that one question's checks.  ``assignment`` is needed only where several are installed."""
     spec = load_assignment(assignment or _only_assignment())
     values = namespace if namespace is not None else _kernel_namespace()
-    submission = Submission(Path("."), path=CURRENT)
+    submission = Submission(Path("."), path=Path("notebook.ipynb"),   # its module: __main__
+                            origin="the values your kernel holds now")
     student = Student(submission, Path("."), Limits(), square_sides=spec.square_sides,
                       extras=spec.extras, session=KernelSession(values))
     result = run_graders(spec, student, public_only=True, log=[])
-    result.output = result.output.replace(f"Graded {code(str(CURRENT))}.",
-                                          "Checked the values your kernel holds now.")
     if question is not None:
         ids = {q.id for q in spec.questions if question in (q.id, q.name)}
         if not ids:
@@ -81,6 +75,16 @@ def check(question: str | None = None, *, assignment: str | None = None,
         print("These checks say whether each answer is present and readable. Whether it is "
               "correct is decided when you submit.")
     return result
+
+
+@functools.cache
+def _harness():
+    """The sandbox's harness.py, loaded once by path (as the sandboxed child runs it)."""
+    spec = importlib.util.spec_from_file_location(
+        "_grader_harness", Path(__file__).parent / "sandbox" / "harness.py")
+    harness = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(harness)
+    return harness
 
 
 def _only_assignment() -> str:

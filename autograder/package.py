@@ -22,7 +22,7 @@ else:  # pragma: no cover
 
 import tomli_w
 
-from .assignment import PUBLIC_PREFIX, graders_root, load_assignment
+from .assignment import PUBLIC_PREFIX, load_assignment
 from .reference import reference_dir, template_dir
 
 PACKAGE = Path(__file__).resolve().parent
@@ -81,19 +81,15 @@ def gradescope_zip(assignment, out: Path) -> Path:
         archive.writestr("ASSIGNMENT", assignment.id + "\n")
         for source, name in _engine():
             _add(archive, source, name)
-        for source in _files(graders_root() / assignment.id):
-            _add(archive, source, f"autograder/graders/{assignment.id}/"
-                                  f"{source.relative_to(graders_root() / assignment.id)}")
-        for source in _files(reference_dir(assignment.id)):
-            _add(archive, source, f"reference/{assignment.id}/"
-                                  f"{source.relative_to(reference_dir(assignment.id))}")
+        _add_folder(archive, assignment.directory, f"autograder/graders/{assignment.id}")
+        _add_folder(archive, reference_dir(assignment.id), f"reference/{assignment.id}")
     return path
 
 
 def student_zip(assignment, out: Path) -> Path:
     path = out / f"{assignment.id}-student.zip"
     top = f"{assignment.id}-student"
-    folder = graders_root() / assignment.id
+    folder = assignment.directory
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr(f"{top}/pyproject.toml", _student_pyproject(assignment))
         archive.writestr(f"{top}/README.md", STUDENT_README.format(
@@ -104,9 +100,7 @@ def student_zip(assignment, out: Path) -> Path:
         archive.writestr(f"{graders}/assignment.toml", public_toml(folder / "assignment.toml"))
         for source in sorted(folder.glob(f"{PUBLIC_PREFIX}*.py")):
             _add(archive, source, f"{graders}/{source.name}")
-        template = template_dir(assignment.id)
-        for source in _files(template):
-            _add(archive, source, f"{top}/{source.relative_to(template)}")
+        _add_folder(archive, template_dir(assignment.id), top)
     return path
 
 
@@ -134,8 +128,7 @@ def _student_pyproject(assignment) -> str:
             "dependencies": project["project"]["dependencies"]
             + [d for extra in assignment.extras for d in extras.get(extra, [])],
         },
-        "tool": {"setuptools": {"packages": {"find": {"include": ["autograder*"]}},
-                                "package-data": {"*": ["*.toml", "*.ini", "*.json"]}}},
+        "tool": {"setuptools": project["tool"]["setuptools"]},
     })
 
 
@@ -151,6 +144,12 @@ def _engine():
 def _files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts
                   and not p.name.endswith(".pyc"))
+
+
+def _add_folder(archive: zipfile.ZipFile, folder: Path, prefix: str) -> None:
+    """Every file under ``folder``, as ``prefix/<its path in folder>``."""
+    for source in _files(folder):
+        _add(archive, source, f"{prefix}/{source.relative_to(folder).as_posix()}")
 
 
 def _add(archive: zipfile.ZipFile, source: Path, name: str) -> None:

@@ -21,8 +21,7 @@ import pytest
 
 from .assignment import DEFAULT_VISIBILITY, PUBLIC_PREFIX, Assignment
 from .budget import FLAGGED, WALL_FACTOR, Undecided, cpu_limit, wall_limit
-from .checkers.verdict import Verdict
-from .checkers.verdict import Incorrect
+from .checkers.verdict import Incorrect, Verdict
 from .isolated import out_of_cpu, out_of_time, run_isolated
 from .results import TestResult
 from .student import Student

@@ -42,6 +42,7 @@ class Submission:
     problem: str | None = None
     notes: list[str] = field(default_factory=list)
     folder: Path = Path(".")   # where its files are, relative to root (nested uploads)
+    origin: str = ""           # what was read when it is no file ("the values your kernel holds")
 
     @property
     def label(self) -> str:

@@ -285,6 +285,7 @@ def test_unfilled_starter_is_told_what_is_not_answered(tmp_path):
     result = grade("mnist", folder)
     tests = by_number(result)
     assert result.score == 0
+    assert all(t.output for t in result.tests)     # every test says something
     for number in ("1", "2", "3", "4"):
         assert "`weights` is not answered yet" in tests[number].output
     assert "__main__" not in result.output + "".join(t.output for t in result.tests)
