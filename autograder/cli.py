@@ -1,4 +1,5 @@
-"""``python -m autograder <verb>``: grade, check, solve, new, package, gradescope, list, data."""
+"""``python -m autograder <verb>``: grade, check, solve, new, package, regrade, gradescope, list,
+data."""
 from __future__ import annotations
 
 import argparse
@@ -48,6 +49,21 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("assignment")
     p.add_argument("--out", type=Path, default=Path("dist"), help="where to write them (dist/)")
 
+    p = verbs.add_parser("regrade", help="grade a whole class: a Gradescope export (zip or "
+                                         "folder) or a folder of submission folders")
+    p.add_argument("assignment")
+    p.add_argument("input", type=Path, help="the export's zip or folder, or a folder of folders")
+    p.add_argument("--jobs", "-j", type=int, default=os.cpu_count() or 1,
+                   help="submissions graded at once on this machine (default: one per core)")
+    p.add_argument("--out", type=Path, default=Path("regraded"),
+                   help="where results, grades.csv, summary.md and charts go (regraded/)")
+    p.add_argument("--force", action="store_true",
+                   help="grade again what was graded already (unchanged files, same grader)")
+    p.add_argument("--scheduler", metavar="ADDRESS",
+                   help="run on this Dask distributed scheduler (tcp://host:8786) instead")
+    p.add_argument("--timeout", type=float, metavar="SECONDS",
+                   help="wall-clock bound on one submission (default: from its limits)")
+
     verbs.add_parser("gradescope", help="grade $AUTOGRADER_ROOT/submission (run_autograder)")
     p = verbs.add_parser("list", help="list the assignments")
     p.add_argument("--points", action="store_true",
@@ -58,10 +74,17 @@ def main(argv: list[str] | None = None) -> int:
 
     args = parser.parse_args(argv)
     return {"grade": _grade, "check": _check, "solve": _solve, "gradescope": _gradescope,
-            "list": _list, "data": _data, "new": _new, "package": _package}[args.verb](args)
+            "list": _list, "data": _data, "new": _new, "package": _package,
+            "regrade": _regrade}[args.verb](args)
 
 
 def _grade(args) -> int:
+    from .batch.inputs import export_root
+    if args.submission.is_dir() and export_root(args.submission):
+        print(f"{args.submission} is a Gradescope export of a whole class: grade it with "
+              f"python -m autograder regrade {args.assignment} {args.submission}",
+              file=sys.stderr)
+        return 2
     log: list[str] = []
     result = engine_error_result(args.assignment, "grading did not finish")
     if args.results and not reserve_space(args.results):
@@ -133,6 +156,29 @@ def _package(args) -> int:
     print(f"wrote {gradescope}: upload it as the autograder of {args.assignment} on Gradescope")
     print(f"wrote {student}: hand it to students (pip install {student.name}; "
           f"python -m autograder check {args.assignment} .)")
+    return 0
+
+
+def _regrade(args) -> int:
+    from .assignment import AssignmentError
+    from .batch.inputs import InputError
+    from .batch.run import regrade
+    if args.jobs < 1:
+        print("--jobs must be at least 1", file=sys.stderr)
+        return 2
+    try:
+        outcome = regrade(args.assignment, args.input, args.out, jobs=args.jobs,
+                          force=args.force, scheduler=args.scheduler, timeout=args.timeout)
+    except (InputError, AssignmentError, KeyError) as exc:
+        print(exc.args[0] if isinstance(exc, KeyError) else exc, file=sys.stderr)
+        return 2
+    if outcome.interrupted:
+        return 130
+    counts = ", ".join(f"{n} {status}" for status, n in outcome.statuses.items() if n)
+    print(f"{outcome.graded} graded now, {outcome.skipped} unchanged since the last run "
+          f"({counts}).")
+    for path in outcome.files:
+        print(f"wrote {path}")
     return 0
 
 

@@ -18,15 +18,25 @@ from .gradescope import engine_error_result
 from .markdown import code, inert
 from .plugin import GradingPlugin
 from .reference import reference_root
-from .sandbox.identity import can_isolate, hand_over, lock_down, private_paths, sandbox_identity
+from .sandbox.identity import (can_isolate, hand_over, lock_down, private_paths,
+                               sandbox_identity, scratch_untouched)
 from .results import GradingResult
 from .student import Student
 from .submission import find_submission, working_copy
 
 
+# pytest's plugins a grading run does without: graders use only our fixtures, and these cost
+# time in every run (gc passes at exit, log capture)
+UNUSED_PLUGINS = [arg for name in (
+    "cacheprovider", "unraisableexception", "threadexception", "logging", "doctest",
+    "junitxml", "pastebin", "stepwise", "legacypath", "tmpdir", "monkeypatch", "recwarn",
+    "setuponly", "setupplan", "faulthandler") for arg in ("-p", f"no:{name}")]
+
+
 def grade(assignment: str | Assignment, submission_dir: Path, *, public_only: bool = False,
-          log: list[str] | None = None) -> GradingResult:
+          log: list[str] | None = None, verdicts: dict | None = None) -> GradingResult:
     """Grade ``submission_dir``; ``public_only`` runs just the form checks (the self-check).
+    ``verdicts`` (a batch's, see :class:`autograder.plugin.GradingPlugin`) is read and added to.
 
     Never raises for a broken submission.  If the engine itself breaks, the result is an
     engine-error result (score 0, a message asking the student to contact the instructor).
@@ -37,7 +47,7 @@ def grade(assignment: str | Assignment, submission_dir: Path, *, public_only: bo
     try:
         if isinstance(assignment, str):
             assignment = load_assignment(assignment)
-        result = _run(assignment, Path(submission_dir), public_only, log)
+        result = _run(assignment, Path(submission_dir), public_only, log, verdicts)
     except Exception as exc:  # the engine's own failure: still produce a valid result
         log.append(traceback.format_exc())
         result = engine_error_result(name, f"{type(exc).__name__}: {exc}")
@@ -45,8 +55,8 @@ def grade(assignment: str | Assignment, submission_dir: Path, *, public_only: bo
     return result
 
 
-def _run(assignment: Assignment, submission_dir: Path, public_only: bool,
-         log: list[str]) -> GradingResult:
+def _run(assignment: Assignment, submission_dir: Path, public_only: bool, log: list[str],
+         verdicts: dict | None) -> GradingResult:
     if can_isolate():
         lock_down(private_paths([reference_root(), assignment.directory.parent]))
     # the identity's exit removes what its uid left before the folder it worked in is removed
@@ -62,7 +72,9 @@ def _run(assignment: Assignment, submission_dir: Path, public_only: bool,
         student = Student(submission, workdir / submission.folder, assignment.limits, identity,
                           definitions_only=assignment.definitions_only,
                           square_sides=assignment.square_sides, extras=assignment.extras)
-        result = run_graders(assignment, student, public_only, log)
+        result = run_graders(assignment, student, public_only, log, verdicts)
+        if identity is not None and all(student.session.private_scratch):
+            scratch_untouched(identity)
         if student.session.isolation:
             log.append(f"sandbox isolation: {student.session.isolation}")
         log.extend(f"the submission printed:\n{text}" for text in student.session.printed)
@@ -70,17 +82,17 @@ def _run(assignment: Assignment, submission_dir: Path, public_only: bool,
 
 
 def run_graders(assignment: Assignment, student: Student, public_only: bool,
-                log: list[str]) -> GradingResult:
+                log: list[str], verdicts: dict | None = None) -> GradingResult:
     """Run the assignment's pytest graders (only its public form checks if ``public_only``)
     on ``student``'s answers."""
     files = assignment.public_files if public_only else assignment.test_files
-    plugin = GradingPlugin(assignment, student, graded=not public_only)
+    plugin = GradingPlugin(assignment, student, graded=not public_only, verdicts=verdicts)
     captured = io.StringIO()
     _forget_graders(assignment.directory)
     try:
         with contextlib.redirect_stdout(captured):
             code = pytest.main(
-                [*map(str, files), "-q", "-s", "-p", "no:cacheprovider",
+                [*map(str, files), "-q", "-s", "--tb=native", *UNUSED_PLUGINS,
                  "--continue-on-collection-errors",
                  "--import-mode=importlib", "-c", str(GRADERS / "pytest.ini"),
                  "--rootdir", str(assignment.directory.parent), "-W", "ignore"],
@@ -96,6 +108,8 @@ def run_graders(assignment: Assignment, student: Student, public_only: bool,
         raise RuntimeError(f"the graders of {assignment.id!r} produced no results (pytest exit "
                            f"code {int(code)})")
     result = GradingResult(assignment.id, tests)
+    result.answers = student.answer_texts({q.id: q.name for q in assignment.questions
+                                           if q.closed_form and q.graded})
     result.output = summary(result, student.submission, student, public_only)
     return result
 

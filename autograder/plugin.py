@@ -52,8 +52,12 @@ class GraderError(Exception):
 
 
 class GradingPlugin:
-    def __init__(self, assignment: Assignment, student: Student, graded: bool = True):
+    def __init__(self, assignment: Assignment, student: Student, graded: bool = True,
+                 verdicts: dict | None = None):
         self.config = assignment
+        # verdicts already reached in this batch, by evidence (Student.evidence): a test whose
+        # replies were all seen before gets the same verdict without being checked again
+        self.verdicts = verdicts
         self.graded = graded   # every graded question of the toml gets a result
         self._student = student
         self.order: list[str] = []
@@ -146,9 +150,16 @@ class GradingPlugin:
             return {"error": error, "fraction": grade.fraction, "notes": grade.notes,
                     "score": getattr(pyfuncitem.obj, "__score__", None)}
 
-        outcome = self.unplanned.get(pyfuncitem.nodeid) or run_isolated(
-            call, cpu_seconds=self.config.question_seconds,
-            memory_mb=self.config.limits.grader_memory_mb)
+        outcome = self.unplanned.get(pyfuncitem.nodeid)
+        evidence = None
+        if outcome is None and self.verdicts is not None:
+            evidence = self._student.evidence(pyfuncitem.nodeid)
+            outcome = self.verdicts.get(evidence)
+        if outcome is None:
+            outcome = run_isolated(call, cpu_seconds=self.config.question_seconds,
+                                   memory_mb=self.config.limits.grader_memory_mb)
+            if evidence is not None and _reusable(outcome):
+                self.verdicts[evidence] = outcome
         if "undecided" in outcome:
             raise Undecided(outcome["undecided"], outcome.get("detail", ""))
         grade.fraction, grade.notes = outcome["fraction"], outcome["notes"]
@@ -212,7 +223,7 @@ class GradingPlugin:
         params = getattr(getattr(item, "callspec", None), "params", {})
         number = getattr(function, "__number__", None)
         number = _fill(number, params) if number is not None else None
-        public = Path(str(item.fspath)).name.startswith(PUBLIC_PREFIX)
+        public = item.path.name.startswith(PUBLIC_PREFIX)
         doc = (getattr(function, "__doc__", None) or "").strip().splitlines()
         info = {"name": _fill(doc[0], params) if doc else item.name, "weight": 0.0,
                 "number": number, "visibility": "visible", "public": public,
@@ -274,6 +285,14 @@ class GradingPlugin:
             self.log.append(f"{item.nodeid} undecided: {detail}")
         return TestResult(info["name"], weight, score, info["number"], info["visibility"],
                           output, info["tags"], info["public"], outcome, detail)
+
+
+def _reusable(outcome: dict) -> bool:
+    """A verdict the same replies always earn: right or wrong, never undecided (a limit was
+    reached) nor a grader's error."""
+    error = outcome.get("error")
+    return "undecided" not in outcome and (error is None or error["kind"] in
+                                            ("incorrect", "assertion", "skip"))
 
 
 def _forget_score(item) -> None:

@@ -49,6 +49,7 @@ class GradingResult:
     student: dict = field(default_factory=dict)   # name, attempt ... from Gradescope metadata
     engine_error: str | None = None
     notes: list[str] = field(default_factory=list)  # for the instructor only
+    answers: dict[str, str] = field(default_factory=dict)  # closed forms' answers, as text
 
     @property
     def undecided(self) -> list[TestResult]:

@@ -23,6 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
+import numpy as np
+
 from .budget import Undecided
 from .checkers.coerce import side_of_square
 from .checkers.verdict import Incorrect
@@ -30,7 +32,7 @@ from .sandbox.identity import Identity
 from .sandbox.session import (Limits, Reply, SandboxSession, call_request, run_request,
                               value_request)
 from .submission import Submission
-from .values import PENDING, FunctionValue
+from .values import PENDING, FunctionValue, short_text
 
 
 class NotFetched(RuntimeError):
@@ -121,6 +123,28 @@ class Student:
     def judge(self, test: str) -> None:
         """Serve test ``test``'s probes from what was fetched for it."""
         self._test = test
+
+    def evidence(self, test: str) -> str:
+        """A digest of everything the verdict of test ``test`` depends on: the test, how the
+        submission is named, what failed when it was loaded, and every reply the test will
+        read.  Two submissions with the same evidence earn the same verdict (see
+        :class:`autograder.plugin.GradingPlugin`'s ``verdicts``)."""
+        values = [(p.key, _reply_data(self._values.get(p.key)))
+                  for p in self._plans.get(test, []) if p.request["op"] == "value"]
+        replies = [(key, _reply_data(reply)) for key, reply in self._replies.get(test, [])]
+        data = [test, self.where, self.module, self.submission.problem, self.load_errors,
+                values, replies]
+        return hashlib.sha256(repr(data).encode()).hexdigest()
+
+    def answer_texts(self, names: dict[str, str]) -> dict[str, str]:
+        """What the submission gave each question's variable (``names``: id -> variable), as
+        short text, from what was fetched (for a class's summary; nothing runs)."""
+        texts = {}
+        for question, name in names.items():
+            reply = self._values.get(Probe(value_request(name), name).key)
+            if reply is not None and reply.status == "ok":
+                texts[question] = short_text(reply.value)
+        return texts
 
     # what graders call ----------------------------------------------------------------------------
     @property
@@ -236,6 +260,28 @@ class Student:
 
     def close(self) -> None:
         self.session.close()
+
+
+def _reply_data(reply: Reply | None) -> object:
+    if reply is None:
+        return None
+    return (reply.status, reply.message, sorted(reply.error.items()), reply.module_errors,
+            _canonical(reply.value))
+
+
+def _canonical(value: object) -> object:
+    """``value`` as plain data whose ``repr`` tells every two different values apart (an
+    array by its type, shape and bytes: its ``repr`` elides)."""
+    if isinstance(value, np.ndarray) and value.dtype.kind == "O":
+        return ("ndarray", value.shape, _canonical(value.tolist()))
+    if isinstance(value, np.ndarray):
+        return ("ndarray", value.dtype.str, value.shape,
+                hashlib.sha256(np.ascontiguousarray(value).tobytes()).hexdigest())
+    if isinstance(value, (list, tuple)):
+        return (type(value).__name__, [_canonical(v) for v in value])
+    if isinstance(value, dict):
+        return ("dict", [(_canonical(k), _canonical(v)) for k, v in value.items()])
+    return (type(value).__name__, repr(value))
 
 
 def _may_be_why(errors: Sequence[dict], default: str) -> str:

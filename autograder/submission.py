@@ -121,22 +121,23 @@ def _choose(candidates: list[Path], accepted: list[str],
     return None, ""
 
 
-def unpack_zip(archive: Path, destination: Path) -> list[str]:
+def unpack_zip(archive: Path, destination: Path, max_bytes: int = MAX_COPY_BYTES,
+               max_members: int = MAX_MEMBERS) -> list[str]:
     """Unpack safely into ``destination``: no absolute or ``..`` paths, no links, at most
-    MAX_MEMBERS entries, the smallest files first while they fit in MAX_COPY_BYTES.  Files too
+    ``max_members`` entries, the smallest files first while they fit in ``max_bytes``.  Files too
     large, nested more than MAX_DEPTH folders deep or with too long names are left out, so that
     the rest is graded: returns those, with the reason."""
     left_out = []
     try:
         with zipfile.ZipFile(archive) as zf:
             members = zf.infolist()
-            if len(members) > MAX_MEMBERS:
+            if len(members) > max_members:
                 raise ValueError(f"{archive.name} has {len(members)} entries; at most "
-                                 f"{MAX_MEMBERS} are unpacked")
+                                 f"{max_members} are unpacked")
             destination.mkdir(parents=True, exist_ok=True)
             total = 0  # zipfile never unpacks more than a member's stated size
             for member in sorted(members, key=lambda m: m.file_size):
-                reason = _unpackable(member, total)
+                reason = _unpackable(member, total, max_bytes)
                 if reason:
                     left_out.append(f"{_shortened(member.filename)} ({reason})")
                     continue
@@ -156,7 +157,7 @@ def unpack_zip(archive: Path, destination: Path) -> list[str]:
     return left_out
 
 
-def _unpackable(member: zipfile.ZipInfo, total: int) -> str:
+def _unpackable(member: zipfile.ZipInfo, total: int, max_bytes: int) -> str:
     """Why ``member`` is left out ("" if it is not), with ``total`` bytes unpacked so far."""
     parts = PurePosixPath(member.filename).parts
     if len(parts) > MAX_DEPTH + 1:
@@ -165,8 +166,8 @@ def _unpackable(member: zipfile.ZipInfo, total: int) -> str:
         return "name too long"
     if member.file_size > MAX_MEMBER_BYTES:
         return f"{member.file_size / 2**20:.0f} MB, more than {MAX_MEMBER_BYTES // 2**20} MB"
-    if total + member.file_size > MAX_COPY_BYTES:
-        return f"more than {MAX_COPY_BYTES // 2**20} MB in all"
+    if total + member.file_size > max_bytes:
+        return f"more than {max_bytes // 2**20} MB in all"
     return ""
 
 

@@ -1,7 +1,10 @@
 """Plain values that cross the trust boundary, as the grader sees them after decoding."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+
+import numpy as np
 
 from .checkers.verdict import Incorrect
 
@@ -51,3 +54,29 @@ class Pending:
 
 
 PENDING = Pending()
+
+
+def short_text(value: object, limit: int = 80) -> str:
+    """``value`` as one short line, for an instructor's overview of what a class answered
+    (``1 - a*eta``, ``[0.5, 2]``, ``(0, 2/a)``); cut to ``limit`` characters."""
+    text = re.sub(r"\s+", " ", _text(value)).strip()
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _text(value: object) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, IntervalValue):
+        return (f"{'(' if value.lo_open else '['}{value.lo}, {value.hi}"
+                f"{')' if value.hi_open else ']'}")
+    if isinstance(value, FunctionValue):
+        return f"function{value.signature}"
+    if isinstance(value, OtherValue):
+        return f"<{value.type_name}>"
+    if isinstance(value, np.ndarray):
+        return np.array2string(value, threshold=20, edgeitems=2, separator=", ")
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(map(_text, value[:20])) + (", …" if len(value) > 20 else "") + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{_text(k)}: {_text(v)}" for k, v in list(value.items())[:20]) + "}"
+    return repr(value)

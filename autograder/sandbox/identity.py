@@ -44,6 +44,7 @@ SCRATCH = ("/tmp", "/var/tmp", "/dev/shm")      # where any user may leave files
 MAX_DEPTH = 100               # nested folders searched for leftovers (one open fd per level)
 IPC_KINDS = ("shm", "sem", "msg")
 IPC_RMID = 0
+CLEANED = b"cleaned"          # a slot's lock file says so once its last run's uid is cleaned
 
 
 @dataclass(frozen=True)
@@ -60,9 +61,11 @@ def can_isolate() -> bool:
 @contextlib.contextmanager
 def sandbox_identity():
     """A uid of its own for this grading run (None when not root), cleaned (:func:`clean`)
-    before and after the run.  The search for a free slot starts at a random one, so a uid
-    just released is rarely handed to the next run at once: whatever might escape one run's
-    cleaning does not meet the next run's student code under the same uid."""
+    after the run, and before it unless the slot's last run ended with its clean-up done.
+    The shared scratch folders are searched only if a child of the run may have written to
+    them (see :func:`scratch_untouched`).  The search for a free slot starts at a random one,
+    so a uid just released is rarely handed to the next run at once: whatever might escape one
+    run's cleaning does not meet the next run's student code under the same uid."""
     if not can_isolate():
         yield None
         return
@@ -83,10 +86,14 @@ def sandbox_identity():
             continue
         identity = Identity(f"uid {UID_BASE + slot}", UID_BASE + slot, gid)
         try:
-            clean(identity)  # anything left by an earlier run that crashed
+            if os.pread(fd, len(CLEANED), 0) != CLEANED:
+                clean(identity)  # what an earlier run that did not finish left
+            os.ftruncate(fd, 0)  # until this run's own clean-up is done
             yield identity
         finally:
-            clean(identity)
+            clean(identity, scratch=identity.uid not in _untouched)
+            _untouched.discard(identity.uid)
+            os.pwrite(fd, CLEANED, 0)
             os.close(fd)
         return
     raise RuntimeError(f"all {SLOTS} sandbox slots are busy")
@@ -136,13 +143,41 @@ def hand_over(folder: Path, identity: Identity) -> None:
                 os.chmod(path, stat.S_IMODE(mode) & 0o700)
 
 
-def clean(identity: Identity) -> None:
+def clean(identity: Identity, scratch: bool = True) -> None:
     """Remove everything the run's uid left: its processes, its files and folders in the
-    shared scratch folders, its SysV IPC objects."""
+    shared scratch folders (unless ``scratch`` is False), its SysV IPC objects."""
     sweep(identity)
-    for folder in SCRATCH:
+    for folder in SCRATCH if scratch else ():
         remove_files(identity, folder)
     remove_ipc(identity)
+
+
+_untouched: set[int] = set()   # uids of runs whose every child had private scratch folders
+
+
+def scratch_untouched(identity: Identity) -> None:
+    """The run's children could not write to the shared scratch folders (each was seen in a
+    mount namespace of its own with tmpfs on them: :func:`private_scratch`): its clean-up
+    need not search them."""
+    _untouched.add(identity.uid)
+
+
+def private_scratch(pid: int) -> bool:
+    """Whether process ``pid`` is in a mount namespace other than ours with a tmpfs mounted
+    last on each scratch folder, as the harness makes it (read from /proc by the grader, never
+    taken from the child's word; mounts inherited into a namespace the child could make itself
+    are locked, so it cannot uncover the shared folders)."""
+    try:
+        if os.readlink(f"/proc/{pid}/ns/mnt") == os.readlink("/proc/self/ns/mnt"):
+            return False
+        top = {}
+        for line in _read_all(f"/proc/{pid}/mountinfo").decode().splitlines():
+            fields = line.split()
+            dash = fields.index("-")
+            top[fields[4]] = fields[dash + 1]
+    except (OSError, ValueError, UnicodeDecodeError):
+        return False
+    return all(top.get(folder) == "tmpfs" for folder in SCRATCH if os.path.isdir(folder))
 
 
 def sweep(identity: Identity, keep: int | None = None) -> int:
@@ -176,29 +211,34 @@ def _kill_all(find, patience: float = 5.0) -> int:
 def remove_files(identity: Identity, folder: str) -> None:
     """Delete what the uid owns under ``folder``, never following symbolic links (each folder
     is opened relative to its parent) and never touching what another uid owns.  Only folders
-    the uid could enter are searched: it can have created nothing elsewhere."""
+    the uid could enter are searched, and only in folders it could write to can it have made
+    anything (creating, linking or renaming an entry needs that), so elsewhere only the
+    sub-folders are looked at: a shared /tmp holding big trees is searched quickly."""
     try:
         fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
     except OSError:
         return
     try:
-        _remove_in(fd, identity, MAX_DEPTH)
+        _remove_in(fd, os.fstat(fd), identity, MAX_DEPTH)
     finally:
         os.close(fd)
 
 
-def _remove_in(fd: int, identity: Identity, depth: int) -> None:
+def _remove_in(fd: int, here: os.stat_result, identity: Identity, depth: int) -> None:
+    writable = _may(here, identity, stat.S_IWUSR, stat.S_IWGRP, stat.S_IWOTH)
+    if not writable and here.st_nlink == 2:
+        return  # no sub-folder (a folder's links: its entry, ".", and each sub-folder's "..")
     with os.scandir(fd) as listing:
-        entries = list(listing)
+        entries = [e for e in listing if writable or e.is_dir(follow_symlinks=False)]
     for entry in entries:
         try:
             info = entry.stat(follow_symlinks=False)
             if stat.S_ISDIR(info.st_mode):
-                if depth and _may_enter(info, identity):
+                if depth and _may(info, identity, stat.S_IXUSR, stat.S_IXGRP, stat.S_IXOTH):
                     inner = os.open(entry.name, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW,
                                     dir_fd=fd)
                     try:
-                        _remove_in(inner, identity, depth - 1)
+                        _remove_in(inner, info, identity, depth - 1)
                     finally:
                         os.close(inner)
                 if info.st_uid == identity.uid:
@@ -209,11 +249,12 @@ def _remove_in(fd: int, identity: Identity, depth: int) -> None:
             continue
 
 
-def _may_enter(info: os.stat_result, identity: Identity) -> bool:
+def _may(info: os.stat_result, identity: Identity, owner: int, group: int, other: int) -> bool:
+    """Does the folder's mode give the uid this right (its own folder: whatever mode it set
+    last, for it may set another)?"""
     if info.st_uid == identity.uid:
-        return True  # its own, whatever mode it set last
-    bit = stat.S_IXGRP if info.st_gid == identity.gid else stat.S_IXOTH
-    return bool(info.st_mode & bit)
+        return True
+    return bool(info.st_mode & (group if info.st_gid == identity.gid else other))
 
 
 def remove_ipc(identity: Identity) -> None:
@@ -251,33 +292,52 @@ def _sysvipc(kind: str) -> list[dict]:
 
 def _group_of(pgid: int) -> list[int]:
     pids = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-                if int(fields[2]) == pgid and fields[0] not in "ZX":
-                    pids.append(int(entry.name))
-            except (OSError, ValueError, IndexError):
-                continue
+    for name in _process_ids():
+        try:
+            fields = _read(f"/proc/{name}/stat").rsplit(b")", 1)[1].split()
+            if int(fields[2]) == pgid and fields[0] not in b"ZX":
+                pids.append(int(name))
+        except (OSError, ValueError, IndexError):
+            continue
     return pids
 
 
 def _pids_of(uid: int) -> list[int]:
     """Live processes whose real, effective, saved or file-system uid is ``uid`` (a setuid
     program started by the sandbox keeps it as its real uid); zombies are dead already: only
-    their parent can reap them."""
+    their parent can reap them.  Every grading probe ends with this scan: it reads only the
+    two lines it needs of each process's status."""
     pids = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
+    for name in _process_ids():
         try:
-            fields = dict(line.split(":", 1) for line in
-                          (entry / "status").read_text().splitlines() if ":" in line)
-            if uid in map(int, fields["Uid"].split()) and fields["State"].split()[0] not in "ZX":
-                pids.append(int(entry.name))
-        except (OSError, ValueError, KeyError, IndexError):
+            status = _read(f"/proc/{name}/status")
+            uids = _line(status, b"\nUid:").split()
+            if uid in map(int, uids) and _line(status, b"\nState:").split()[0] not in b"ZX":
+                pids.append(int(name))
+        except (OSError, ValueError, IndexError):
             continue
     return pids
+
+
+def _process_ids() -> list[str]:
+    return [name for name in os.listdir("/proc") if name.isdigit()]
+
+
+def _read(path: str) -> bytes:
+    with open(path, "rb", buffering=0) as f:
+        return f.read(8192)
+
+
+def _read_all(path: str) -> bytes:
+    with open(path, "rb") as f:
+        return f.read()
+
+
+def _line(text: bytes, key: bytes) -> bytes:
+    """The rest of the line that starts with ``key`` (which begins with a newline)."""
+    start = text.index(key) + len(key)
+    end = text.find(b"\n", start)
+    return text[start:] if end < 0 else text[start:end]
 
 
 if __name__ == "__main__":  # python -I identity.py shm:ID sem:ID ...: see remove_ipc

@@ -21,7 +21,7 @@ from ..mnist import data_dir
 from ..budget import WALL_FACTOR
 from .codec import decode
 from .wire import MAX_REPLY_BYTES, MAX_REPLY_PARTS, BadReply, encode_arg
-from .identity import Identity, sweep, sweep_group
+from .identity import Identity, private_scratch, sweep, sweep_group
 from .stopwatch import Stopwatch
 
 HARNESS = Path(__file__).with_name("harness.py")
@@ -229,6 +229,7 @@ class SandboxSession:
         self.printed: list[str] = []   # what each child printed (capped), for the instructor log
         self.isolation = ""            # what the child's load reply says shields the host
         self.used = 0.0                # the time student code has had (see Stopwatch)
+        self.private_scratch: list[bool] = []   # each child's scratch folders were its own
         self.closed = False
 
     def load(self) -> None:
@@ -247,7 +248,10 @@ class SandboxSession:
         request = {"op": "load", "module": self.module, "definitions_only": self.definitions_only,
                    "statement_seconds": self.limits.statement_seconds,
                    "cells": [{"label": c.label, "source": c.source} for c in self.cells]}
+        pid = self.child.process.pid
         reply = self._exchange(request, self.limits.load_seconds, loading=True)
+        # checked while the child lives (its pid cannot be reused before it is reaped)
+        self.private_scratch.append(self.child is not None and private_scratch(pid))
         if reply.status == "ok" and isinstance(reply.value, dict):
             if self.starts == 1:  # a restarted child runs the same code: keep the first account
                 errors = reply.value.get("errors", [])

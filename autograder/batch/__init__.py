@@ -1,0 +1,1 @@
+"""Instructor batch regrading: a whole class, in parallel, resumable (``regrade``)."""

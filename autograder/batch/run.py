@@ -1,0 +1,165 @@
+"""``python -m autograder regrade``: grade a whole class, resumably, and report on it.
+
+Layout of the output folder (private to its owner: it holds every student's results)::
+
+    submissions/<id>/results.json   what Gradescope would show (see autograder.gradescope)
+    submissions/<id>/record.json    what the batch keeps: scores, status, answers, fingerprints
+    grades.csv, summary.md          the class (autograder.batch.reports)
+    totals.png, questions.png       charts (with the instructor extra)
+    export/                         an export zip, unpacked once
+
+A submission is graded again only if its files or the grader changed (fingerprints), if its
+last grading timed out or broke, or with ``force``.  The main process alone writes, each file
+atomically, each record after its results: Ctrl-C leaves nothing half-written, and running the
+same command again goes on where it stopped.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn,
+                           TimeElapsedColumn, TimeRemainingColumn)
+
+from ..assignment import Assignment, load_assignment
+from ..reference import reference_dir
+from ..sandbox.identity import PACKAGE, can_isolate, lock_down
+from . import charts, executors
+from .inputs import Entry, read_input
+from .reports import DECIDED, Row, grades_csv, question_stats, summary_markdown
+from .worker import Job
+
+SAFE_ID = re.compile(r"^[^/\\\x00]{1,200}$")
+
+
+@dataclass
+class Outcome:
+    """What a batch run did: what it wrote, and how the submissions fared."""
+
+    out: Path
+    graded: int = 0            # graded in this run
+    skipped: int = 0           # graded before, unchanged
+    interrupted: bool = False
+    statuses: dict[str, int] = field(default_factory=dict)
+    files: list[Path] = field(default_factory=list)
+
+
+def regrade(assignment_id: str, source: Path, out: Path, *, jobs: int = 1, force: bool = False,
+            scheduler: str | None = None, timeout: float | None = None,
+            console: Console | None = None) -> Outcome:
+    """Grade every submission of ``source`` into ``out`` (see the module's docstring)."""
+    console = console or Console(stderr=True)
+    assignment = load_assignment(assignment_id)
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    os.chmod(out, 0o700)
+    entries = [e for e in read_input(Path(source), out / "export") if SAFE_ID.match(e.id)
+               and e.id not in (".", "..")]
+    if can_isolate():   # student code must not read the others' submissions
+        lock_down([Path(source)])
+    grader = grader_fingerprint(assignment)
+    outcome = Outcome(out)
+    todo, prints = [], {}
+    for entry in entries:
+        prints[entry.id] = {"submission": entry.fingerprint(), "grader": grader}
+        if force or not _done(out, entry, prints[entry.id]):
+            todo.append(entry)
+    outcome.skipped = len(entries) - len(todo)
+    seconds = timeout or default_timeout(assignment)
+    batch = [Job(e.id, str(e.folder), assignment.id, seconds) for e in todo]
+    try:
+        with _progress(console) as progress:
+            task = progress.add_task(f"{assignment.id}: grading", total=len(batch))
+            for reply in executors.run(batch, jobs, scheduler):
+                record = reply["record"]
+                record["fingerprints"] = prints[record["id"]]
+                _write(out / "submissions" / record["id"], reply["results"], record)
+                outcome.graded += 1
+                progress.advance(task)
+    except KeyboardInterrupt:
+        outcome.interrupted = True
+        console.print(f"Interrupted: {outcome.graded} of {len(batch)} graded in this run, each "
+                      f"completely. Run the same command again to go on.")
+        return outcome
+    rows = [Row(e, _record(out, e)) for e in entries]
+    outcome.statuses = {s: sum(r.record.get("status") == s for r in rows)
+                        for s in ("graded", "flagged", "error", "timeout", "missing")}
+    outcome.files = write_reports(assignment, rows, out)
+    return outcome
+
+
+def write_reports(assignment: Assignment, rows: list[Row], out: Path) -> list[Path]:
+    """grades.csv, summary.md and (with matplotlib) the charts; the paths written."""
+    files = [_atomic(out / "grades.csv", grades_csv(assignment, rows)),
+             _atomic(out / "summary.md", summary_markdown(assignment, rows))]
+    totals = [row.record["score"] for row in rows if row.decided]
+    if charts.available() and totals:
+        charts.totals_histogram(totals, assignment.points, out / "totals.png",
+                                f"{assignment.id}: totals of {len(totals)} submissions")
+        charts.question_chart(question_stats(assignment, rows), out / "questions.png",
+                              f"{assignment.id}: questions")
+        files += [out / "totals.png", out / "questions.png"]
+    return files
+
+
+def grader_fingerprint(assignment: Assignment) -> str:
+    """A digest of the engine, the assignment's graders and its reference: a batch graded
+    again after any of them changed grades every submission again."""
+    digest = hashlib.sha256()
+    folders = [PACKAGE, assignment.directory, reference_dir(assignment.id)]
+    for folder in folders:
+        for path in sorted(Path(folder).rglob("*")):
+            if path.is_file() and path.suffix in (".py", ".toml", ".json", ".ini", ".ipynb") \
+                    and "__pycache__" not in path.parts:
+                digest.update(str(path.relative_to(folder)).encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def default_timeout(assignment: Assignment) -> float:
+    """The wall-clock bound on grading one submission: its code's whole time budget, every
+    question's checking time, and a margin (grading bounds itself well within it)."""
+    return (assignment.limits.budget_seconds
+            + assignment.question_seconds * len(assignment.graded_tests) + 120)
+
+
+def _done(out: Path, entry: Entry, prints: dict) -> bool:
+    record = _record(out, entry)
+    return record.get("status") in DECIDED and record.get("fingerprints") == prints
+
+
+def _record(out: Path, entry: Entry) -> dict:
+    try:
+        return json.loads((out / "submissions" / entry.id / "record.json").read_text())
+    except (OSError, ValueError):
+        return {"id": entry.id, "status": "missing", "notes": ["not graded yet"]}
+
+
+def _write(folder: Path, results: dict, record: dict) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    _atomic(folder / "results.json", json.dumps(results, indent=2, ensure_ascii=False))
+    _atomic(folder / "record.json", json.dumps(record, indent=1, ensure_ascii=False))
+
+
+def _atomic(path: Path, text: str) -> Path:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def _progress(console: Console) -> Progress:
+    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                    TimeElapsedColumn(), TextColumn("left"), TimeRemainingColumn(),
+                    console=console)

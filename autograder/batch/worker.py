@@ -1,0 +1,181 @@
+"""Grade one submission of a batch: in a fresh child forked from a warm process.
+
+A worker process imports the grader once and runs one empty grading to warm it (pytest, SymPy,
+the checkers); then each submission is graded by :func:`grade` in a child forked from it, so
+no state one submission leaves (modules, caches, a crash) reaches the next, and the worker pays
+no start-up per submission.  The child sends back plain data only: the submission's record, its
+results.json, and the verdicts it reached, which the worker keeps, so a test whose replies the
+batch has seen before is not checked again (see :meth:`autograder.student.Student.evidence`).
+
+The child is bounded by a wall-clock deadline: past it, it is asked to stop (SIGTERM: its
+sandbox and uid are cleaned up), then killed, and the submission's status is ``timeout``,
+*could not decide*, never a score.  The same function runs in the processes of a Dask cluster.
+"""
+from __future__ import annotations
+
+import ctypes
+import json
+import os
+import select
+import signal
+import tempfile
+import time
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..assignment import load_assignment
+from ..gradescope import engine_error_result, to_results_json
+from ..grading import grade
+from ..results import GradingResult
+
+PR_SET_PDEATHSIG = 1
+STOP_GRACE_SECONDS = 15     # for a child asked to stop, to clean up its sandbox
+
+
+@dataclass(frozen=True)
+class Job:
+    """One submission to grade (plain data: it crosses to worker processes)."""
+
+    id: str
+    folder: str
+    assignment: str
+    timeout: float            # seconds on the wall clock for the whole grading
+
+
+_state: dict = {}             # this worker process's: {"assignment": ..., "verdicts": {...}}
+
+
+def grade_job(job: Job) -> dict:
+    """``{"record": ..., "results": ...}`` for ``job``, graded in a forked child."""
+    verdicts = _warm(job.assignment)
+    started = time.monotonic()
+    reply, stopped = _in_child(lambda: _grade(job, verdicts), job.timeout)
+    seconds = time.monotonic() - started
+    if reply is None:
+        why = (f"grading did not finish within {job.timeout:g} s; could not decide" if stopped
+               else "the grading process died")
+        reply = _failed(job, "timeout" if stopped else "error", why)
+    verdicts.update(reply.pop("verdicts", {}))
+    reply["record"]["seconds"] = round(seconds, 3)
+    return reply
+
+
+def _warm(assignment_id: str) -> dict:
+    """Import and warm this process once per assignment; its batch's verdicts."""
+    if _state.get("assignment") != assignment_id:
+        _state.clear()
+        assignment = load_assignment(assignment_id)
+        with tempfile.TemporaryDirectory() as empty:
+            grade(assignment, Path(empty))   # imports and caches what every grading uses
+        _state.update(assignment=assignment_id, loaded=assignment, verdicts={})
+    return _state["verdicts"]
+
+
+def _grade(job: Job, verdicts: dict) -> dict:
+    known = set(verdicts)
+    log: list[str] = []
+    result = grade(_state["loaded"], Path(job.folder), log=log, verdicts=verdicts)
+    return {"record": record(job, result, log),
+            "results": to_results_json(result),
+            "verdicts": {k: v for k, v in verdicts.items() if k not in known}}
+
+
+def record(job: Job, result: GradingResult, log: list[str]) -> dict:
+    """What the batch keeps of one grading: scores by test, status, answers, instructor notes."""
+    flagged = [t for t in result.undecided if not t.public]
+    status = "error" if result.engine_error else "flagged" if flagged else "graded"
+    return {"id": job.id, "assignment": job.assignment, "status": status,
+            "score": result.score, "max_score": result.max_score,
+            "tests": [{"id": t.number or t.name, "name": t.name, "score": t.score,
+                       "max_score": t.max_score, "outcome": t.outcome}
+                      for t in result.tests if not t.public],
+            "answers": result.answers,
+            "flagged": [f"{t.number or t.name}: {t.detail or t.output}"[:500] for t in flagged],
+            "notes": [n[:2000] for n in result.notes + (log if result.engine_error else [])]}
+
+
+def _failed(job: Job, status: str, why: str) -> dict:
+    result = engine_error_result(job.assignment, why)
+    data = record(job, result, [])
+    data.update(status=status, score=None)
+    return {"record": data, "results": to_results_json(result)}
+
+
+def _in_child(work, timeout: float) -> tuple[dict | None, bool]:
+    """``work()``'s JSON reply, run in a forked child; (None, True) when it ran past
+    ``timeout`` and was stopped, (None, False) when it died."""
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: never returns
+        os.close(read_end)
+        code = 1
+        try:
+            _follow_parent()
+            data = json.dumps(work(), default=str).encode()
+            view = memoryview(data)
+            while view:
+                view = view[os.write(write_end, view):]
+            code = 0
+        except BaseException:  # noqa: BLE001 - nothing may escape a forked child
+            traceback.print_exc()
+        os._exit(code)
+    os.close(write_end)
+    chunks, stopped = [], False
+    deadline = time.monotonic() + timeout
+    try:
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                stopped = True
+                _stop(pid)
+                break
+            ready, _, _ = select.select([read_end], [], [], min(left, 1.0))
+            if ready:
+                chunk = os.read(read_end, 1 << 16)
+                if not chunk:
+                    break
+                chunks.append(chunk)
+    finally:
+        os.close(read_end)
+        _reap(pid)
+    if stopped:
+        return None, True
+    try:
+        return json.loads(b"".join(chunks)), False
+    except ValueError:
+        return None, False
+
+
+def _follow_parent() -> None:
+    """In the child: stop (SIGTERM, with clean-up) when asked or when the worker dies; leave
+    Ctrl-C to the batch's main process."""
+    def stop(signum, frame):
+        raise SystemExit(f"stopped by signal {signum}")
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    except (OSError, AttributeError):
+        pass
+
+
+def _stop(pid: int) -> None:
+    """Ask the child to stop (it cleans its sandbox up), then kill it."""
+    try:
+        os.kill(pid, signal.SIGTERM)
+    except ProcessLookupError:
+        return
+    deadline = time.monotonic() + STOP_GRACE_SECONDS
+    while time.monotonic() < deadline:
+        if os.waitpid(pid, os.WNOHANG)[0]:
+            return
+        time.sleep(0.05)
+    os.kill(pid, signal.SIGKILL)
+
+
+def _reap(pid: int) -> None:
+    try:
+        os.waitpid(pid, 0)
+    except ChildProcessError:
+        pass
