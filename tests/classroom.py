@@ -78,10 +78,10 @@ HOSTILE = {
     "raise_at_import": "q1a = ('a*w1', 'b*w2')\nraise RuntimeError('half done')\n",
     "nan_answers": "q1b = (float('nan'), 0)\nq2a = (float('inf'), 3)\nq2b = float('nan')\n",
     "ten_megabytes": "q1c = ('1 - eta*a' * 1_000_000, '1')\nq1d = 'x' * 10_000_000\n",
-    "reads_classmates": ("import glob, os\nseen = []\n"
-                         "for pattern in ('../*/answers.py', '/tmp/**/answers.py', "
-                         "'/root/**/answers.py'):\n"
-                         "    seen += glob.glob(pattern, recursive=True)[:5]\n"
+    "reads_classmates": ("import glob\nseen = []\n"
+                         "for pattern in ('../*/answers.py', '../../*/answers.py', "
+                         "'/tmp/*/submission_*/answers.py', '/tmp/*/*/submission_*/answers.py'):\n"
+                         "    seen += glob.glob(pattern)[:5]\n"
                          "q1a = ('a*w1', 'b*w2') if seen else ('a', 'b')\n"),
     "writes_outside": ("import os\nfor p in ('../results.json', '/autograder/results/results.json',"
                        " '../../grades.csv'):\n    try:\n        open(p, 'w').write('{}')\n"

@@ -31,7 +31,7 @@ def on_cluster(jobs: list[Job], address: str) -> Iterator[dict]:
     with Client(address, set_as_default=False) as client:
         futures = client.map(grade_job, jobs, pure=False)
         try:
-            for future in as_completed(futures):
+            for future in as_completed(futures, loop=client.loop):
                 yield future.result()
         finally:
             client.cancel(futures)

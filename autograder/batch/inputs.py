@@ -121,7 +121,11 @@ def _remove(folder: Path) -> None:
 
 def _read_metadata(path: Path) -> dict[str, dict]:
     """The export's YAML by folder name; its submitters' fields as plain strings."""
-    import yaml
+    try:
+        import yaml
+    except ImportError:
+        raise InputError("reading a Gradescope export needs PyYAML: pip install "
+                         "'ml-math-autograder[instructor]'") from None
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:

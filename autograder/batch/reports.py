@@ -152,7 +152,7 @@ def _table(title: str, columns: list[str], rows: list[tuple[Row, list[str]]]) ->
               "|---" * (len(columns) + 2) + "|"]
     for row, cells in rows:
         names = inert("; ".join(row.entry.names), 100) or "–"
-        lines.append(f"| {inert(row.entry.id, 60)} | {names} | " + " | ".join(cells) + " |")
+        lines.append(f"| {_cell(row.entry.id)} | {names} | " + " | ".join(cells) + " |")
     return lines
 
 

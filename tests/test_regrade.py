@@ -1,0 +1,269 @@
+"""`regrade`: a whole class from a Gradescope export, as an instructor runs it."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import shutil
+import signal
+import stat
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from classroom import HOSTILE, gd_class, write_class
+from hostile import WITHOUT_NAMESPACES
+from conftest import REFERENCE_GD, ROOT, run_cli, validate, write
+from autograder.batch import worker
+from autograder.grading import grade
+
+PNG = b"\x89PNG\r\n\x1a\n"
+WRONG_Q1C = REFERENCE_GD + '\nq1c = ("1 + eta*a", "1 + eta*b")\n'
+LOOP = "while True:\n    pass\n"
+# a submission that copies a classmate's answer if it can, and overwrites the class's grades
+CLASSMATES = """
+import os
+q1a = ("a", "b")
+for path in {paths}:
+    try:
+        open(path, "rb").read()
+        q1a = ("a*w1", "b*w2")
+    except OSError:
+        pass
+for name in ("grades.csv", "submissions/submission_1013/record.json"):
+    try:
+        open(os.path.join({out!r}, name), "w").write("forged")
+    except OSError:
+        pass
+"""
+
+
+def _rows(out: Path) -> dict[str, dict]:
+    text = (out / "grades.csv").read_text()
+    return {row["submission_id"]: row for row in csv.DictReader(io.StringIO(text))}
+
+
+def _export_zip(folder: Path, destination: Path) -> Path:
+    """``folder`` zipped as Gradescope does: one top folder; plus a Mac's litter."""
+    with zipfile.ZipFile(destination, "w") as zf:
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                zf.write(path, f"assignment_42_export/{path.relative_to(folder)}")
+        zf.writestr("__MACOSX/assignment_42_export/._submission_metadata.yml", b"\0")
+    return destination
+
+
+@pytest.fixture(scope="module")
+def regraded(tmp_path_factory):
+    """A class of 14 as an export zip (two wrong the same way, one of them with that score in
+    the export already, and one that writes where it should not), regraded by the command an
+    instructor types."""
+    base = tmp_path_factory.mktemp("class")
+    out = base / "out"
+    submissions = gd_class(11, seed=3, hostile_share=0)
+    submissions += [{"answers.py": WRONG_Q1C}, {"answers.py": WRONG_Q1C},
+                    {"answers.py": REFERENCE_GD + HOSTILE["writes_outside"]}]
+    names = write_class(base / "export", submissions,
+                        previous={"submission_1011": 13.0, "submission_1012": 0.0})
+    archive = _export_zip(base / "export", base / "export.zip")
+    done = run_cli("regrade", "gd", str(archive), "--out", str(out), "--jobs", "2")
+    return base, names, out, done
+
+
+def test_the_export_is_graded_as_grade_grades_each_alone(regraded, results_schema):
+    base, names, out, done = regraded
+    assert done.returncode == 0, done.stderr
+    assert "14 graded now" in done.stdout
+    rows = _rows(out)
+    assert sorted(rows) == names
+    for name in names:
+        alone = grade("gd", base / "export" / name)
+        row = rows[name]
+        assert row["status"] == "graded"
+        assert float(row["total"]) == alone.score, name
+        for test in alone.tests:
+            if not test.public:
+                assert float(row[f"Q{test.number}"]) == test.score, (name, test.number)
+        results = json.loads((out / "submissions" / name / "results.json").read_text())
+        validate(results, results_schema)
+        assert results["score"] == alone.score
+    first = rows["submission_1000"]
+    assert (first["names"], first["sids"], first["emails"]) == ("Student 0", "900000",
+                                                                 "s0@uni.edu")
+
+
+def test_the_summary_shows_what_the_class_got_wrong_and_what_changed(regraded):
+    _, _, out, _ = regraded
+    summary = (out / "summary.md").read_text()
+    q1c = summary.split("**Q1c:")[1].split("**Q1d")[0]
+    assert "| `[1 + eta*a, 1 + eta*b]` |" in q1c   # the two who share it, counted together
+    row = next(line for line in q1c.splitlines() if "1 + eta*a, 1 + eta*b" in line)
+    assert int(row.split("|")[2]) >= 2
+    changed = summary.split("## Scores that changed")[1].split("## ")[0]
+    assert "| `submission_1012` | Student 12 | 0 | 13 |" in changed
+    assert "submission_1011" not in changed          # 13 before, 13 now
+    assert "## Failures and time-outs" in summary and "## Questions" in summary
+    assert (out / "totals.png").read_bytes()[:8] == PNG
+    assert (out / "questions.png").read_bytes()[:8] == PNG
+
+
+@pytest.fixture
+def visible(tmp_path):
+    """A folder outside the scratch folders (which a child with a private /tmp cannot see),
+    that every user may enter, as an instructor's home or a course folder can be."""
+    if os.geteuid() != 0:
+        pytest.skip("needs root: a uid of the sandbox's own")
+    top = next((d for d in ("/srv", "/mnt", "/opt") if os.access(d, os.W_OK)), None)
+    if top is None:
+        pytest.skip("no writable folder outside /tmp to put a class in")
+    folder = Path(tempfile.mkdtemp(prefix="autograder-class-", dir=top))
+    folder.chmod(0o755)
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.mark.parametrize("wrapper", [(), WITHOUT_NAMESPACES], ids=["this_host",
+                                                                 "without_namespaces"])
+def test_student_code_cannot_read_classmates_or_touch_the_output(visible, wrapper):
+    """A submission looks for a classmate's answers.py, in the export's folder, in its zip
+    and in its unpacked copy (it answers q1a right if it finds one), and writes over the
+    class's grades: all of it out of its reach, with or without namespaces."""
+    if wrapper and not shutil.which(wrapper[0]):
+        pytest.skip("needs setpriv to take namespaces away from the grader")
+    export, out = visible / "export", visible / "out"
+    hostile = CLASSMATES.format(paths=[str(export / "submission_1000" / "answers.py"),
+                                       str(visible / "export.zip"),
+                                       str(out / "export" / "export" / "assignment_42_export" /
+                                           "submission_1000" / "answers.py")], out=str(out))
+    write_class(export, [{"answers.py": REFERENCE_GD}, {"answers.py": REFERENCE_GD + hostile}])
+    for path in [export, *export.rglob("*")]:
+        path.chmod(0o755 if path.is_dir() else 0o644)
+    for source in (export, visible / "export.zip"):
+        if source.suffix == ".zip":   # (made now: the folder's run must not find it readable)
+            _export_zip(export, source).chmod(0o644)
+        done = subprocess.run([*wrapper, sys.executable, "-m", "autograder", "regrade", "gd",
+                               str(source), "--out", str(out), "--force"], cwd=ROOT,
+                              capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, done.stderr
+        rows = _rows(out)
+        assert rows["submission_1001"]["Q1a"] == "0" and rows["submission_1001"]["total"] == "13"
+        assert rows["submission_1000"]["total"] == "15"
+        record = out / "submissions" / "submission_1001" / "record.json"
+        assert json.loads(record.read_text())["id"] == "submission_1001"
+        assert stat.S_IMODE(out.stat().st_mode) == 0o700
+
+
+def test_running_again_grades_only_what_changed(regraded, tmp_path):
+    base, names, out, _ = regraded
+    export = tmp_path / "export"
+    shutil.copytree(base / "export", export)
+    again = tmp_path / "out"
+    shutil.copytree(out, again)
+    # the same files (now in a folder, not the zip): nothing to grade
+    done = run_cli("regrade", "gd", str(export), "--out", str(again))
+    assert done.returncode == 0 and "0 graded now, 14 unchanged" in done.stdout, done.stdout
+    (export / names[0] / "answers.py").write_text(WRONG_Q1C)
+    done = run_cli("regrade", "gd", str(export), "--out", str(again))
+    assert "1 graded now, 13 unchanged" in done.stdout, done.stdout
+    assert _rows(again)[names[0]]["Q1c"] == "0"
+    done = run_cli("regrade", "gd", str(export), "--out", str(again), "--force")
+    assert "14 graded now" in done.stdout
+
+
+def test_a_folder_of_folders_and_what_is_no_class(tmp_path):
+    write(tmp_path / "class" / "ada", "answers.py", REFERENCE_GD)
+    write(tmp_path / "class" / "bob", "answers.py", WRONG_Q1C)
+    done = run_cli("regrade", "gd", str(tmp_path / "class"), "--out", str(tmp_path / "out"))
+    rows = _rows(tmp_path / "out")
+    assert done.returncode == 0 and rows["ada"]["total"] == "15" and rows["bob"]["total"] == "13"
+    assert rows["ada"]["names"] == "" and rows["ada"]["previous_score"] == ""
+    one = run_cli("regrade", "gd", str(tmp_path / "class" / "ada"))
+    assert one.returncode == 2 and "looks like one submission" in one.stderr
+    write_class(tmp_path / "export", [{"answers.py": REFERENCE_GD}])
+    refused = run_cli("grade", "gd", str(tmp_path / "export"))
+    assert refused.returncode == 2 and "regrade gd" in refused.stderr
+
+
+def test_a_submission_past_its_time_is_undecided_and_the_rest_graded(tmp_path):
+    write(tmp_path / "class" / "loops", "answers.py", LOOP)
+    write(tmp_path / "class" / "right", "answers.py", REFERENCE_GD)
+    done = run_cli("regrade", "gd", str(tmp_path / "class"), "--out", str(tmp_path / "out"),
+                   "--timeout", "2")
+    rows = _rows(tmp_path / "out")
+    assert done.returncode == 0
+    assert rows["loops"]["status"] == "timeout" and rows["loops"]["total"] == ""
+    assert rows["loops"]["Q1a"] == ""          # no score: a time-out is no verdict
+    assert rows["right"]["total"] == "15"
+    failures = (tmp_path / "out" / "summary.md").read_text().split("## Failures")[1]
+    assert "loops" in failures and "did not finish within 2 s" in failures
+
+
+def test_ctrl_c_leaves_nothing_half_written_and_the_run_goes_on(tmp_path):
+    submissions = [{"answers.py": REFERENCE_GD if i % 2 else WRONG_Q1C} for i in range(40)]
+    write_class(tmp_path / "export", submissions)
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "autograder", "regrade", "gd", str(tmp_path / "export"),
+               "--out", str(out), "--jobs", "2"]
+    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               text=True, start_new_session=True)
+    deadline = time.monotonic() + 120
+    while len(list(out.glob("submissions/*/record.json"))) < 3:
+        assert time.monotonic() < deadline and process.poll() is None
+        time.sleep(0.05)
+    os.killpg(process.pid, signal.SIGINT)   # what Ctrl-C in a terminal does
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 130 and "Run the same command again" in " ".join(stderr.split())
+    assert not _session_members(process.pid), "a process of the batch outlived it"
+    assert not list(out.rglob(".*")), "a temporary file was left"
+    records = list(out.glob("submissions/*/record.json"))
+    assert 3 <= len(records) < 40 and not (out / "grades.csv").exists()
+    for path in out.rglob("*.json"):
+        json.loads(path.read_text())   # every file whole
+    done = run_cli("regrade", "gd", str(tmp_path / "export"), "--out", str(out))
+    assert done.returncode == 0 and f"{40 - len(records)} graded now" in done.stdout
+    assert len(_rows(out)) == 40
+
+
+def _session_members(session: int) -> list[int]:
+    """Processes still in the session the batch was started in (scoped to this test's run)."""
+    members = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[3]) == session and fields[0] not in "ZX":
+                members.append(int(entry.name))
+    return members
+
+
+def test_identical_answers_reuse_the_verdicts_of_the_first(tmp_path):
+    first = write(tmp_path / "a", "answers.py", WRONG_Q1C).parent
+    second = write(tmp_path / "b", "answers.py", WRONG_Q1C).parent
+    worker._state.clear()
+    one = worker.grade_job(worker.Job("a", str(first), "gd", 120))
+    reached = len(worker._state["verdicts"])
+    two = worker.grade_job(worker.Job("b", str(second), "gd", 120))
+    assert reached > 10 and len(worker._state["verdicts"]) == reached   # nothing checked again
+    assert one["record"]["tests"] == two["record"]["tests"]
+    assert one["results"]["tests"] == two["results"]["tests"]
+    assert two["record"]["score"] == 13
+
+
+def test_a_dask_cluster_gives_the_same_csv(regraded, tmp_path):
+    distributed = pytest.importorskip("distributed")
+    base, _, out, _ = regraded
+    from autograder.batch.run import regrade
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=None) as cluster:
+        outcome = regrade("gd", base / "export.zip", tmp_path / "out",
+                          scheduler=cluster.scheduler_address)
+    assert outcome.graded == 14
+    assert (tmp_path / "out" / "grades.csv").read_text() == (out / "grades.csv").read_text()
