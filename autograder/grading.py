@@ -75,6 +75,7 @@ def _run(assignment: Assignment, submission_dir: Path, public_only: bool, log: l
         result = run_graders(assignment, student, public_only, log, verdicts)
         if identity is not None and all(student.session.private_scratch):
             scratch_untouched(identity)
+        result.student_seconds = student.session.used
         if student.session.isolation:
             log.append(f"sandbox isolation: {student.session.isolation}")
         log.extend(f"the submission printed:\n{text}" for text in student.session.printed)

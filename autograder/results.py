@@ -50,6 +50,7 @@ class GradingResult:
     engine_error: str | None = None
     notes: list[str] = field(default_factory=list)  # for the instructor only
     answers: dict[str, str] = field(default_factory=dict)  # closed forms' answers, as text
+    student_seconds: float = 0.0   # the time the student's code ran (its sandbox's stopwatch)
 
     @property
     def undecided(self) -> list[TestResult]:

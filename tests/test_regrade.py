@@ -267,3 +267,10 @@ def test_a_dask_cluster_gives_the_same_csv(regraded, tmp_path):
                           scheduler=cluster.scheduler_address)
     assert outcome.graded == 14
     assert (tmp_path / "out" / "grades.csv").read_text() == (out / "grades.csv").read_text()
+
+
+def test_a_worker_that_cannot_grade_gives_an_error_record_not_a_crash(tmp_path):
+    reply = worker.grade_job(worker.Job("x", str(tmp_path), "no-such-assignment", 10))
+    assert reply["record"]["status"] == "error" and reply["record"]["score"] is None
+    assert "could not grade it" in reply["record"]["notes"][0]
+    assert reply["results"]["tests"]   # still a results.json

@@ -2,15 +2,12 @@
 question's mean score and full-marks rate."""
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
 
 
 def available() -> bool:
-    try:
-        import matplotlib  # noqa: F401
-    except ImportError:
-        return False
-    return True
+    return importlib.util.find_spec("matplotlib") is not None
 
 
 def totals_histogram(totals: list[float], points: float, path: Path, title: str) -> None:

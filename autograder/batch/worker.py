@@ -47,17 +47,24 @@ _state: dict = {}             # this worker process's: {"assignment": ..., "verd
 
 
 def grade_job(job: Job) -> dict:
-    """``{"record": ..., "results": ...}`` for ``job``, graded in a forked child."""
-    verdicts = _warm(job.assignment)
+    """``{"record": ..., "results": ...}`` for ``job``, graded in a forked child; whatever
+    happens, a reply (a batch never stops for one submission)."""
     started = time.monotonic()
-    reply, stopped = _in_child(lambda: _grade(job, verdicts), job.timeout)
-    seconds = time.monotonic() - started
+    try:
+        verdicts = _warm(job.assignment)
+        reply, stopped = _in_child(lambda: _grade(job, verdicts), job.timeout)
+    except Exception as exc:  # noqa: BLE001 - the worker itself failed (no fork, no import)
+        reply, stopped = None, False
+        failure = f"the worker could not grade it: {type(exc).__name__}: {exc}"
+    else:
+        failure = "the grading process died"
     if reply is None:
-        why = (f"grading did not finish within {job.timeout:g} s; could not decide" if stopped
-               else "the grading process died")
-        reply = _failed(job, "timeout" if stopped else "error", why)
-    verdicts.update(reply.pop("verdicts", {}))
-    reply["record"]["seconds"] = round(seconds, 3)
+        reply = _failed(job, "timeout", f"grading did not finish within {job.timeout:g} s; "
+                                        f"could not decide") if stopped \
+            else _failed(job, "error", failure)
+    else:
+        verdicts.update(reply.pop("verdicts", {}))
+    reply["record"]["seconds"] = round(time.monotonic() - started, 3)
     return reply
 
 
@@ -90,7 +97,7 @@ def record(job: Job, result: GradingResult, log: list[str]) -> dict:
             "tests": [{"id": t.number or t.name, "name": t.name, "score": t.score,
                        "max_score": t.max_score, "outcome": t.outcome}
                       for t in result.tests if not t.public],
-            "answers": result.answers,
+            "answers": result.answers, "student_seconds": round(result.student_seconds, 3),
             "flagged": [f"{t.number or t.name}: {t.detail or t.output}"[:500] for t in flagged],
             "notes": [n[:2000] for n in result.notes + (log if result.engine_error else [])]}
 
