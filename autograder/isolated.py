@@ -32,21 +32,11 @@ def run_isolated(call: Callable[[], dict], *, cpu_seconds: float, memory_mb: int
     limits; a child that runs out of them yields ``{"undecided": reason, "detail": …}``."""
     if not forking():
         return _limited(call, cpu_seconds)
-    read_end, write_end = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: never returns
-        os.close(read_end)
-        code = 0
-        try:
-            _cap(cpu_seconds, memory_mb)
-            data = json.dumps(_limited(call, cpu_seconds), default=str).encode()
-            view = memoryview(data)
-            while view:
-                view = view[os.write(write_end, view):]
-        except BaseException:  # noqa: BLE001 - nothing may escape a forked child
-            code = 1
-        os._exit(code)
-    os.close(write_end)
+    def limited() -> dict:
+        _cap(cpu_seconds, memory_mb)
+        return _limited(call, cpu_seconds)
+
+    pid, read_end = fork_json(limited)
     data, killed = _read_all(read_end, pid, WALL_FACTOR * cpu_seconds)
     _, status = os.waitpid(pid, 0)
     if data:
@@ -59,6 +49,28 @@ def run_isolated(call: Callable[[], dict], *, cpu_seconds: float, memory_mb: int
     return {"undecided": "checking this answer needed more memory or time than the grader "
                          "allows",
             "detail": f"the check's process ended with {_status(status)}"}
+
+
+def fork_json(body: Callable[[], dict | None]) -> tuple[int, int]:
+    """A forked child that sends what ``body()`` returns as JSON on a pipe (nothing if it
+    returns None or raises) and exits: its pid, and the pipe's end to read."""
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: never returns
+        os.close(read_end)
+        code = 1
+        try:
+            data = body()
+            if data is not None:
+                view = memoryview(json.dumps(data, default=str).encode())
+                while view:
+                    view = view[os.write(write_end, view):]
+                code = 0
+        except BaseException:  # noqa: BLE001 - nothing may escape a forked child
+            pass
+        os._exit(code)
+    os.close(write_end)
+    return pid, read_end
 
 
 def _limited(call: Callable[[], dict], cpu_seconds: float) -> dict:

@@ -274,3 +274,30 @@ def test_a_worker_that_cannot_grade_gives_an_error_record_not_a_crash(tmp_path):
     assert reply["record"]["status"] == "error" and reply["record"]["score"] is None
     assert "could not grade it" in reply["record"]["notes"][0]
     assert reply["results"]["tests"]   # still a results.json
+
+
+def test_the_exports_metadata_is_read_and_never_trusted(tmp_path):
+    """Names with formulas stay text in the CSV; a YAML key that is no folder name is left
+    out; a folder the YAML does not list is still graded."""
+    from autograder.batch.inputs import read_input
+    from autograder.batch.reports import Row, grades_csv
+    from autograder.assignment import load_assignment
+    write_class(tmp_path / "export", [{"answers.py": REFERENCE_GD}] * 2)
+    write(tmp_path / "export" / "unlisted", "answers.py", REFERENCE_GD)
+    metadata = tmp_path / "export" / "submission_metadata.yml"
+    data = json.loads(metadata.read_text())
+    data["submission_1000"][":submitters"][0][":name"] = "=HYPERLINK(\"http://x\")"
+    data["submission_1001"][":score"] = "not a number"
+    data["../escape"] = {":submitters": []}
+    metadata.write_text(json.dumps(data))
+    entries = {e.id: e for e in read_input(tmp_path / "export", tmp_path / "scratch")}
+    assert set(entries) == {"submission_1000", "submission_1001", "unlisted", "../escape"}
+    assert entries["submission_1001"].previous_score is None and entries["unlisted"].names == ()
+    done = run_cli("regrade", "gd", str(tmp_path / "export"), "--out", str(tmp_path / "out"))
+    assert done.returncode == 0 and "left out" in done.stderr and "'../escape'" in done.stderr
+    rows = _rows(tmp_path / "out")
+    assert set(rows) == {"submission_1000", "submission_1001", "unlisted"}
+    assert rows["submission_1000"]["names"].startswith("'=HYPERLINK")
+    assert not (tmp_path / "escape").exists()
+    csv_text = grades_csv(load_assignment("gd"), [Row(entries["unlisted"], {"status": "timeout"})])
+    assert csv_text.splitlines()[1].startswith("unlisted,,,,,")

@@ -16,7 +16,8 @@ from .worker import Job, grade_job
 def on_this_machine(jobs: list[Job], workers: int) -> Iterator[dict]:
     """``workers`` processes forked from this one (warm: the grader is imported already), each
     grading one submission at a time in a child of its own."""
-    pool = multiprocessing.get_context("fork").Pool(workers, initializer=_leave_ctrl_c)
+    pool = multiprocessing.get_context("fork").Pool(min(workers, len(jobs)),
+                                                    initializer=_leave_ctrl_c)
     try:
         yield from pool.imap_unordered(grade_job, jobs, chunksize=1)
     finally:

@@ -59,8 +59,12 @@ def regrade(assignment_id: str, source: Path, out: Path, *, jobs: int = 1, force
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     os.chmod(out, 0o700)
-    entries = [e for e in read_input(Path(source), out / "export") if SAFE_ID.match(e.id)
-               and e.id not in (".", "..")]
+    entries = read_input(Path(source), out / "export")
+    unsafe = [e.id for e in entries if not SAFE_ID.match(e.id) or e.id in (".", "..")]
+    if unsafe:   # names from the export's YAML that would not make a folder of their own
+        console.print(f"left out, their names cannot be folders: {', '.join(map(repr, unsafe))}",
+                      markup=False, highlight=False)
+        entries = [e for e in entries if e.id not in unsafe]
     if can_isolate():   # student code must not read the others' submissions
         lock_down([Path(source)])
     grader = grader_fingerprint(assignment)

@@ -20,13 +20,13 @@ import select
 import signal
 import tempfile
 import time
-import traceback
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..assignment import load_assignment
 from ..gradescope import engine_error_result, to_results_json
 from ..grading import grade
+from ..isolated import fork_json
 from ..results import GradingResult
 
 PR_SET_PDEATHSIG = 1
@@ -112,22 +112,12 @@ def _failed(job: Job, status: str, why: str) -> dict:
 def _in_child(work, timeout: float) -> tuple[dict | None, bool]:
     """``work()``'s JSON reply, run in a forked child; (None, True) when it ran past
     ``timeout`` and was stopped, (None, False) when it died."""
-    read_end, write_end = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: never returns
-        os.close(read_end)
-        code = 1
-        try:
-            stopping = _follow_parent()
-            data = json.dumps(work(), default=str).encode()
-            view = memoryview(data)
-            while view and not stopping:
-                view = view[os.write(write_end, view):]
-            code = 1 if stopping else 0
-        except BaseException:  # noqa: BLE001 - nothing may escape a forked child
-            traceback.print_exc()
-        os._exit(code)
-    os.close(write_end)
+    def body() -> dict | None:
+        stopping = _follow_parent()
+        reply = work()
+        return None if stopping else reply
+
+    pid, read_end = fork_json(body)
     chunks, stopped = [], False
     deadline = time.monotonic() + timeout
     try:
