@@ -121,12 +121,15 @@ def _choose(candidates: list[Path], accepted: list[str],
     return None, ""
 
 
-def unpack_zip(archive: Path, destination: Path, max_bytes: int = MAX_COPY_BYTES,
-               max_members: int = MAX_MEMBERS) -> list[str]:
+def unpack_zip(archive: Path, destination: Path, max_bytes: int | None = None,
+               max_members: int | None = None) -> list[str]:
     """Unpack safely into ``destination``: no absolute or ``..`` paths, no links, at most
-    ``max_members`` entries, the smallest files first while they fit in ``max_bytes``.  Files too
+    ``max_members`` entries (MAX_MEMBERS), the smallest files first while they fit in
+    ``max_bytes`` (MAX_COPY_BYTES).  Files too
     large, nested more than MAX_DEPTH folders deep or with too long names are left out, so that
     the rest is graded: returns those, with the reason."""
+    max_bytes = MAX_COPY_BYTES if max_bytes is None else max_bytes
+    max_members = MAX_MEMBERS if max_members is None else max_members
     left_out = []
     try:
         with zipfile.ZipFile(archive) as zf:

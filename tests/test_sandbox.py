@@ -1,10 +1,14 @@
 """The child-process boundary: plain data back, and failures that cost one probe only."""
+import time
+
 import numpy as np
 
 from autograder.sandbox.session import Cell, Limits, SandboxSession
 from autograder.values import FunctionValue, IntervalValue, OtherValue, SympyText
 
 SOURCE = '''
+import time
+
 import numpy as np
 import sympy as sp
 text = "1 - eta*a"
@@ -185,5 +189,28 @@ def test_nothing_a_probe_starts_outlives_it(tmp_path):
             state = "gone"
         assert state in ("gone", "Z", "X")
         assert s.call("spawn", ()).status == "ok" and s.starts == 1  # the child itself stayed
+    finally:
+        s.close()
+
+
+HELPERS = '''
+import subprocess, sys, time
+def idle_while_helpers_work(seconds):
+    helpers = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(2)]
+    time.sleep(seconds)
+    return "done"
+'''
+
+
+def test_the_time_of_processes_the_code_starts_counts_as_its_own(tmp_path):
+    """A child that sleeps 1.5 s of a 2 s limit would finish, but two processes it started
+    burn a CPU each meanwhile: that time is the submission's, and the probe times out
+    (a fork bomb reaches its limit in about its length, not ten times it)."""
+    s = session(tmp_path, source=HELPERS, probe_seconds=2)
+    try:
+        started = time.monotonic()
+        assert s.call("idle_while_helpers_work", (1.5,)).status == "timeout"
+        assert time.monotonic() - started < 5
+        assert s.call("idle_while_helpers_work", (0.1,)).value == "done"   # a short one finishes
     finally:
         s.close()

@@ -191,6 +191,16 @@ def sweep_group(leader: int) -> int:
     return _kill_all(lambda: [p for p in _group_of(leader) if p != leader])
 
 
+def processes_of(identity: Identity) -> list[int]:
+    """The live processes of the run's uid (see :func:`_pids_of`)."""
+    return _pids_of(identity.uid)
+
+
+def group_members(leader: int) -> list[int]:
+    """The live processes of ``leader``'s process group, the leader included."""
+    return _group_of(leader)
+
+
 def _kill_all(find, patience: float = 5.0) -> int:
     """Kill what ``find`` lists until it lists nothing: a forking process may spawn more
     between scans, and a killed process stays listed until the kernel has ended it."""

@@ -21,7 +21,8 @@ from ..mnist import data_dir
 from ..budget import WALL_FACTOR
 from .codec import decode
 from .wire import MAX_REPLY_BYTES, MAX_REPLY_PARTS, BadReply, encode_arg
-from .identity import Identity, private_scratch, sweep, sweep_group
+from .identity import (Identity, group_members, private_scratch, processes_of, sweep,
+                       sweep_group)
 from .stopwatch import Stopwatch
 
 HARNESS = Path(__file__).with_name("harness.py")
@@ -70,8 +71,8 @@ class Limit:
     """A probe's time limit on its :class:`Stopwatch`, with a hard cap on the wall clock (a
     child the scheduler starves)."""
 
-    def __init__(self, pid: int, seconds: float):
-        self.stopwatch = Stopwatch(pid)
+    def __init__(self, pid: int, seconds: float, helpers=None):
+        self.stopwatch = Stopwatch(pid, helpers)
         self.seconds = seconds
         self.wall = WALL_FACTOR * max(seconds, 1.0)
         self.starved = False
@@ -185,6 +186,12 @@ class _Child:
                 pass
         self._drain.join(timeout=2)
 
+    def helpers(self) -> list[int]:
+        """The processes student code started beside the child (see :func:`kill_others`)."""
+        if self.identity is not None:
+            return processes_of(self.identity)
+        return group_members(self.process.pid)
+
     def kill_others(self) -> None:
         """After a probe: kill whatever it started, keeping the child itself for the next."""
         if self.identity is not None:
@@ -277,7 +284,7 @@ class SandboxSession:
     def _exchange(self, message: dict, seconds: float, loading: bool = False) -> Reply:
         child = self.child
         left = self.limits.budget_seconds - self.used
-        limit = Limit(child.process.pid, min(seconds, left))
+        limit = Limit(child.process.pid, min(seconds, left), child.helpers)
         try:
             child.send(message, limit)
             raw = child.read_reply(limit)

@@ -6,10 +6,20 @@ waits in the scheduler's run queue; the kernel counts that wait per thread
 wall clock minus that wait, so the same code gets the same verdict whatever the load, while
 code that sleeps or waits on something still runs into its limit.  Where the kernel does not
 keep that count, this is the plain wall clock.
+
+The CPU time of the other processes the student's code started during the probe (a fork bomb,
+a pool of workers) counts as its time too: the child's wait for a CPU they took is its own
+doing, not the machine's.  They are looked for only once a probe has run for a while, since
+every probe ends with them killed (see ``session.kill_others``).
 """
 from __future__ import annotations
 
+import os
 import time
+from typing import Callable
+
+HELPERS_AFTER = 0.5     # seconds of a probe before its helper processes are looked for
+TICK = os.sysconf("SC_CLK_TCK")
 
 
 def _run_queue_wait(pid: int) -> float:
@@ -21,11 +31,23 @@ def _run_queue_wait(pid: int) -> float:
         return 0.0
 
 
-class Stopwatch:
-    """Started when a probe is sent to child ``pid``."""
+def _cpu_seconds(pid: int) -> float:
+    """User and system CPU time of ``pid`` (0 if it is gone)."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            fields = f.read().rsplit(b")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / TICK
+    except (OSError, ValueError, IndexError):
+        return 0.0
 
-    def __init__(self, pid: int):
+
+class Stopwatch:
+    """Started when a probe is sent to child ``pid``; ``helpers`` lists the other processes
+    of the student's code (its uid's, or its process group's)."""
+
+    def __init__(self, pid: int, helpers: Callable[[], list[int]] | None = None):
         self.pid = pid
+        self.helpers = helpers
         self.started = time.monotonic()
         self.waited = _run_queue_wait(pid)
 
@@ -33,5 +55,10 @@ class Stopwatch:
         return time.monotonic() - self.started
 
     def elapsed(self) -> float:
-        """The time the child has had: wall time less its wait for a CPU."""
-        return self.wall() - (_run_queue_wait(self.pid) - self.waited)
+        """The time the child has had: wall time less its wait for a CPU, plus the CPU time
+        its helper processes took."""
+        wall = self.wall()
+        had = wall - (_run_queue_wait(self.pid) - self.waited)
+        if self.helpers is not None and wall >= HELPERS_AFTER:
+            had += sum(_cpu_seconds(p) for p in self.helpers() if p != self.pid)
+        return had
