@@ -196,7 +196,7 @@ def test_a_submission_past_its_time_is_undecided_and_the_rest_graded(tmp_path):
     done = run_cli("regrade", "gd", str(tmp_path / "class"), "--out", str(tmp_path / "out"),
                    "--timeout", "2")
     rows = _rows(tmp_path / "out")
-    assert done.returncode == 0
+    assert done.returncode == 0 and "1 graded, 1 timed out." in done.stdout
     assert rows["loops"]["status"] == "timeout" and rows["loops"]["total"] == ""
     assert rows["loops"]["Q1a"] == ""          # no score: a time-out is no verdict
     assert rows["right"]["total"] == "15"

@@ -7,8 +7,6 @@ from autograder.sandbox.session import Cell, Limits, SandboxSession
 from autograder.values import FunctionValue, IntervalValue, OtherValue, SympyText
 
 SOURCE = '''
-import time
-
 import numpy as np
 import sympy as sp
 text = "1 - eta*a"
