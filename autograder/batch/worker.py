@@ -43,7 +43,7 @@ class Job:
     timeout: float            # seconds on the wall clock for the whole grading
 
 
-_state: dict = {}             # this worker process's: {"assignment": ..., "verdicts": {...}}
+_state: dict = {}             # this worker process's: assignment (id), loaded, verdicts
 
 
 def grade_job(job: Job) -> dict:
