@@ -174,11 +174,8 @@ def _regrade(args) -> int:
         return 2
     if outcome.interrupted:
         return 130
-    counts = ", ".join(f"{n} {status}" for status, n in outcome.statuses.items() if n)
-    print(f"{outcome.graded} graded now, {outcome.skipped} unchanged since the last run "
-          f"({counts}).")
-    summary = (args.out / "summary.md").read_text(encoding="utf-8")
-    print(summary.split("## Questions")[0].split("\n", 2)[-1].strip())   # counts and totals
+    print(f"{outcome.graded} graded now, {outcome.skipped} unchanged since the last run.")
+    print(outcome.headline)
     for path in outcome.files:
         print(f"wrote {path}")
     return 0

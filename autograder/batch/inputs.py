@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -97,7 +97,7 @@ def _unpacked(archive: Path, scratch: Path) -> Path:
     if marker.is_file() and marker.read_text() == stamp:
         return destination
     if destination.exists():
-        _remove(destination)
+        shutil.rmtree(destination)
     try:
         left_out = unpack_zip(archive, destination, max_bytes=MAX_EXPORT_BYTES,
                               max_members=MAX_EXPORT_MEMBERS)
@@ -107,16 +107,6 @@ def _unpacked(archive: Path, scratch: Path) -> Path:
         print(f"left out of {archive.name}: {'; '.join(left_out[:10])}")
     marker.write_text(stamp)
     return destination
-
-
-def _remove(folder: Path) -> None:
-    for root, dirs, files in os.walk(folder, topdown=False):
-        for name in files:
-            os.unlink(os.path.join(root, name))
-        for name in dirs:
-            path = os.path.join(root, name)
-            os.unlink(path) if os.path.islink(path) else os.rmdir(path)
-    os.rmdir(folder)
 
 
 def _read_metadata(path: Path) -> dict[str, dict]:

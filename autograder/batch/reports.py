@@ -67,20 +67,9 @@ def grades_csv(assignment: Assignment, rows: list[Row]) -> str:
 def summary_markdown(assignment: Assignment, rows: list[Row]) -> str:
     """Counts, totals, each question's mean and pass rate, the commonest wrong answers of each
     closed-form question, changed scores, failures, time-outs and flagged questions."""
-    statuses = Counter(row.record.get("status") for row in rows)
     decided = [row for row in rows if row.decided]
-    totals = [row.record["score"] for row in decided]
     lines = [f"# {assignment.id}: {len(rows)} submissions regraded", "",
-             ", ".join(f"{statuses[s]} {label}" for s, label in (
-                 ("graded", "graded"), ("flagged", "flagged (a question could not be decided)"),
-                 ("error", "failed (the grader broke)"), ("timeout", "timed out"))
-                       if statuses[s] or s == "graded") + "."]
-    if totals:
-        lines += ["", f"Totals of the {len(totals)} graded and flagged submissions, out of "
-                      f"{assignment.points:g}: mean {statistics.mean(totals):.2f}, median "
-                      f"{statistics.median(totals):g}, lowest {min(totals):g}, highest "
-                      f"{max(totals):g}."]
-    lines += ["", "## Questions", "", "| question | points | mean | full marks | flagged |",
+             headline(assignment, rows), "", "## Questions", "", "| question | points | mean | full marks | flagged |",
               "|---|---|---|---|---|"]
     for test in assignment.graded_tests:
         scores = [row.score(test.id) for row in decided]
@@ -104,6 +93,22 @@ def summary_markdown(assignment: Assignment, rows: list[Row]) -> str:
                     [(row, [inert("; ".join(row.record["flagged"]), 300)])
                      for row in rows if row.record.get("flagged") and row.decided])
     return "\n".join(lines) + "\n"
+
+
+def headline(assignment: Assignment, rows: list[Row]) -> str:
+    """How many were graded, flagged, failed and timed out, and the totals' mean and spread."""
+    statuses = Counter(row.record.get("status") for row in rows)
+    text = ", ".join(f"{statuses[s]} {label}" for s, label in (
+        ("graded", "graded"), ("flagged", "flagged (a question could not be decided)"),
+        ("error", "failed (the grader broke)"), ("timeout", "timed out"),
+        ("missing", "not graded")) if statuses[s] or s == "graded") + "."
+    totals = [row.record["score"] for row in rows if row.decided]
+    if totals:
+        text += (f"\n\nTotals of the {len(totals)} graded and flagged submissions, out of "
+                 f"{assignment.points:g}: mean {statistics.mean(totals):.2f}, median "
+                 f"{statistics.median(totals):g}, lowest {min(totals):g}, highest "
+                 f"{max(totals):g}.")
+    return text
 
 
 def question_stats(assignment: Assignment, rows: list[Row]) -> list[tuple[str, float, float]]:

@@ -32,7 +32,7 @@ from ..reference import reference_dir
 from ..sandbox.identity import PACKAGE, can_isolate, lock_down
 from . import charts, executors
 from .inputs import Entry, read_input
-from .reports import DECIDED, Row, grades_csv, question_stats, summary_markdown
+from .reports import DECIDED, Row, grades_csv, headline, question_stats, summary_markdown
 from .worker import Job
 
 SAFE_ID = re.compile(r"^[^/\\\x00]{1,200}$")
@@ -46,7 +46,7 @@ class Outcome:
     graded: int = 0            # graded in this run
     skipped: int = 0           # graded before, unchanged
     interrupted: bool = False
-    statuses: dict[str, int] = field(default_factory=dict)
+    headline: str = ""         # the class's counts and totals (see reports.headline)
     files: list[Path] = field(default_factory=list)
 
 
@@ -69,11 +69,9 @@ def regrade(assignment_id: str, source: Path, out: Path, *, jobs: int = 1, force
         lock_down([Path(source)])
     grader = grader_fingerprint(assignment)
     outcome = Outcome(out)
-    todo, prints = [], {}
-    for entry in entries:
-        prints[entry.id] = {"submission": entry.fingerprint(), "grader": grader}
-        if force or not _done(out, entry, prints[entry.id]):
-            todo.append(entry)
+    records = {e.id: _record(out, e) for e in entries}
+    prints = {e.id: {"submission": e.fingerprint(), "grader": grader} for e in entries}
+    todo = [e for e in entries if force or not _done(records[e.id], prints[e.id])]
     outcome.skipped = len(entries) - len(todo)
     seconds = timeout or default_timeout(assignment)
     batch = [Job(e.id, str(e.folder), assignment.id, seconds) for e in todo]
@@ -84,6 +82,7 @@ def regrade(assignment_id: str, source: Path, out: Path, *, jobs: int = 1, force
                 record = reply["record"]
                 record["fingerprints"] = prints[record["id"]]
                 _write(out / "submissions" / record["id"], reply["results"], record)
+                records[record["id"]] = record
                 outcome.graded += 1
                 progress.advance(task)
     except KeyboardInterrupt:
@@ -91,9 +90,8 @@ def regrade(assignment_id: str, source: Path, out: Path, *, jobs: int = 1, force
         console.print(f"Interrupted: {outcome.graded} of {len(batch)} graded in this run, each "
                       f"completely. Run the same command again to go on.")
         return outcome
-    rows = [Row(e, _record(out, e)) for e in entries]
-    outcome.statuses = {s: sum(r.record.get("status") == s for r in rows)
-                        for s in ("graded", "flagged", "error", "timeout", "missing")}
+    rows = [Row(e, records[e.id]) for e in entries]
+    outcome.headline = headline(assignment, rows)
     outcome.files = write_reports(assignment, rows, out)
     return outcome
 
@@ -133,8 +131,7 @@ def default_timeout(assignment: Assignment) -> float:
             + assignment.question_seconds * len(assignment.graded_tests) + 120)
 
 
-def _done(out: Path, entry: Entry, prints: dict) -> bool:
-    record = _record(out, entry)
+def _done(record: dict, prints: dict) -> bool:
     return record.get("status") in DECIDED and record.get("fingerprints") == prints
 
 

@@ -182,23 +182,13 @@ def private_scratch(pid: int) -> bool:
 
 def sweep(identity: Identity, keep: int | None = None) -> int:
     """Kill every process of the run's uid but ``keep`` (escaped background ones included)."""
-    return _kill_all(lambda: [p for p in _pids_of(identity.uid) if p not in (keep, os.getpid())])
+    return _kill_all(lambda: [p for p in processes_of(identity.uid) if p not in (keep, os.getpid())])
 
 
 def sweep_group(leader: int) -> int:
     """Kill the members of ``leader``'s process group other than the leader (no root needed;
     a process that left the group with setsid escapes this, which is why root uses a uid)."""
-    return _kill_all(lambda: [p for p in _group_of(leader) if p != leader])
-
-
-def processes_of(identity: Identity) -> list[int]:
-    """The live processes of the run's uid (see :func:`_pids_of`)."""
-    return _pids_of(identity.uid)
-
-
-def group_members(leader: int) -> list[int]:
-    """The live processes of ``leader``'s process group, the leader included."""
-    return _group_of(leader)
+    return _kill_all(lambda: [p for p in group_members(leader) if p != leader])
 
 
 def _kill_all(find, patience: float = 5.0) -> int:
@@ -300,7 +290,8 @@ def _sysvipc(kind: str) -> list[dict]:
     return [dict(zip(header, line.split())) for line in lines[1:]]
 
 
-def _group_of(pgid: int) -> list[int]:
+def group_members(pgid: int) -> list[int]:
+    """The live processes of process group ``pgid``, its leader included."""
     pids = []
     for name in _process_ids():
         try:
@@ -312,7 +303,7 @@ def _group_of(pgid: int) -> list[int]:
     return pids
 
 
-def _pids_of(uid: int) -> list[int]:
+def processes_of(uid: int) -> list[int]:
     """Live processes whose real, effective, saved or file-system uid is ``uid`` (a setuid
     program started by the sandbox keeps it as its real uid); zombies are dead already: only
     their parent can reap them.  Every grading probe ends with this scan: it reads only the

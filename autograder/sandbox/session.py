@@ -189,7 +189,7 @@ class _Child:
     def helpers(self) -> list[int]:
         """The processes student code started beside the child (see :func:`kill_others`)."""
         if self.identity is not None:
-            return processes_of(self.identity)
+            return processes_of(self.identity.uid)
         return group_members(self.process.pid)
 
     def kill_others(self) -> None:
