@@ -63,6 +63,9 @@ def main(argv: list[str] | None = None) -> int:
                    help="run on this Dask distributed scheduler (tcp://host:8786) instead")
     p.add_argument("--timeout", type=float, metavar="SECONDS",
                    help="wall-clock bound on one submission (default: from its limits)")
+    p.add_argument("--count-unanswered", action="store_true",
+                   help="count submissions with no answer file or an unreadable one in the "
+                        "statistics and charts (left out by default)")
 
     verbs.add_parser("gradescope", help="grade $AUTOGRADER_ROOT/submission (run_autograder)")
     p = verbs.add_parser("list", help="list the assignments")
@@ -168,7 +171,8 @@ def _regrade(args) -> int:
         return 2
     try:
         outcome = regrade(args.assignment, args.input, args.out, jobs=args.jobs,
-                          force=args.force, scheduler=args.scheduler, timeout=args.timeout)
+                          force=args.force, scheduler=args.scheduler, timeout=args.timeout,
+                          count_unanswered=args.count_unanswered)
     except (InputError, AssignmentError, KeyError) as exc:
         print(exc.args[0] if isinstance(exc, KeyError) else exc, file=sys.stderr)
         return 2
@@ -176,6 +180,8 @@ def _regrade(args) -> int:
         return 130
     print(f"{outcome.graded} graded now, {outcome.skipped} unchanged since the last run.")
     print(outcome.headline)
+    for problem in outcome.problems:
+        print(f"Warning: {clean_text(problem)}")
     for path in outcome.files:
         print(f"wrote {path}")
     return 0

@@ -2,22 +2,30 @@
 
 Both are made from the submissions' records only (``submissions/<id>/record.json``), so they
 are the same whichever machine or cluster graded the batch, and contain no timing.  Scores of a
-submission that timed out or broke the grader are left empty: they are no verdict.
+submission that timed out or broke the grader are left empty: they are no verdict; so are those
+of a student the export lists without a folder (``missing``).  A submission with no answer file,
+or none that could be read, keeps the score it earned (0, or its code modules'), but the
+statistics leave it out unless asked (``count_unanswered``): nothing was answered.
 """
 from __future__ import annotations
 
 import csv
 import io
+import re
 import statistics
 from collections import Counter
 from dataclasses import dataclass
 
 from ..assignment import Assignment
 from ..markdown import code, inert
+from ..results import clean_text
 from .inputs import Entry
 
-DECIDED = ("graded", "flagged")       # statuses whose scores are verdicts
-TOP_WRONG = 5                         # wrong answers listed per question
+DECIDED = ("graded", "flagged")                 # verdicts on what the submission answered
+UNANSWERED = ("no answer file", "unreadable")   # verdicts too, on a submission with no answers
+SCORED = DECIDED + UNANSWERED                   # statuses whose scores are verdicts
+TOP_WRONG = 5                                   # wrong answers listed per question
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")  # what a reader may take for a line end
 
 
 @dataclass(frozen=True)
@@ -26,22 +34,36 @@ class Row:
     record: dict
 
     @property
-    def decided(self) -> bool:
-        return self.record.get("status") in DECIDED
+    def status(self) -> str:
+        return self.record.get("status", "")
+
+    @property
+    def scored(self) -> bool:
+        return self.status in SCORED
 
     def _test(self, test_id: str) -> dict:
         return next((t for t in self.record.get("tests", []) if t["id"] == test_id), {})
 
     def score(self, test_id: str) -> float | None:
-        return self._test(test_id).get("score") if self.decided else None
+        return self._test(test_id).get("score") if self.scored else None
 
     def passed(self, test_id: str) -> bool:
         test = self._test(test_id)
         return test.get("outcome") == "passed" and test["score"] >= test["max_score"]
 
     def wrong(self, test_id: str) -> bool:
-        """Decided, and not full marks (an undecided question is no wrong answer)."""
-        return self.decided and self._test(test_id).get("outcome") == "failed"
+        """Scored, and not full marks (an undecided question is no wrong answer)."""
+        return self.scored and self._test(test_id).get("outcome") == "failed"
+
+    @property
+    def why(self) -> str:
+        return inert((self.record.get("notes") or ["?"])[0], 300)
+
+
+def counted(rows: list[Row], unanswered: bool = False) -> list[Row]:
+    """The rows the statistics count: those scored on answers, and with ``unanswered`` those
+    with no answer file or an unreadable one."""
+    return [row for row in rows if row.status in (SCORED if unanswered else DECIDED)]
 
 
 def grades_csv(assignment: Assignment, rows: list[Row]) -> str:
@@ -58,78 +80,98 @@ def grades_csv(assignment: Assignment, rows: list[Row]) -> str:
         writer.writerow([_safe(entry.id), _safe("; ".join(entry.names)),
                          _safe("; ".join(entry.sids)), _safe("; ".join(entry.emails)),
                          *(_number(row.score(t.id)) for t in tests),
-                         _number(record.get("score") if row.decided else None),
-                         _number(assignment.points), record.get("status", ""),
+                         _number(record.get("score") if row.scored else None),
+                         _number(assignment.points), _safe(row.status),
                          _number(entry.previous_score)])
     return out.getvalue()
 
 
-def summary_markdown(assignment: Assignment, rows: list[Row]) -> str:
-    """Counts, totals, each question's mean and pass rate, the commonest wrong answers of each
-    closed-form question, changed scores, failures, time-outs and flagged questions."""
-    decided = [row for row in rows if row.decided]
+def summary_markdown(assignment: Assignment, rows: list[Row], problems: list[str] = (),
+                     count_unanswered: bool = False) -> str:
+    """Counts, totals, what could not be used of the input, each question's mean and pass rate,
+    the commonest wrong answers of each closed-form question, changed scores, submissions with
+    nothing to grade, failures, time-outs and flagged questions."""
+    rows_counted = counted(rows, count_unanswered)
     lines = [f"# {assignment.id}: {len(rows)} submissions regraded", "",
-             headline(assignment, rows), "", "## Questions", "", "| question | points | mean | full marks | flagged |",
+             headline(assignment, rows, count_unanswered)]
+    if problems:
+        lines += ["", "## Problems with the input", ""]
+        lines += [f"- {inert(problem, 500)}" for problem in problems]
+    lines += ["", "## Questions", "", "| question | points | mean | full marks | flagged |",
               "|---|---|---|---|---|"]
     for test in assignment.graded_tests:
-        scores = [row.score(test.id) for row in decided]
+        scores = [row.score(test.id) for row in rows_counted]
         scores = [s for s in scores if s is not None]
-        full = sum(row.passed(test.id) for row in decided)
+        full = sum(row.passed(test.id) for row in rows_counted)
         flagged = sum(any(f.startswith(f"{test.id}:") for f in row.record.get("flagged", []))
-                      for row in decided)
+                      for row in rows_counted)
         mean = f"{statistics.mean(scores):.2f}" if scores else "–"
-        rate = f"{full / len(decided):.0%} ({full}/{len(decided)})" if decided else "–"
+        rate = f"{full / len(rows_counted):.0%} ({full}/{len(rows_counted)})" if rows_counted \
+            else "–"
         lines.append(f"| Q{test.id}: {inert(test.title, 60)} | {test.points:g} | {mean} | "
                      f"{rate} | {flagged} |")
-    lines += _wrong_answers(assignment, decided)
+    lines += _wrong_answers(assignment, rows_counted)
     lines += _changed(rows)
+    lines += _table("Nothing to grade: no answer file, or none that could be read (score "
+                    "as earned; " + ("counted" if count_unanswered else "not counted") +
+                    " in the statistics)", ["status", "why, and the files found"],
+                    [(row, [row.status, row.why]) for row in rows if row.status in UNANSWERED])
+    lines += _table("Missing (listed in the export, but not graded: no score)", ["why"],
+                    [(row, [row.why]) for row in rows if row.status == "missing"])
     lines += _table("Failures and time-outs (no score: grade these again or by hand)",
                     ["status", "why"],
-                    [(row, [row.record.get("status", ""),
-                            inert((row.record.get("notes") or ["?"])[0], 200)])
-                     for row in rows if not row.decided])
+                    [(row, [row.status, row.why]) for row in rows
+                     if row.status not in SCORED + ("missing",)])
     lines += _table("Flagged for review (the score counts only what was decided)",
                     ["questions"],
                     [(row, [inert("; ".join(row.record["flagged"]), 300)])
-                     for row in rows if row.record.get("flagged") and row.decided])
+                     for row in rows if row.record.get("flagged") and row.scored])
     return "\n".join(lines) + "\n"
 
 
-def headline(assignment: Assignment, rows: list[Row]) -> str:
-    """How many were graded, flagged, failed and timed out, and the totals' mean and spread."""
-    statuses = Counter(row.record.get("status") for row in rows)
+def headline(assignment: Assignment, rows: list[Row], count_unanswered: bool = False) -> str:
+    """How many were graded, flagged, had nothing to grade, failed, timed out or are missing,
+    and the totals' mean and spread."""
+    statuses = Counter(row.status for row in rows)
     text = ", ".join(f"{statuses[s]} {label}" for s, label in (
         ("graded", "graded"), ("flagged", "flagged (a question could not be decided)"),
+        ("no answer file", "with no answer file"), ("unreadable", "unreadable"),
         ("error", "failed (the grader broke)"), ("timeout", "timed out"),
-        ("missing", "not graded")) if statuses[s] or s == "graded") + "."
-    totals = [row.record["score"] for row in rows if row.decided]
+        ("missing", "missing (listed in the export, not graded)"))
+        if statuses[s] or s == "graded") + "."
+    totals = [row.record["score"] for row in counted(rows, count_unanswered)]
+    unanswered = sum(statuses[s] for s in UNANSWERED)
     if totals:
-        text += (f"\n\nTotals of the {len(totals)} graded and flagged submissions, out of "
+        which = "graded, flagged and unanswered" if count_unanswered else "graded and flagged"
+        text += (f"\n\nTotals of the {len(totals)} {which} submissions, out of "
                  f"{assignment.points:g}: mean {statistics.mean(totals):.2f}, median "
                  f"{statistics.median(totals):g}, lowest {min(totals):g}, highest "
                  f"{max(totals):g}.")
+    if unanswered and not count_unanswered:
+        text += (f" Not counted: {unanswered} with nothing to grade (--count-unanswered "
+                 f"counts them).")
     return text
 
 
 def question_stats(assignment: Assignment, rows: list[Row]) -> list[tuple[str, float, float]]:
-    """(question, mean fraction of its points, fraction with full marks), for the charts."""
-    decided = [row for row in rows if row.decided]
+    """(question, mean fraction of its points, fraction with full marks) of ``rows`` (those
+    counted), for the charts."""
     stats = []
     for test in assignment.graded_tests:
-        scores = [s for s in (row.score(test.id) for row in decided) if s is not None]
+        scores = [s for s in (row.score(test.id) for row in rows) if s is not None]
         if scores and test.points:
             stats.append((f"Q{test.id}", statistics.mean(scores) / test.points,
-                          sum(row.passed(test.id) for row in decided) / len(decided)))
+                          sum(row.passed(test.id) for row in rows) / len(rows)))
     return stats
 
 
-def _wrong_answers(assignment: Assignment, decided: list[Row]) -> list[str]:
+def _wrong_answers(assignment: Assignment, rows: list[Row]) -> list[str]:
     lines = ["", "## Most common wrong answers", ""]
     for question in assignment.questions:
         if not (question.closed_form and question.graded):
             continue
         wrong = Counter(row.record.get("answers", {}).get(question.id, "(no answer)")
-                        for row in decided if row.wrong(question.id))
+                        for row in rows if row.wrong(question.id))
         if not wrong:
             continue
         lines += [f"**Q{question.id}: {inert(question.title, 80)}**: "
@@ -141,10 +183,13 @@ def _wrong_answers(assignment: Assignment, decided: list[Row]) -> list[str]:
 
 
 def _changed(rows: list[Row]) -> list[str]:
-    changed = [row for row in rows if row.decided and row.entry.previous_score is not None
+    title = "Scores that changed (against the score in the export)"
+    if all(row.entry.previous_score is None for row in rows):
+        return ["", f"## {title}", "", "Nothing to compare: the input held no scores (a folder "
+                "of folders, or an export without them)."]
+    changed = [row for row in rows if row.scored and row.entry.previous_score is not None
                and abs(row.record["score"] - row.entry.previous_score) > 1e-9]
-    return _table("Scores that changed (against the score in the export)",
-                  ["before", "now"],
+    return _table(title, ["before", "now"],
                   [(row, [f"{row.entry.previous_score:g}", f"{row.record['score']:g}"])
                    for row in changed])
 
@@ -167,8 +212,11 @@ def _cell(text: str) -> str:
 
 
 def _safe(text: str) -> str:
-    """A CSV cell a spreadsheet shows as text, never runs as a formula."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    """A CSV cell a spreadsheet shows as text on its own line, never runs as a formula: its
+    control characters (a carriage return, which the csv module leaves unquoted, would end the
+    row for a reader) become spaces."""
+    text = _CONTROL.sub(" ", clean_text(text))
+    return "'" + text if text.lstrip()[:1] in ("=", "+", "-", "@") else text
 
 
 def _number(value: float | None) -> str:
