@@ -45,8 +45,9 @@ for name in ("grades.csv", "submissions/submission_1013/record.json"):
 """
 
 
-def _rows(out: Path) -> dict[str, dict]:
-    text = (out / "grades.csv").read_text()
+def _rows(out: Path | str) -> dict[str, dict]:
+    """grades.csv's rows by submission, from the folder ``out`` or a CSV's text."""
+    text = out if isinstance(out, str) else (out / "grades.csv").read_text()
     return {row["submission_id"]: row for row in csv.DictReader(io.StringIO(text))}
 
 
@@ -186,8 +187,9 @@ def test_a_folder_of_folders_and_what_is_no_class(tmp_path):
     assert rows["ada"]["names"] == "" and rows["ada"]["previous_score"] == ""
     summary = (tmp_path / "out" / "summary.md").read_text()
     assert "Nothing to compare: the input held no scores" in summary
-    one = run_cli("regrade", "gd", str(tmp_path / "class" / "ada"))
+    one = run_cli("regrade", "gd", str(tmp_path / "class" / "ada"), cwd=tmp_path)
     assert one.returncode == 2 and "looks like one submission" in one.stderr
+    assert not (tmp_path / "regraded").exists()   # refused: no output folder made
     write_class(tmp_path / "export", [{"answers.py": REFERENCE_GD}])
     refused = run_cli("grade", "gd", str(tmp_path / "export"))
     assert refused.returncode == 2 and "regrade gd" in refused.stderr
@@ -315,12 +317,12 @@ ATTACK = "Eve\r=cmd|' /C calc'!A0"
 
 @pytest.fixture(scope="module")
 def hostile_export(tmp_path_factory):
-    """An export of ten, its output folder inside it, where every other one is hostile or
-    broken: an answer with a lone surrogate, an empty folder, a binary answers.py, one of pure
-    LaTeX, an answers file under another name, one whose record cannot be written (a stale
-    file where its folder goes), a name and SID that would split their CSV row, and three
-    entries of the metadata with no folder of their own (none; a link to a classmate's; a link
-    outside the export)."""
+    """An export of eleven, its output folder inside it, where all but two are hostile or
+    broken: an answer with a lone surrogate, a folder whose name is not UTF-8, an empty
+    folder, a binary answers.py, one of pure LaTeX, an answers file under another name, one
+    whose record cannot be written (a stale file where its folder goes), a name and SID that
+    would split their CSV row, and three entries of the metadata with no folder of their own
+    (none; a link to a classmate's; a link outside the export)."""
     base = tmp_path_factory.mktemp("hostile")
     export, out = base / "export", base / "export" / "regraded"
     surrogate = REFERENCE_GD + '\nq1c = ("1 - eta*a\\ud800", "1 - eta*b")\n'
@@ -331,6 +333,7 @@ def hostile_export(tmp_path_factory):
     write(base / "outside", "answers.py", REFERENCE_GD)
     (export / "submission_1097").symlink_to(base / "outside")
     (export / "submission_1098").symlink_to(export / "submission_1000")
+    write(Path(os.fsdecode(bytes(export) + b"/submission_\xff")), "answers.py", REFERENCE_GD)
     metadata = export / "submission_metadata.yml"
     data = json.loads(metadata.read_text())
     for name in ("submission_1097", "submission_1098", "submission_1099"):
@@ -341,26 +344,29 @@ def hostile_export(tmp_path_factory):
     (out / "submissions").mkdir(parents=True)
     (out / "submissions" / "submission_1006").write_text("stale")
     first = run_cli("regrade", "gd", str(export), "--out", str(out), "--jobs", "2")
-    summary = (out / "summary.md").read_text() if first.returncode == 0 else ""
+    written = {name: (out / name).read_bytes().decode() for name in ("grades.csv", "summary.md")
+               if (out / name).is_file()}   # the line ends as written
     again = run_cli("regrade", "gd", str(export), "--out", str(out), "--count-unanswered")
-    return out, first, summary, again
+    return out, first, written, again
 
 
 def test_one_hostile_submission_or_entry_costs_no_one_else_their_row(hostile_export):
-    out, first, _, _ = hostile_export
+    out, first, written, _ = hostile_export
     assert first.returncode == 0, first.stderr
     assert "left out: regraded/ is the output folder" in first.stderr
-    rows = _rows(out)
-    assert set(rows) == {f"submission_{n}" for n in [*range(1000, 1007), 1097, 1098, 1099]}
+    rows = _rows(written["grades.csv"])
+    assert set(rows) == {f"submission_{n}" for n in [*range(1000, 1007), 1097, 1098, 1099,
+                                                     "\ufffd"]}
     status = {name: (row["status"], row["total"]) for name, row in rows.items()}
     assert status == {
         "submission_1000": ("graded", "15"), "submission_1001": ("graded", "14"),
-        "submission_1002": ("no answer file", "0"), "submission_1003": ("unreadable", "0"),
-        "submission_1004": ("graded", "15"), "submission_1005": ("unreadable", "0"),
+        "submission_1002": ("no answer file", ""), "submission_1003": ("unreadable", ""),
+        "submission_1004": ("graded", "15"), "submission_1005": ("unreadable", ""),
         "submission_1006": ("error", ""), "submission_1097": ("missing", ""),
-        "submission_1098": ("missing", ""), "submission_1099": ("missing", "")}
+        "submission_1098": ("missing", ""), "submission_1099": ("missing", ""),
+        "submission_\ufffd": ("graded", "15")}
     assert rows["submission_1000"]["names"] == "Student 0"
-    assert all(rows[f"submission_109{n}"]["Q1a"] == "" for n in (7, 8, 9))   # no score at all
+    assert all(rows[f"submission_{n}"]["Q1a"] == "" for n in (1002, 1097, 1098, 1099))
     record = json.loads((out / "submissions" / "submission_1001" / "record.json").read_text())
     assert record["answers"]["1c"] == "[1 - eta*a\ufffd, 1 - eta*b]"
     assert not (out / "submissions" / "regraded").exists()
@@ -368,13 +374,14 @@ def test_one_hostile_submission_or_entry_costs_no_one_else_their_row(hostile_exp
 
 def test_the_summary_says_what_had_nothing_to_grade_and_leaves_it_out_of_the_totals(
         hostile_export):
-    out, first, summary, again = hostile_export
-    assert ("3 graded, 1 with no answer file, 2 unreadable, 1 failed (the grader broke), "
+    out, first, written, again = hostile_export
+    summary = written["summary.md"]
+    assert ("4 graded, 1 with no answer file, 2 unreadable, 1 failed (the grader broke), "
             "3 missing") in summary
-    assert "Totals of the 3 graded and flagged submissions" in summary and "lowest 14" in summary
+    assert "Totals of the 4 graded and flagged submissions" in summary and "lowest 14" in summary
     assert "Not counted: 3 with nothing to grade" in first.stdout
     nothing = summary.split("## Nothing to grade")[1].split("## ")[0]
-    assert "`submission_1002` | Student 2 | no answer file |" in nothing
+    assert "`submission_1002` | Student 2 | no answer file | 12 |" in nothing
     assert "files found: none" in nothing and "files found: answers.py" in nothing
     assert "no statement of answers.py parses" in nothing
     missing = summary.split("## Missing")[1].split("## ")[0]
@@ -382,22 +389,36 @@ def test_the_summary_says_what_had_nothing_to_grade_and_leaves_it_out_of_the_tot
     failures = summary.split("## Failures")[1].split("## ")[0]
     assert "`submission_1006`" in failures and "could not be written" in failures
     changed = summary.split("## Scores that changed")[1].split("## ")[0]
-    assert "| `submission_1002` | Student 2 | 12 | 0 |" in changed
-    assert "submission_1099" not in changed and "submission_1003" not in changed
-    # run again, counting them: nothing graded again but the one that could not be written
-    assert again.returncode == 0 and "1 graded now, 6 unchanged" in again.stdout, again.stdout
-    assert "Totals of the 6 graded, flagged and unanswered submissions" in again.stdout
-    assert "lowest 0" in again.stdout
+    assert "submission_1099" not in changed and "submission_1002" not in changed
+    # run again, counting them as 0: nothing graded again but the one that could not be written
+    assert again.returncode == 0 and "1 graded now, 7 unchanged" in again.stdout, again.stdout
+    assert "Totals of the 7 graded and flagged (and unanswered, as counted)" in again.stdout
+    assert "lowest 0" in again.stdout and "Not counted" not in again.stdout
+    rows = _rows(out)
+    assert [rows[f"submission_{n}"]["total"] for n in (1002, 1003, 1005)] == ["0", "0", "0"]
+    changed = (out / "summary.md").read_text().split("## Scores that changed")[1]
+    assert "| `submission_1002` | Student 2 | 12 | 0 |" in changed.split("## ")[0]
+
+
+def _physical_lines(text: str) -> tuple[list[str], list[str]]:
+    """A CSV's lines as two spreadsheet-style readers split it: at any CR or LF, quotes or not,
+    and at whatever Python takes for a line end."""
+    return re.split(r"\r\n|\r|\n", text.rstrip("\n")), text.splitlines()
 
 
 def test_no_name_or_sid_splits_its_csv_row(hostile_export):
-    out, _, _, _ = hostile_export
-    text = (out / "grades.csv").read_bytes().decode()   # its line ends as written
+    from autograder.batch.inputs import Entry
+    from autograder.batch.reports import Row, grades_csv
+    from autograder.assignment import load_assignment
+    entry = Entry("submission_1", Path("x"), (ATTACK,), ("9\r+1",), ("e@x\u2028@y",))
+    text = grades_csv(load_assignment("gd"), [Row(entry, {"status": "timeout"})])
+    for lines in _physical_lines(text):
+        assert len(lines) == 2 and lines[1].startswith("submission_1,Eve =cmd|")
+    text = hostile_export[2]["grades.csv"]
     parsed = list(csv.reader(io.StringIO(text, newline="")))
-    assert len(parsed) == 11 and {len(row) for row in parsed} == {len(parsed[0])}
-    # a spreadsheet's reader that ends a line at any CR or LF, quotes or not
-    for lines in (re.split(r"\r\n|\r|\n", text.rstrip("\n")), text.splitlines()):
-        assert len(lines) == 11
+    assert len(parsed) == 12 and {len(row) for row in parsed} == {len(parsed[0])}
+    for lines in _physical_lines(text):
+        assert len(lines) == 12
         assert not [line for line in lines if line[:1] in "=+-@"]
     eve = next(row for row in parsed if row[0] == "submission_1004")
     assert eve[1] == "Eve =cmd|' /C calc'!A0" and eve[2] == "9 +1"

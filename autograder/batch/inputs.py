@@ -135,8 +135,8 @@ def _output_folder(root: Path, out: Path | None) -> str | None:
         return None
     parts = out.relative_to(root).parts
     if len(parts) > 1:
-        raise InputError(f"--out {out} is inside the submission {parts[0]!r}: choose a folder "
-                         f"outside the input")
+        raise InputError(f"--out {out} is inside {parts[0]!r}, a folder of the input (a "
+                         f"submission?): choose a folder outside the input, or directly in it")
     return parts[0]
 
 

@@ -3,9 +3,9 @@
 Both are made from the submissions' records only (``submissions/<id>/record.json``), so they
 are the same whichever machine or cluster graded the batch, and contain no timing.  Scores of a
 submission that timed out or broke the grader are left empty: they are no verdict; so are those
-of a student the export lists without a folder (``missing``).  A submission with no answer file,
-or none that could be read, keeps the score it earned (0, or its code modules'), but the
-statistics leave it out unless asked (``count_unanswered``): nothing was answered.
+of a student the export lists without a folder (``missing``), and of a submission with no answer
+file or none that could be read (nothing was answered), unless the instructor counts those as
+the score they earned, 0 (``Row.count_unanswered``): then in the statistics too.
 """
 from __future__ import annotations
 
@@ -22,8 +22,7 @@ from ..results import clean_text
 from .inputs import Entry
 
 DECIDED = ("graded", "flagged")                 # verdicts on what the submission answered
-UNANSWERED = ("no answer file", "unreadable")   # verdicts too, on a submission with no answers
-SCORED = DECIDED + UNANSWERED                   # statuses whose scores are verdicts
+UNANSWERED = ("no answer file", "unreadable")   # nothing to grade: counted (as 0) if asked
 TOP_WRONG = 5                                   # wrong answers listed per question
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")  # what a reader may take for a line end
 
@@ -32,6 +31,7 @@ _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")  # what a reader may t
 class Row:
     entry: Entry
     record: dict
+    count_unanswered: bool = False   # nothing to grade counts as the score earned (0)
 
     @property
     def status(self) -> str:
@@ -39,7 +39,8 @@ class Row:
 
     @property
     def scored(self) -> bool:
-        return self.status in SCORED
+        """Its scores are in the CSV and the statistics."""
+        return self.status in DECIDED or (self.count_unanswered and self.status in UNANSWERED)
 
     def _test(self, test_id: str) -> dict:
         return next((t for t in self.record.get("tests", []) if t["id"] == test_id), {})
@@ -58,12 +59,6 @@ class Row:
     @property
     def why(self) -> str:
         return inert((self.record.get("notes") or ["?"])[0], 300)
-
-
-def counted(rows: list[Row], unanswered: bool = False) -> list[Row]:
-    """The rows the statistics count: those scored on answers, and with ``unanswered`` those
-    with no answer file or an unreadable one."""
-    return [row for row in rows if row.status in (SCORED if unanswered else DECIDED)]
 
 
 def grades_csv(assignment: Assignment, rows: list[Row]) -> str:
@@ -86,42 +81,41 @@ def grades_csv(assignment: Assignment, rows: list[Row]) -> str:
     return out.getvalue()
 
 
-def summary_markdown(assignment: Assignment, rows: list[Row], problems: list[str] = (),
-                     count_unanswered: bool = False) -> str:
+def summary_markdown(assignment: Assignment, rows: list[Row], problems: list[str] = ()) -> str:
     """Counts, totals, what could not be used of the input, each question's mean and pass rate,
     the commonest wrong answers of each closed-form question, changed scores, submissions with
     nothing to grade, failures, time-outs and flagged questions."""
-    rows_counted = counted(rows, count_unanswered)
-    lines = [f"# {assignment.id}: {len(rows)} submissions regraded", "",
-             headline(assignment, rows, count_unanswered)]
+    scored = [row for row in rows if row.scored]
+    lines = [f"# {assignment.id}: {len(rows)} submissions regraded", "", headline(assignment, rows)]
     if problems:
         lines += ["", "## Problems with the input", ""]
         lines += [f"- {inert(problem, 500)}" for problem in problems]
     lines += ["", "## Questions", "", "| question | points | mean | full marks | flagged |",
               "|---|---|---|---|---|"]
     for test in assignment.graded_tests:
-        scores = [row.score(test.id) for row in rows_counted]
+        scores = [row.score(test.id) for row in scored]
         scores = [s for s in scores if s is not None]
-        full = sum(row.passed(test.id) for row in rows_counted)
+        full = sum(row.passed(test.id) for row in scored)
         flagged = sum(any(f.startswith(f"{test.id}:") for f in row.record.get("flagged", []))
-                      for row in rows_counted)
+                      for row in scored)
         mean = f"{statistics.mean(scores):.2f}" if scores else "–"
-        rate = f"{full / len(rows_counted):.0%} ({full}/{len(rows_counted)})" if rows_counted \
+        rate = f"{full / len(scored):.0%} ({full}/{len(scored)})" if scored \
             else "–"
         lines.append(f"| Q{test.id}: {inert(test.title, 60)} | {test.points:g} | {mean} | "
                      f"{rate} | {flagged} |")
-    lines += _wrong_answers(assignment, rows_counted)
+    lines += _wrong_answers(assignment, scored)
     lines += _changed(rows)
-    lines += _table("Nothing to grade: no answer file, or none that could be read (score "
-                    "as earned; " + ("counted" if count_unanswered else "not counted") +
-                    " in the statistics)", ["status", "why, and the files found"],
-                    [(row, [row.status, row.why]) for row in rows if row.status in UNANSWERED])
+    lines += _table("Nothing to grade: no answer file, or none that could be read (no score "
+                    "unless counted with --count-unanswered)",
+                    ["status", "score in the export", "why, and the files found"],
+                    [(row, [row.status, _number(row.entry.previous_score) or "–", row.why])
+                     for row in rows if row.status in UNANSWERED])
     lines += _table("Missing (listed in the export, but not graded: no score)", ["why"],
                     [(row, [row.why]) for row in rows if row.status == "missing"])
     lines += _table("Failures and time-outs (no score: grade these again or by hand)",
                     ["status", "why"],
                     [(row, [row.status, row.why]) for row in rows
-                     if row.status not in SCORED + ("missing",)])
+                     if row.status not in DECIDED + UNANSWERED + ("missing",)])
     lines += _table("Flagged for review (the score counts only what was decided)",
                     ["questions"],
                     [(row, [inert("; ".join(row.record["flagged"]), 300)])
@@ -129,7 +123,7 @@ def summary_markdown(assignment: Assignment, rows: list[Row], problems: list[str
     return "\n".join(lines) + "\n"
 
 
-def headline(assignment: Assignment, rows: list[Row], count_unanswered: bool = False) -> str:
+def headline(assignment: Assignment, rows: list[Row]) -> str:
     """How many were graded, flagged, had nothing to grade, failed, timed out or are missing,
     and the totals' mean and spread."""
     statuses = Counter(row.status for row in rows)
@@ -139,23 +133,25 @@ def headline(assignment: Assignment, rows: list[Row], count_unanswered: bool = F
         ("error", "failed (the grader broke)"), ("timeout", "timed out"),
         ("missing", "missing (listed in the export, not graded)"))
         if statuses[s] or s == "graded") + "."
-    totals = [row.record["score"] for row in counted(rows, count_unanswered)]
-    unanswered = sum(statuses[s] for s in UNANSWERED)
+    totals = [row.record["score"] for row in rows if row.scored]
+    unanswered = [row for row in rows if row.status in UNANSWERED]
     if totals:
-        which = "graded, flagged and unanswered" if count_unanswered else "graded and flagged"
+        which = "graded and flagged" + (" (and unanswered, as counted)"
+                                        if any(row.scored for row in unanswered) else "")
         text += (f"\n\nTotals of the {len(totals)} {which} submissions, out of "
                  f"{assignment.points:g}: mean {statistics.mean(totals):.2f}, median "
                  f"{statistics.median(totals):g}, lowest {min(totals):g}, highest "
                  f"{max(totals):g}.")
-    if unanswered and not count_unanswered:
-        text += (f" Not counted: {unanswered} with nothing to grade (--count-unanswered "
-                 f"counts them).")
+    left_out = sum(not row.scored for row in unanswered)
+    if left_out:
+        text += (f" Not counted: {left_out} with nothing to grade (--count-unanswered counts "
+                 f"them as 0).")
     return text
 
 
 def question_stats(assignment: Assignment, rows: list[Row]) -> list[tuple[str, float, float]]:
-    """(question, mean fraction of its points, fraction with full marks) of ``rows`` (those
-    counted), for the charts."""
+    """(question, mean fraction of its points, fraction with full marks), for the charts."""
+    rows = [row for row in rows if row.scored]
     stats = []
     for test in assignment.graded_tests:
         scores = [s for s in (row.score(test.id) for row in rows) if s is not None]

@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,8 +32,9 @@ from ..reference import reference_dir
 from ..results import clean_data, clean_text
 from ..sandbox.identity import PACKAGE, can_isolate, lock_down
 from . import charts, executors
-from .inputs import Entry, read_input
-from .reports import SCORED, Row, counted, grades_csv, headline, question_stats, summary_markdown
+from .inputs import Entry, InputError, read_input
+from .reports import (DECIDED, UNANSWERED, Row, grades_csv, headline, question_stats,
+                      summary_markdown)
 from .worker import Job
 
 
@@ -57,9 +59,15 @@ def regrade(assignment_id: str, source: Path, out: Path, *, jobs: int = 1, force
     console = console or Console(stderr=True)
     assignment = load_assignment(assignment_id)
     out = Path(out)
+    made = not out.exists()
     out.mkdir(parents=True, exist_ok=True)
     os.chmod(out, 0o700)
-    found = read_input(Path(source), out / "export", out)
+    try:
+        found = read_input(Path(source), out / "export", out)
+    except InputError:
+        if made:   # nothing to grade: no output folder left behind
+            shutil.rmtree(out, ignore_errors=True)
+        raise
     entries = found.entries
     for problem in found.problems:
         console.print(f"Warning: {clean_text(problem)}", markup=False, highlight=False)
@@ -88,24 +96,23 @@ def regrade(assignment_id: str, source: Path, out: Path, *, jobs: int = 1, force
         console.print(f"Interrupted: {outcome.graded} of {len(batch)} graded in this run, each "
                       f"completely. Run the same command again to go on.")
         return outcome
-    rows = [Row(e, records[e.id]) for e in entries]
-    outcome.headline = headline(assignment, rows, count_unanswered)
-    outcome.files = write_reports(assignment, rows, out, found.problems, count_unanswered)
+    rows = [Row(e, records[e.id], count_unanswered) for e in entries]
+    outcome.headline = headline(assignment, rows)
+    outcome.files = write_reports(assignment, rows, out, found.problems)
     return outcome
 
 
-def write_reports(assignment: Assignment, rows: list[Row], out: Path, problems: list[str] = (),
-                  count_unanswered: bool = False) -> list[Path]:
+def write_reports(assignment: Assignment, rows: list[Row], out: Path,
+                  problems: list[str] = ()) -> list[Path]:
     """grades.csv, summary.md and (with matplotlib) the charts; the paths written."""
-    summary = summary_markdown(assignment, rows, problems, count_unanswered)
+    summary = summary_markdown(assignment, rows, problems)
     files = [_atomic(out / "grades.csv", grades_csv(assignment, rows)),
              _atomic(out / "summary.md", clean_text(summary))]
-    statistics = counted(rows, count_unanswered)
-    totals = [row.record["score"] for row in statistics]
+    totals = [row.record["score"] for row in rows if row.scored]
     if charts.available() and totals:
         charts.totals_histogram(totals, assignment.points, out / "totals.png",
                                 f"{assignment.id}: totals of {len(totals)} submissions")
-        charts.question_chart(question_stats(assignment, statistics), out / "questions.png",
+        charts.question_chart(question_stats(assignment, rows), out / "questions.png",
                               f"{assignment.id}: questions")
         files += [out / "totals.png", out / "questions.png"]
     return files
@@ -151,7 +158,7 @@ def default_timeout(assignment: Assignment) -> float:
 
 
 def _done(record: dict, prints: dict) -> bool:
-    return record.get("status") in SCORED and record.get("fingerprints") == prints
+    return record.get("status") in DECIDED + UNANSWERED and record.get("fingerprints") == prints
 
 
 def _record(out: Path, entry: Entry) -> dict:
