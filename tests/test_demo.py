@@ -134,6 +134,14 @@ def test_a_second_run_replaces_the_first_and_another_folder_is_refused(tmp_path)
     assert sorted(p.name for p in mine.iterdir()) == ["thesis.tex"]
 
 
+def test_an_installed_package_without_the_class_says_where_it_comes_from(tmp_path,
+                                                                          monkeypatch):
+    monkeypatch.setattr(demo, "CLASS", tmp_path / "site-packages" / "demo" / "gd-export")
+    with pytest.raises(demo.DemoError, match="comes with a checkout of the project"):
+        demo.prepare(tmp_path / "out")
+    assert not (tmp_path / "out").exists()
+
+
 def test_without_pyyaml_the_demo_says_what_to_install(tmp_path):
     code = ("import sys; sys.modules['yaml'] = None\n"       # import yaml now fails
             "from autograder.cli import main\n"
