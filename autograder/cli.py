@@ -64,8 +64,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--timeout", type=float, metavar="SECONDS",
                    help="wall-clock bound on one submission (default: from its limits)")
 
-    p = verbs.add_parser("demo", help="regrade the example class that comes with the project "
-                                      "(13 students of gd): what regrade does, with no data to find",
+    p = verbs.add_parser("demo", help="regrade the example class that comes with the project: "
+                                      "what regrade does, with no data to find",
                          description="Copy the example class (demo/gd-export: a Gradescope export "
                                      "of gd in students' styles, right and wrong, one endless "
                                      "loop, a syntax error, an empty folder) into --out and "

@@ -174,3 +174,5 @@ def test_the_readme_begins_with_install_demo_and_tests():
     assert commands.index(".venv/bin/python -m autograder demo") \
         < commands.index(".venv/bin/python -m pytest")
     assert readme.index(block) < readme.index("## ")
+    folders, _ = _class()
+    assert f"a class of {len(folders)} that comes with the project" in readme
