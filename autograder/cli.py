@@ -214,7 +214,7 @@ def _demo(args) -> int:
           f"{args.out} --timeout {demo.TIMEOUT:g}")
     status = _regrade(argparse.Namespace(
         assignment=demo.ASSIGNMENT, input=export, out=args.out, jobs=args.jobs, force=False,
-        scheduler=None, timeout=demo.TIMEOUT))
+        scheduler=None, timeout=demo.TIMEOUT, count_unanswered=False))
     if status == 0:
         print(f"wrote each submission's results.json (what Gradescope shows the student) and "
               f"record.json in {args.out / 'submissions'}/<submission>/\n"
