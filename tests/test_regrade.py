@@ -392,7 +392,7 @@ def test_the_summary_says_what_had_nothing_to_grade_and_leaves_it_out_of_the_tot
     assert "submission_1099" not in changed and "submission_1002" not in changed
     # run again, counting them as 0: nothing graded again but the one that could not be written
     assert again.returncode == 0 and "1 graded now, 7 unchanged" in again.stdout, again.stdout
-    assert "Totals of the 7 graded and flagged (and unanswered, as counted)" in again.stdout
+    assert "Totals of the 7 graded, flagged and unanswered (as 0) submissions" in again.stdout
     assert "lowest 0" in again.stdout and "Not counted" not in again.stdout
     rows = _rows(out)
     assert [rows[f"submission_{n}"]["total"] for n in (1002, 1003, 1005)] == ["0", "0", "0"]

@@ -99,8 +99,7 @@ def summary_markdown(assignment: Assignment, rows: list[Row], problems: list[str
         flagged = sum(any(f.startswith(f"{test.id}:") for f in row.record.get("flagged", []))
                       for row in scored)
         mean = f"{statistics.mean(scores):.2f}" if scores else "–"
-        rate = f"{full / len(scored):.0%} ({full}/{len(scored)})" if scored \
-            else "–"
+        rate = f"{full / len(scored):.0%} ({full}/{len(scored)})" if scored else "–"
         lines.append(f"| Q{test.id}: {inert(test.title, 60)} | {test.points:g} | {mean} | "
                      f"{rate} | {flagged} |")
     lines += _wrong_answers(assignment, scored)
@@ -136,16 +135,16 @@ def headline(assignment: Assignment, rows: list[Row]) -> str:
     totals = [row.record["score"] for row in rows if row.scored]
     unanswered = [row for row in rows if row.status in UNANSWERED]
     if totals:
-        which = "graded and flagged" + (" (and unanswered, as counted)"
-                                        if any(row.scored for row in unanswered) else "")
+        which = "graded, flagged and unanswered (as 0)" \
+            if any(row.scored for row in unanswered) else "graded and flagged"
         text += (f"\n\nTotals of the {len(totals)} {which} submissions, out of "
                  f"{assignment.points:g}: mean {statistics.mean(totals):.2f}, median "
                  f"{statistics.median(totals):g}, lowest {min(totals):g}, highest "
                  f"{max(totals):g}.")
     left_out = sum(not row.scored for row in unanswered)
     if left_out:
-        text += (f" Not counted: {left_out} with nothing to grade (--count-unanswered counts "
-                 f"them as 0).")
+        text += (" " if totals else "\n\n") + (f"Not counted: {left_out} with nothing to "
+                                                f"grade (--count-unanswered counts them as 0).")
     return text
 
 
