@@ -49,7 +49,7 @@ def read_metadata(path) -> tuple[dict[str, dict], list[str]]:
             loader.dispose()
     except MetadataError as exc:
         raise MetadataError(f"{path.name}: {exc}") from None
-    except (OSError, UnicodeDecodeError, yaml.YAMLError, RecursionError, TypeError) as exc:
+    except (OSError, UnicodeDecodeError, yaml.YAMLError, RecursionError) as exc:
         why = " ".join(str(exc).split())[:300]
         raise MetadataError(f"{path.name} could not be read: {why}") from None
     return entries, problems
@@ -64,8 +64,8 @@ def _duplicates(mapping) -> dict[str, list[int]]:
 
 
 def _loader(yaml):
-    """PyYAML's safe loader, refusing aliases, anchors, deep nesting and, inside an entry,
-    duplicate keys (a MetadataError, raised while the file is composed)."""
+    """PyYAML's safe loader that raises MetadataError on an alias, an anchor or nesting deeper
+    than MAX_DEPTH (while composing), and on a key listed twice in one entry (constructing)."""
 
     class Strict(yaml.SafeLoader):
         depth = 0
