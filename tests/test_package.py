@@ -6,6 +6,7 @@ from __future__ import annotations
 import ast
 import json
 import os
+import re
 import shutil
 import stat
 import subprocess
@@ -82,6 +83,151 @@ def secrets(assignment_id: str) -> set[str]:
         if not path.name.startswith("test_form"):
             found |= {s for s in _strings(path.read_text()) if len(s) >= 25} - public
     return {s for s in found if len(_squeezed(s)) >= 6} - BOILERPLATE
+
+
+# One spelling for answers, text or LaTeX: what is left to compare is the answer's skeleton.
+UNICODE = {"−": "-", "·": "*", "⋅": "*", "×": "*", "√": "sqrt", "≤": "<=", "≥": ">=", "≠": "!=",
+           "ᵀ": "^t", "²": "^2", "³": "^3", "∞": "infty", "‖": "|", "∇": "nabla",
+           "α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "ε": "epsilon", "η": "eta",
+           "θ": "theta", "λ": "lambda", "μ": "mu", "ρ": "rho", "σ": "sigma", "τ": "tau",
+           "φ": "phi", "ϕ": "phi", "ω": "omega", "π": "pi"}
+LATEX = [(r"\\(?:left|right|big|Big|bigg|Bigg)\b", ""), (r"\\([{}|])", r"\1"), (r"\\(?:cdot|times)\b", "*"),
+         (r"\\(?:le|leq)\b", "<="), (r"\\(?:ge|geq)\b", ">="), (r"\\(?:ne|neq)\b", "!="),
+         (r"\\(?:mathrm|mathbf|mathit|operatorname|text)\s*", ""), (r"\\[,;:!]|[~$&]", ""),
+         (r"\*\*", "^"), (r"\.T\b", "^T"), (r"@", "*"), (r"\\([A-Za-z]+)", r"\1")]
+FRACTION = re.compile(r"\\[dtc]?frac\s*")
+
+
+def spelled(text: str) -> str:
+    """``text`` in one spelling: Unicode and LaTeX (``\\frac{a}{b}``, ``\\eta``, ``\\max``)
+    as plain text (``a/b``, ``eta``, ``max``), lower case, without spaces, ``*``, ``_`` and
+    brackets (``2/max(a, b)``, ``\\frac{2}{\\max(a,b)}`` and ``2/\\max{a,b}`` all read
+    ``2/maxa,b``)."""
+    text = "".join(UNICODE.get(c, c) for c in text)
+    for pattern, replacement in LATEX[:-1]:
+        text = re.sub(pattern, replacement, text)
+    text = re.sub(LATEX[-1][0], LATEX[-1][1], _fractions(text))
+    return re.sub(r"[\s*_(){}\[\]]", "", text).lower()
+
+
+def _fractions(text: str) -> str:
+    """``\\frac{a}{b}`` (also nested, with braces inside) as ``(a)/(b)``."""
+    out, start = [], 0
+    for match in FRACTION.finditer(text):
+        if match.start() < start:
+            continue
+        numerator, end = _group(text, match.end())
+        denominator, end = _group(text, end) if numerator is not None else (None, end)
+        if denominator is not None:
+            out += [text[start:match.start()],
+                    f"({_fractions(numerator)})/({_fractions(denominator)})"]
+            start = end
+    return "".join(out) + text[start:]
+
+
+def _group(text: str, at: int) -> tuple[str | None, int]:
+    """The brace group that starts at ``at`` (spaces aside): its inside and where it ends."""
+    at = len(text) - len(text[at:].lstrip())
+    if not text[at:at + 1] == "{":
+        return None, at
+    depth = 0
+    for end in range(at, len(text)):
+        depth += {"{": 1, "}": -1}.get(text[end], 0)
+        if depth == 0:
+            return text[at + 1:end], end + 1
+    return None, at
+
+
+def pieces(text: str) -> set[str]:
+    """``text`` and its parts: the sides of a relation, the items of a tuple or an interval
+    (``0 < eta < 2/max(a, b)`` gives ``2/max(a, b)``)."""
+    inner = text.strip()
+    if len(inner) > 1 and inner[0] in "([" and inner[-1] in ")]" and _depths(inner)[1:-1] \
+            and min(_depths(inner)[1:-1]) > 0:
+        inner = inner[1:-1]
+    parts, start, depths = [], 0, _depths(inner)
+    for match in re.finditer(r"<=|>=|!=|[<>=,≤≥≠]", inner):
+        if depths[match.start()] == 0:
+            parts.append(inner[start:match.start()].strip())
+            start = match.end()
+    found = {text}
+    if parts:
+        for part in parts + [inner[start:].strip()]:
+            found |= pieces(part)
+    return found
+
+
+def _depths(text: str) -> list[int]:
+    """The bracket depth at each character of ``text``."""
+    depth, depths = 0, []
+    for c in text:
+        depth -= c in ")]}"
+        depths.append(depth)
+        depth += c in "([{"
+    return depths
+
+
+def distinctive(spelling: str) -> bool:
+    """Whether finding this spelled answer in a file means the answer is there.  Not so for a
+    short one (under 6 characters: ``0``, ``2/3``, ``a*w1`` are everywhere), a bare name
+    (``minimum``, ``d_hp``) or plain integers of up to four digits (``(1, 3)``, a matrix of
+    small counts); a long number (``1118208``) is."""
+    return len(spelling) >= 6 and not re.fullmatch(r"[a-z]\w*", spelling) \
+        and not re.fullmatch(r"-?\d{1,4}(,-?\d{1,4})*", spelling)
+
+
+def answers(assignment_id: str) -> set[str]:
+    """The reference's answers and the toml's known wrong answers, each with its parts."""
+    assignment = load_assignment(assignment_id)
+    names = {q.name for q in assignment.questions}
+    found: set[str] = set()
+    for path in (ROOT / "reference" / assignment_id).glob("*.py"):
+        for node in ast.parse(path.read_text()).body:
+            if isinstance(node, ast.Assign) and any(
+                    isinstance(t, ast.Name) and t.id in names for t in node.targets):
+                found |= {str(v) for v in _values(ast.literal_eval(node.value))}
+    toml = tomllib.loads((assignment.directory / "assignment.toml").read_text())
+    for question in toml["questions"]:
+        for wrong in question.get("wrong", ()):
+            found |= {str(v) for v in _values(wrong["answer"])}
+    return set().union(*map(pieces, found))
+
+
+def _values(value) -> list:
+    """A literal answer's texts and numbers (a tuple's items, a dict's values, nested)."""
+    if isinstance(value, dict):
+        value = list(value.values())
+    if isinstance(value, (list, tuple)):
+        return [v for item in value for v in _values(item)]
+    return [value]
+
+
+@pytest.mark.parametrize("assignment_id", ASSIGNMENTS)
+def test_the_student_package_holds_no_answer_in_any_spelling(assignment_id, packages):
+    """Every shipped file, spelled as answers are (spaces, ``*``, LaTeX, Unicode, brackets
+    aside), holds no distinctive reference answer or known wrong answer of the assignment."""
+    with zipfile.ZipFile(packages[assignment_id][1]) as archive:
+        texts = {name: spelled(archive.read(name).decode("utf-8", "replace"))
+                 for name in archive.namelist()}
+    wanted = {spelled(a): a for a in answers(assignment_id) if distinctive(spelled(a))}
+    leaks = [(answer, name) for spelling, answer in wanted.items()
+             for name, text in texts.items() if spelling in text]
+    assert not leaks
+
+
+def test_answers_are_found_in_any_spelling():
+    """The scan itself: gd 1d's upper end is an answer; any layout, LaTeX or Unicode of it is
+    the same spelling; trivial answers do not count."""
+    found = answers("gd")
+    assert "2/max(a, b)" in found and "2/min(a, b)" in found    # reference, known wrong
+    forms = ["2/max(a, b)", "2 / max(a,b)", r"\frac{2}{\max(a, b)}", r"\dfrac{2}{\max\{a,b\}}",
+             r"2/\max\left(a, b\right)", "2/MAX(a , b)"]
+    assert {spelled(f) for f in forms} == {"2/maxa,b"}
+    assert spelled(r"1 - \eta a") == spelled("1 - η·a") == spelled("1 - eta*a")
+    assert spelled("X.T @ a") == spelled(r"X^{T} a") == spelled("Xᵀa")
+    assert distinctive(spelled("2/(15 + sqrt(221))")) and distinctive("1118208")
+    assert not any(distinctive(spelled(a)) for a in ("0", "2/3", "(1, 3)", "minimum", "d_hp",
+                                                     "[[0, 1, 2], [3, 2, 1]]"))
 
 
 @pytest.mark.parametrize("assignment_id", ASSIGNMENTS)
