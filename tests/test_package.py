@@ -4,6 +4,7 @@ virtual environment and runs the self-check."""
 from __future__ import annotations
 
 import ast
+import hashlib
 import json
 import os
 import re
@@ -18,10 +19,25 @@ from pathlib import Path
 
 import pytest
 
+from autograder import mnist
 from autograder.assignment import available, load_assignment
 from conftest import ROOT, validate
 
-ASSIGNMENTS = available()
+
+def _mnist_at_hand() -> bool:
+    try:
+        return bool(mnist.verify())
+    except mnist.MnistError:
+        return False
+
+
+# an assignment whose graders read MNIST is packaged with it: only where it is at hand
+PACKAGEABLE = [a for a in available() if _mnist_at_hand() or not mnist.needed_by(
+    load_assignment(a))]
+ASSIGNMENTS = [a if a in PACKAGEABLE else pytest.param(a, marks=pytest.mark.skip(
+    reason="MNIST is not at hand to package (python -m autograder data)")) for a in available()]
+# what an instructor or a developer needs, not grading: never in a Gradescope image
+NOT_FOR_GRADING = ("matplotlib", "yaml", "distributed", "dask", "ipykernel", "nbclient")
 BOILERPLATE = {"rng = np.random.default_rng(seed)"}   # reference code lines that give nothing away
 
 
@@ -35,7 +51,7 @@ def _package(assignment_id: str, out: Path) -> tuple[Path, Path]:
 @pytest.fixture(scope="module")
 def packages(tmp_path_factory) -> dict[str, tuple[Path, Path]]:
     out = tmp_path_factory.mktemp("dist")
-    return {assignment_id: _package(assignment_id, out) for assignment_id in ASSIGNMENTS}
+    return {assignment_id: _package(assignment_id, out) for assignment_id in PACKAGEABLE}
 
 
 def _strings(source: str) -> set[str]:
@@ -278,22 +294,40 @@ def test_packaging_an_unknown_assignment_says_so(tmp_path):
 
 def _env(**extra) -> dict:
     env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("AUTOGRADER_", "VIRTUAL_ENV", "PYTHON"))}
+           if not k.startswith(("AUTOGRADER_", "VIRTUAL_ENV", "PYTHON"))
+           and k.lower() not in ("http_proxy", "https_proxy", "no_proxy")}
     return {**env, **extra}
 
 
-def test_the_gradescope_zip_installs_and_grades(packages, tmp_path, results_schema):
-    """As Gradescope does: unzip into source/, run setup.sh there (its packages from the
-    machine's configured indexes; no PyTorch index), then run_autograder on a submission."""
-    root = tmp_path / "autograder"
-    (root / "submission").mkdir(parents=True)
-    with zipfile.ZipFile(packages["gd"][0]) as archive:
+def _unpack(zip_path: Path, root: Path) -> Path:
+    """The zip unpacked as Gradescope does, into ``root``/source."""
+    with zipfile.ZipFile(zip_path) as archive:
         archive.extractall(root / "source")
     for script in ("setup.sh", "run_autograder"):     # zipfile does not restore modes
         (root / "source" / script).chmod(0o755)
-    setup = subprocess.run(["bash", "setup.sh"], cwd=root / "source", capture_output=True,
+    return root / "source"
+
+
+def test_the_gradescope_zip_installs_only_what_grading_needs_and_grades(packages, tmp_path,
+                                                                        results_schema):
+    """As Gradescope does: unzip into source/, run setup.sh there (its packages from the
+    machine's configured indexes; no PyTorch index), then run_autograder on a submission.
+    No instructor's or developer's package is installed, and what setup.sh says last is
+    true there (no test suite ships in the zip)."""
+    root = tmp_path / "autograder"
+    (root / "submission").mkdir(parents=True)
+    source = _unpack(packages["gd"][0], root)
+    setup = subprocess.run(["bash", "setup.sh"], cwd=source, capture_output=True,
                            text=True, env=_env(AUTOGRADER_TORCH_INDEX=""), timeout=900)
     assert setup.returncode == 0, setup.stdout + setup.stderr
+    last = setup.stdout.strip().splitlines()[-1]
+    assert last == "setup.sh: ready: Gradescope grades each submission of gd with run_autograder"
+    assert not (source / "tests").exists()
+    found = subprocess.run([str(source / ".venv" / "bin" / "python"), "-c",
+                            "import importlib.util, sys\nprint(*[n for n in sys.argv[1:] if "
+                            "importlib.util.find_spec(n)])", "numpy", "sympy", *NOT_FOR_GRADING],
+                           capture_output=True, text=True, cwd=tmp_path)
+    assert found.stdout.split() == ["numpy", "sympy"], found.stderr
     shutil.copy(root / "source" / "run_autograder", root / "run_autograder")
     shutil.copy(ROOT / "reference" / "gd" / "answers.py", root / "submission")
     (root / "submission_metadata.json").write_text(json.dumps(
@@ -304,6 +338,45 @@ def test_the_gradescope_zip_installs_and_grades(packages, tmp_path, results_sche
     results = json.loads((root / "results" / "results.json").read_text())
     validate(results, results_schema)
     assert results["score"] == load_assignment("gd").points
+
+
+@pytest.mark.skipif("mnist" not in PACKAGEABLE, reason="MNIST is not at hand to package")
+def test_the_mnist_gradescope_zip_carries_mnist(packages):
+    with zipfile.ZipFile(packages["mnist"][0]) as archive:
+        data = {n.removeprefix("data/mnist/"): archive.read(n) for n in archive.namelist()
+                if n.startswith("data/mnist/")}
+    assert {name: hashlib.md5(content).hexdigest() for name, content in data.items()} == \
+        mnist.FILES
+    for assignment_id in set(PACKAGEABLE) - {"mnist"}:    # the others do without
+        with zipfile.ZipFile(packages[assignment_id][0]) as archive:
+            assert not any(n.startswith("data/") for n in archive.namelist())
+
+
+def test_packaging_mnist_without_its_data_says_what_to_do(tmp_path):
+    done = subprocess.run([sys.executable, "-m", "autograder", "package", "mnist", "--out",
+                           str(tmp_path / "dist")], cwd=ROOT, capture_output=True, text=True,
+                          env={**os.environ, "AUTOGRADER_MNIST": str(tmp_path / "none")})
+    assert done.returncode == 1
+    assert "the graders of mnist read MNIST" in done.stderr
+    assert "python -m autograder data" in done.stderr
+
+
+@pytest.mark.skipif("mnist" not in PACKAGEABLE, reason="MNIST is not at hand to package")
+def test_the_mnist_gradescope_zip_without_its_data_fails_setup_loudly(packages, tmp_path):
+    """A zip whose data was lost, on a machine where MNIST cannot be downloaded (its mirrors
+    reached through a proxy that refuses; the package indexes direct): setup.sh stops with a
+    clear message instead of leaving an image that grades every submission wrong."""
+    source = _unpack(packages["mnist"][0], tmp_path / "autograder")
+    shutil.rmtree(source / "data")
+    direct = "localhost,127.0.0.1,pypi.org,files.pythonhosted.org,download.pytorch.org"
+    setup = subprocess.run(["bash", "setup.sh"], cwd=source, capture_output=True, text=True,
+                           env=_env(AUTOGRADER_TORCH_INDEX="", https_proxy="http://127.0.0.1:9",
+                                    http_proxy="http://127.0.0.1:9", no_proxy=direct,
+                                    NO_PROXY=direct), timeout=900)
+    assert setup.returncode != 0, setup.stdout
+    assert "the graders of mnist read MNIST, which is neither in this zip nor could be " \
+           "downloaded" in setup.stderr, setup.stderr
+    assert "ready" not in setup.stdout
 
 
 def test_the_student_package_installs_in_a_fresh_venv_and_checks(packages, tmp_path):
