@@ -65,3 +65,18 @@ def test_the_link_check_finds_a_broken_link(tmp_path):
     page.write_text("# A title\n[ok](#a-title) [gone](missing.md) [no heading](#nowhere) "
                     "[there](other.md#design-in-short) [web](https://example.org/x)\n")
     assert broken_links(page) == ["missing.md", "#nowhere"]
+
+
+def test_the_readmes_figures_say_under_what_load_they_were_measured():
+    """A time or a rate in the README is true only with its conditions: each paragraph that
+    gives the suite's time or a regrading rate says on what machine, idle or loaded; and the
+    README says that slow tests are deselected when pyproject.toml deselects them."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    paragraphs = re.split(r"\n\s*\n", readme)
+    figures = [p for p in paragraphs if re.search(r"\d+/min|(?:\d½?|\ba) minutes?\b", p)]
+    assert figures
+    for paragraph in figures:
+        assert "2-core" in paragraph and "idle" in paragraph, paragraph
+        assert re.search(r"other (work|test suites)", paragraph), paragraph
+    if "not slow" in (ROOT / "pyproject.toml").read_text():
+        assert re.search(r"marked `slow` are deselected by default", readme)
