@@ -294,8 +294,7 @@ def test_packaging_an_unknown_assignment_says_so(tmp_path):
 
 def _env(**extra) -> dict:
     env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("AUTOGRADER_", "VIRTUAL_ENV", "PYTHON"))
-           and k.lower() not in ("http_proxy", "https_proxy", "no_proxy")}
+           if not k.startswith(("AUTOGRADER_", "VIRTUAL_ENV", "PYTHON"))}
     return {**env, **extra}
 
 
@@ -369,10 +368,11 @@ def test_the_mnist_gradescope_zip_without_its_data_fails_setup_loudly(packages, 
     source = _unpack(packages["mnist"][0], tmp_path / "autograder")
     shutil.rmtree(source / "data")
     direct = "localhost,127.0.0.1,pypi.org,files.pythonhosted.org,download.pytorch.org"
+    refused = {name: "http://127.0.0.1:9" for name in ("http_proxy", "https_proxy",
+                                                       "HTTP_PROXY", "HTTPS_PROXY")}
     setup = subprocess.run(["bash", "setup.sh"], cwd=source, capture_output=True, text=True,
-                           env=_env(AUTOGRADER_TORCH_INDEX="", https_proxy="http://127.0.0.1:9",
-                                    http_proxy="http://127.0.0.1:9", no_proxy=direct,
-                                    NO_PROXY=direct), timeout=900)
+                           env=_env(AUTOGRADER_TORCH_INDEX="", no_proxy=direct, NO_PROXY=direct,
+                                    **refused), timeout=900)
     assert setup.returncode != 0, setup.stdout
     assert "the graders of mnist read MNIST, which is neither in this zip nor could be " \
            "downloaded" in setup.stderr, setup.stderr
