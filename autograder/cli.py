@@ -1,5 +1,5 @@
-"""``python -m autograder <verb>``: grade, check, solve, new, package, regrade, gradescope, list,
-data."""
+"""``python -m autograder <verb>``: grade, check, solve, new, package, regrade, demo, gradescope,
+list, data."""
 from __future__ import annotations
 
 import argparse
@@ -64,6 +64,19 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--timeout", type=float, metavar="SECONDS",
                    help="wall-clock bound on one submission (default: from its limits)")
 
+    p = verbs.add_parser("demo", help="regrade the example class that comes with the project: "
+                                      "what regrade does, with no data to find",
+                         description="Copy the example class (demo/gd-export: a Gradescope export "
+                                     "of gd in students' styles, right and wrong, one endless "
+                                     "loop, a syntax error, an empty folder) into --out and "
+                                     "regrade it there: grades.csv, summary.md, the charts and "
+                                     "each submission's results.json.")
+    p.add_argument("--out", type=Path, default=Path("autograder-demo"),
+                   help="where the class's copy and its grades go (autograder-demo/); an earlier "
+                        "demo there is replaced, any other folder refused")
+    p.add_argument("--jobs", "-j", type=int, default=os.cpu_count() or 1,
+                   help="submissions graded at once (default: one per core)")
+
     verbs.add_parser("gradescope", help="grade $AUTOGRADER_ROOT/submission (run_autograder)")
     p = verbs.add_parser("list", help="list the assignments")
     p.add_argument("--points", action="store_true",
@@ -75,7 +88,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     return {"grade": _grade, "check": _check, "solve": _solve, "gradescope": _gradescope,
             "list": _list, "data": _data, "new": _new, "package": _package,
-            "regrade": _regrade}[args.verb](args)
+            "regrade": _regrade, "demo": _demo}[args.verb](args)
 
 
 def _grade(args) -> int:
@@ -179,6 +192,29 @@ def _regrade(args) -> int:
     for path in outcome.files:
         print(f"wrote {path}")
     return 0
+
+
+def _demo(args) -> int:
+    """``regrade`` of the example class (autograder.demo), each submission bounded at
+    demo.TIMEOUT seconds; then where to look."""
+    from . import demo
+    try:
+        export = demo.prepare(args.out)
+    except demo.DemoError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    print(f"The example class, a Gradescope export of {demo.ASSIGNMENT}: {export}\n"
+          f"Regrading it as python -m autograder regrade {demo.ASSIGNMENT} {export} --out "
+          f"{args.out} --timeout {demo.TIMEOUT:g}")
+    status = _regrade(argparse.Namespace(
+        assignment=demo.ASSIGNMENT, input=export, out=args.out, jobs=args.jobs, force=False,
+        scheduler=None, timeout=demo.TIMEOUT))
+    if status == 0:
+        print(f"wrote each submission's results.json (what Gradescope shows the student) and "
+              f"record.json in {args.out / 'submissions'}/<submission>/\n"
+              f"Read {args.out / 'summary.md'} first: the class, its commonest wrong answers, "
+              f"the scores that changed, and what has no score.")
+    return status
 
 
 def _gradescope(args) -> int:

@@ -98,6 +98,9 @@ CASES = [
          summary=REFUSED_IN_SOURCE, root_only=True),
     Case("read_tests", "q1d = open({source!r} + '/tests/test_equivalence.py').read()",
          summary=REFUSED_IN_SOURCE, root_only=True),
+    Case("read_demo_class", "import glob\nq1e = [open(p).read() for p in glob.glob("
+         "{source!r} + '/demo/*/*/answers.py')] or open({source!r} + '/demo/README.md').read()",
+         summary=REFUSED_IN_SOURCE, root_only=True),   # its right answers: `demo`'s class
     Case("reference_as_an_answer", "def gd_distances(eta, epochs):\n"
          "    return open({source!r} + '/reference/gd/answers.py').read()", CODE,
          {"2c.1": REFUSED_IN_SOURCE}, root_only=True, after=_no_reference_text),
