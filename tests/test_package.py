@@ -373,7 +373,7 @@ def test_the_mnist_gradescope_zip_without_its_data_fails_setup_loudly(packages, 
     setup = subprocess.run(["bash", "setup.sh"], cwd=source, capture_output=True, text=True,
                            env=_env(AUTOGRADER_TORCH_INDEX="", no_proxy=direct, NO_PROXY=direct,
                                     **refused), timeout=900)
-    assert setup.returncode != 0, setup.stdout
+    assert setup.returncode != 0, setup.stdout + setup.stderr
     assert "the graders of mnist read MNIST, which is neither in this zip nor could be " \
            "downloaded" in setup.stderr, setup.stderr
     assert "ready" not in setup.stdout
