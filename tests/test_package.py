@@ -107,11 +107,12 @@ UNICODE = {"−": "-", "·": "*", "⋅": "*", "×": "*", "√": "sqrt", "≤": "
            "α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "ε": "epsilon", "η": "eta",
            "θ": "theta", "λ": "lambda", "μ": "mu", "ρ": "rho", "σ": "sigma", "τ": "tau",
            "φ": "phi", "ϕ": "phi", "ω": "omega", "π": "pi"}
-LATEX = [(r"\\(?:left|right|big|Big|bigg|Bigg)\b", ""), (r"\\([{}|])", r"\1"), (r"\\(?:cdot|times)\b", "*"),
-         (r"\\(?:le|leq)\b", "<="), (r"\\(?:ge|geq)\b", ">="), (r"\\(?:ne|neq)\b", "!="),
-         (r"\\(?:mathrm|mathbf|mathit|operatorname|text)\s*", ""), (r"\\[,;:!]|[~$&]", ""),
-         (r"\*\*", "^"), (r"\.T\b", "^T"), (r"@", "*"), (r"\\([A-Za-z]+)", r"\1")]
+LATEX = [(r"\\(?:left|right|big|Big|bigg|Bigg)\b", ""), (r"\\([{}|])", r"\1"),
+         (r"\\(?:cdot|times)\b", "*"), (r"\\(?:le|leq)\b", "<="), (r"\\(?:ge|geq)\b", ">="),
+         (r"\\(?:ne|neq)\b", "!="), (r"\\(?:mathrm|mathbf|mathit|operatorname|text)\s*", ""),
+         (r"\\[,;:!]|[~$&]", ""), (r"\*\*", "^"), (r"\.T\b", "^T"), (r"@", "*")]
 FRACTION = re.compile(r"\\[dtc]?frac\s*")
+COMMAND = re.compile(r"\\([A-Za-z]+)")   # \eta, \max: the name (after \frac is read)
 
 
 def spelled(text: str) -> str:
@@ -120,9 +121,9 @@ def spelled(text: str) -> str:
     brackets (``2/max(a, b)``, ``\\frac{2}{\\max(a,b)}`` and ``2/\\max{a,b}`` all read
     ``2/maxa,b``)."""
     text = "".join(UNICODE.get(c, c) for c in text)
-    for pattern, replacement in LATEX[:-1]:
+    for pattern, replacement in LATEX:
         text = re.sub(pattern, replacement, text)
-    text = re.sub(LATEX[-1][0], LATEX[-1][1], _fractions(text))
+    text = COMMAND.sub(r"\1", _fractions(text))
     return re.sub(r"[\s*_(){}\[\]]", "", text).lower()
 
 
