@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import signal
+import time
 
 import pytest
 
@@ -25,8 +26,11 @@ from conftest import validate, write
 real_setitimer = signal.setitimer
 
 
-def _spin(limit) -> None:
-    while not limit.expired:
+def _spin(seconds: float = 10) -> None:
+    """Work until stopped, or ``seconds`` at most (a limit that never fires fails the test
+    instead of hanging it)."""
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
         pass
 
 
@@ -58,8 +62,7 @@ def test_a_limit_whose_time_is_up_before_its_block_starts_stops_the_block(monkey
     after = []
     with cpu_limit(5) as limit:
         after.append("the block started")
-        while True:
-            pass
+        _spin()
     assert limit.expired and after == ["the block started"]
 
 
@@ -88,7 +91,7 @@ def test_an_outer_limit_reached_in_an_inner_limits_exit_stops_the_outer_block(mo
     with wall_limit(60) as outer:
         with inner:
             pass
-        _spin(outer)
+        _spin()
     assert outer.expired and not inner.expired
     # the inner limit finished its exit: its timer is off and the handler before it is back
     assert signal.getitimer(signal.ITIMER_PROF) == (0.0, 0.0)
