@@ -301,3 +301,14 @@ def test_the_exports_metadata_is_read_and_never_trusted(tmp_path):
     assert not (tmp_path / "escape").exists()
     csv_text = grades_csv(load_assignment("gd"), [Row(entries["unlisted"], {"status": "timeout"})])
     assert csv_text.splitlines()[1].startswith("unlisted,,,,,")
+
+
+def test_the_readme_lists_the_unpacked_export_among_the_outputs(regraded):
+    """The copy of the export a zip's regrade leaves in --out is one of the outputs the README
+    names (it holds every student's files)."""
+    base, names, out, done = regraded
+    copy = out / "export" / "export"          # export.zip, unpacked
+    assert (copy / ".unpacked").is_file() and (copy / "assignment_42_export").is_dir()
+    readme = (ROOT / "README.md").read_text()
+    outputs = readme.split("It writes, in `--out`")[1].split("\n\nEach submission")[0]
+    assert "- `export/<name>/`, when the input is a zip `<name>.zip`" in outputs
