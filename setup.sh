@@ -42,9 +42,17 @@ if ! venv_ok; then
     fi
 fi
 
+# A Gradescope image or a checkout?  The Gradescope zip alone holds the file ASSIGNMENT (written
+# by `python -m autograder package`): it grades that one assignment, so it gets the runtime and
+# the assignment's extras only, none of the instructor's or developer's tools (`.[dev]`:
+# matplotlib, PyYAML, Dask, Jupyter).  The file decides, not the folder /autograder: what is
+# installed follows from what was unpacked (a checkout on a machine that has /autograder is
+# still a checkout; an unpacked zip is graded the same anywhere, which is how it is tested).
+if [ -f ASSIGNMENT ]; then packaged=1 install=.; else packaged= install=".[dev]"; fi
+
 say "installing the autograder and its dependencies into $here/.venv"
 .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip
-.venv/bin/python -m pip install -q --disable-pip-version-check -e ".[dev]"
+.venv/bin/python -m pip install -q --disable-pip-version-check -e "$install"
 .venv/bin/python -m autograder list >/dev/null
 
 # Packages the assignments let students use (`extras` in assignment.toml, e.g. torch for
@@ -97,10 +105,23 @@ if [ "$(id -u)" = 0 ]; then
         "${probe[@]}" >/dev/null || { say "$user cannot run $here/.venv/bin/python" >&2; exit 1; }
     fi
 fi
-# MNIST for the `mnist` assignment: fetched (MD5-checked) on Gradescope, which has internet;
-# elsewhere `python -m autograder data` fetches it, or AUTOGRADER_MNIST names a folder.
-if [ -d /autograder ] && [ "$(id -u)" = 0 ] && [ -z "${AUTOGRADER_MNIST:-}" ]; then
-    .venv/bin/python -m autograder data || say "MNIST could not be downloaded" >&2
+# MNIST, for an assignment whose graders read it: the Gradescope zip carries the four files
+# (data/mnist, or the folder $AUTOGRADER_MNIST names); any missing or damaged one is fetched,
+# MD5-checked.  Without it every submission would be graded wrong: setup fails, loudly.  In a
+# checkout, `python -m autograder data` fetches it, or AUTOGRADER_MNIST names a folder.
+if [ -n "$packaged" ] && .venv/bin/python -c 'import sys
+from autograder.assignment import load_assignment
+from autograder.mnist import needed_by
+sys.exit(not needed_by(load_assignment(sys.argv[1])))' "$assignment"; then
+    if ! .venv/bin/python -m autograder data; then
+        say "the graders of $assignment read MNIST, which is neither in this zip nor could be" \
+            "downloaded: package the assignment where \`python -m autograder data\` has run" >&2
+        exit 1
+    fi
     chmod -R o+rX data 2>/dev/null || true  # student code loads it, as the sandbox user
 fi
-say "done: run the tests with .venv/bin/python -m pytest"
+if [ -n "$packaged" ]; then
+    say "ready: Gradescope grades each submission of $assignment with run_autograder"
+else
+    say "done: run the tests with .venv/bin/python -m pytest"
+fi

@@ -27,7 +27,7 @@ class Undecided(Exception):
         self.feedback = feedback
 
 
-class _Expired(BaseException):
+class Expired(BaseException):
     """Raised by the timer inside a limited block (a BaseException, so that no ``except
     Exception`` in a checker swallows it); only its own limit stops it."""
 
@@ -36,11 +36,21 @@ class _Expired(BaseException):
         self.limit = limit
 
 
+RETRY_SECONDS = 1e-3   # a limit whose time is up while a limit's own bookkeeping runs fires again
+
+
 class _Limit:
     """``with cpu_limit(2.0) as limit: ...`` stops the block after 2 s of CPU time; afterwards
     ``limit.expired`` says whether it did.  Limits nest: an enclosing limit that ends first
     stops the enclosing block, not this one.  Outside the main thread, or on a platform
-    without ``setitimer``, the block runs unguarded."""
+    without ``setitimer``, the block runs unguarded.
+
+    The timer's signal can arrive at any bytecode, also while a limit's ``__enter__`` or
+    ``__exit__`` runs (a loaded machine makes that likely): there :class:`Expired` would escape
+    the ``with`` and stop the whole grading run.  So a limit never interrupts a limit's own
+    bookkeeping: its time is up as its block ends (nothing left to stop), or it fires again
+    RETRY_SECONDS later, inside the block.  A late signal, once its block has ended or while
+    its timer still runs, is ignored."""
 
     timer, signal_number = "ITIMER_PROF", "SIGPROF"
 
@@ -59,12 +69,19 @@ class _Limit:
             return self
         self._outer = (signal.getsignal(number), left)
         signal.signal(number, self._expire)
-        signal.setitimer(timer, self.seconds)
         self._armed = True
+        signal.setitimer(timer, self.seconds)
         return self
 
     def _expire(self, signum, frame):
-        raise _Expired(self)
+        timer = getattr(signal, self.timer)
+        if not self._armed or signal.getitimer(timer)[0] > 0:
+            return  # a late signal: this block has ended, or its time is not up
+        busy = _bookkeeping(frame)
+        if busy is None:
+            raise Expired(self)
+        if busy != (self, "__exit__"):  # not once its own block has ended: nothing to stop
+            signal.setitimer(timer, RETRY_SECONDS)
 
     def __exit__(self, kind, error, tb) -> bool:
         if self._armed:
@@ -72,13 +89,25 @@ class _Limit:
             left, _ = signal.setitimer(timer, 0)
             handler, outer_left = self._outer
             signal.signal(number, handler)
+            self._armed = False
             if outer_left:  # re-arm what is left of the enclosing limit
                 used = self.seconds - left
-                signal.setitimer(timer, max(outer_left - used, 1e-3))
-        if isinstance(error, _Expired) and error.limit is self:
+                signal.setitimer(timer, max(outer_left - used, RETRY_SECONDS))
+        if isinstance(error, Expired) and error.limit is self:
             self.expired = True
             return True
         return False
+
+
+def _bookkeeping(frame) -> tuple["_Limit", str] | None:
+    """(the limit, "__enter__" or "__exit__") when ``frame`` runs inside a limit's own entry
+    or exit, else None."""
+    codes = {_Limit.__enter__.__code__: "__enter__", _Limit.__exit__.__code__: "__exit__"}
+    while frame is not None:
+        if frame.f_code in codes:
+            return frame.f_locals.get("self"), codes[frame.f_code]
+        frame = frame.f_back
+    return None
 
 
 class cpu_limit(_Limit):

@@ -62,7 +62,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--scheduler", metavar="ADDRESS",
                    help="run on this Dask distributed scheduler (tcp://host:8786) instead")
     p.add_argument("--timeout", type=float, metavar="SECONDS",
-                   help="wall-clock bound on one submission (default: from its limits)")
+                   help="bound on one submission, in seconds of a core's time: a busy machine's "
+                        "wait does not count (default: from its limits)")
     p.add_argument("--count-unanswered", action="store_true",
                    help="count submissions with no answer file or an unreadable one in the "
                         "statistics and charts (left out by default)")

@@ -6,6 +6,7 @@ import os
 import tempfile
 from pathlib import Path
 
+from .budget import Expired
 from .results import GradingResult, TestResult, clean_data
 
 MAX_OUTPUT = 20_000   # characters per test; Gradescope's harness cuts at 100 000
@@ -115,7 +116,15 @@ def reserve_space(path: Path) -> bool:
 
 def write_results(result: GradingResult, path: Path) -> None:
     """Write atomically (temporary file, then rename) so a reader never sees half a file, into
-    the space reserve_space set aside."""
+    the space reserve_space set aside.  A time limit's signal that cuts the writing short (see
+    :mod:`autograder.budget`) does not cost the results: they are written again."""
+    try:
+        _write_results(result, path)
+    except Expired:
+        _write_results(result, path)
+
+
+def _write_results(result: GradingResult, path: Path) -> None:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     data = encode_results(result)

@@ -14,9 +14,10 @@ from pathlib import Path
 import pytest
 
 from .assignment import GRADERS, Assignment, load_assignment
+from .budget import Expired
 from .gradescope import engine_error_result
 from .markdown import code, inert
-from .plugin import GradingPlugin
+from .plugin import GradingPlugin, not_judged_question
 from .reference import reference_root
 from .sandbox.identity import (can_isolate, hand_over, lock_down, private_paths,
                                sandbox_identity, scratch_untouched)
@@ -40,6 +41,7 @@ def grade(assignment: str | Assignment, submission_dir: Path, *, public_only: bo
 
     Never raises for a broken submission.  If the engine itself breaks, the result is an
     engine-error result (score 0, a message asking the student to contact the instructor).
+    A time limit reached outside a check leaves every question not judged undecided.
     """
     started = time.monotonic()
     log = log if log is not None else []
@@ -48,10 +50,25 @@ def grade(assignment: str | Assignment, submission_dir: Path, *, public_only: bo
         if isinstance(assignment, str):
             assignment = load_assignment(assignment)
         result = _run(assignment, Path(submission_dir), public_only, log, verdicts)
+    except Expired:  # before pytest started (in it, the plugin keeps what was judged)
+        log.append(traceback.format_exc())
+        result = _not_judged(assignment, public_only)
     except Exception as exc:  # the engine's own failure: still produce a valid result
         log.append(traceback.format_exc())
         result = engine_error_result(name, f"{type(exc).__name__}: {exc}")
     result.execution_time = time.monotonic() - started
+    return result
+
+
+def _not_judged(assignment: str | Assignment, public_only: bool) -> GradingResult:
+    """A run a time limit stopped before any question: each graded question undecided."""
+    why = "a time limit was reached before the first question"
+    if isinstance(assignment, str) or public_only:
+        return engine_error_result(getattr(assignment, "id", assignment), why)
+    result = GradingResult(assignment.id, [not_judged_question(spec, why)
+                                           for spec in assignment.graded_tests])
+    result.output = (f"{score_line(result)}\n\nYour answers could not be checked in this run; "
+                     f"they are flagged for your instructor.")
     return result
 
 

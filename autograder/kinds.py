@@ -66,7 +66,7 @@ def _constraint(text: str, ns) -> Callable[[dict], bool]:
 
 
 class _Bound:
-    """The largest value of a variable: ``2/(15 + √221)`` or ``η < 2/(15 + √221)``."""
+    """The largest value of a variable: ``1/(3 + √5)`` or ``η < 1/(3 + √5)``."""
 
     def __init__(self, question, assignment, references):
         self.ns = assignment.namespace()

@@ -1,8 +1,9 @@
 """``python -m autograder package <assignment>``: what an instructor uploads and hands out.
 
 * ``<id>-gradescope.zip``: Gradescope's autograder, ``setup.sh`` and ``run_autograder`` at its
-  root, the engine, this assignment's graders and reference only, and the file ``ASSIGNMENT``
-  naming it (``setup.sh`` fetches the data an assignment needs, MNIST).
+  root, the engine, this assignment's graders and reference only, the file ``ASSIGNMENT``
+  naming it (which tells ``setup.sh`` to install what grading needs, no instructor's tools),
+  and the data its graders read (MNIST, from the instructor's copy: ``data/mnist``).
 * ``<id>-student.zip``: a pip-installable self-check (``pip install <id>-student.zip``, then
   ``python -m autograder check <id>``) with the template beside it.  It holds the engine, the
   public form checks and a copy of assignment.toml cut to what they read: no reference, no
@@ -22,6 +23,7 @@ else:  # pragma: no cover
 
 import tomli_w
 
+from . import mnist
 from .assignment import PUBLIC_PREFIX, load_assignment
 from .reference import reference_dir, template_dir
 
@@ -69,6 +71,12 @@ def build(assignment_id: str, out: Path) -> list[Path]:
                            f"checkout of the project")
     if not reference_dir(assignment_id).is_dir():
         raise PackageError(f"no reference for {assignment_id} in {reference_dir(assignment_id)}")
+    if mnist.needed_by(assignment):
+        try:
+            mnist.verify()
+        except mnist.MnistError as exc:
+            raise PackageError(f"the graders of {assignment_id} read MNIST, which its Gradescope "
+                               f"zip carries: {exc}") from None
     out.mkdir(parents=True, exist_ok=True)
     return [gradescope_zip(assignment, out), student_zip(assignment, out)]
 
@@ -83,6 +91,9 @@ def gradescope_zip(assignment, out: Path) -> Path:
             _add(archive, source, name)
         _add_folder(archive, assignment.directory, f"autograder/graders/{assignment.id}")
         _add_folder(archive, reference_dir(assignment.id), f"reference/{assignment.id}")
+        if mnist.needed_by(assignment):   # where the engine looks by default: data/mnist
+            for name in mnist.FILES:
+                _add(archive, mnist.data_dir() / name, f"data/mnist/{name}")
     return path
 
 

@@ -8,6 +8,8 @@ each test *judged*, in a forked child with CPU and memory limits (:mod:`autograd
 
 Nothing is dropped: a pass, a failure, an error, a skip, an undecided check, a test that never
 ran and a grader file that would not even import each give a result worth the test's points.
+A run cut short (a time limit reached outside a check, an error of pytest's own) leaves the
+questions it did not judge *undecided*, flagged for the instructor, never an engine error.
 Students see only our feedback messages, never a traceback (a traceback can show the reference
 values in the grader's locals); tracebacks go to the instructor log.  A test without a
 ``@visibility`` is shown only after the due date, so a forgotten decorator opens no oracle.
@@ -20,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from .assignment import DEFAULT_VISIBILITY, PUBLIC_PREFIX, Assignment
-from .budget import FLAGGED, WALL_FACTOR, Undecided, cpu_limit, wall_limit
+from .budget import FLAGGED, WALL_FACTOR, Expired, Undecided, cpu_limit, wall_limit
 from .checkers.verdict import Incorrect, Verdict
 from .isolated import out_of_cpu, out_of_time, run_isolated
 from .results import TestResult
@@ -28,6 +30,8 @@ from .student import Student
 
 INTERNAL = ("The autograder could not check this question (an internal error, not your fault). "
             "Please tell your instructor.")
+NOT_JUDGED = "the grading run stopped before this question was checked"
+LIMIT_REACHED = "the grader's time limit was reached before this question was checked"
 
 
 class Grade:
@@ -66,6 +70,7 @@ class GradingPlugin:
         self.grades: dict[str, Grade] = {}
         self.log: list[str] = []
         self.unplanned: dict[str, dict] = {}   # tests whose planning run reached a limit
+        self.stopped = ""   # why the run stopped before judging every test (instructor's)
 
     # fixtures offered to grader files ------------------------------------------------------
     @pytest.fixture(scope="session")
@@ -94,6 +99,19 @@ class GradingPlugin:
             path = self.rootpath / report.nodeid.split("::")[0]
             self.log.append(f"grader file {path.name} failed to load:\n{report.longreprtext}")
 
+    def pytest_exception_interact(self, node, call, report):
+        if call.excinfo.errisinstance(Expired) and isinstance(report, pytest.CollectReport):
+            self.stopped = f"a time limit was reached while loading {node.path.name}"
+
+    def pytest_internalerror(self, excrepr, excinfo):
+        """pytest's run stopped (also a time limit reached between tests): what was not judged
+        is undecided (see pytest_sessionfinish); the cause goes to the instructor log."""
+        what = "a time limit was reached" if excinfo.errisinstance(Expired) else \
+            f"{excinfo.typename} in the grading run"
+        self.stopped = f"{what}; the run stopped"
+        self.log.append(f"the grading run stopped:\n{excrepr}")
+        return True
+
     # plan and fetch: all student code runs here, before any check ---------------------------
     @pytest.hookimpl(wrapper=True)
     def pytest_runtestloop(self, session):
@@ -105,6 +123,13 @@ class GradingPlugin:
     def _plan(self, item) -> None:
         """Run the test with placeholder replies (trusted grader code on no student data) to
         learn the probes it makes."""
+        try:
+            self._plan_limited(item)
+        except Expired:  # a limit reached outside its block: this test cannot be judged
+            self.unplanned[item.nodeid] = {"undecided": LIMIT_REACHED,
+                                           "detail": "a time limit was reached while planning"}
+
+    def _plan_limited(self, item) -> None:
         arguments = self._arguments(item, Grade())
         if arguments is None:
             return
@@ -192,10 +217,9 @@ class GradingPlugin:
         for nodeid in self.order:
             if nodeid not in self.results:
                 info = self.pending[nodeid]
-                self.results[nodeid] = TestResult(
-                    info["name"], info["weight"], 0.0, info["number"], info["visibility"],
-                    "This question was not graded: the grading run stopped early. "
-                    "Please tell your instructor.", info["tags"], info["public"], "not run")
+                self.results[nodeid] = not_judged(
+                    info["name"], info["weight"], info["number"], info["visibility"],
+                    self.stopped or "the run stopped", info["tags"], info["public"])
         if self.graded:
             self._unrun_questions()
 
@@ -208,9 +232,10 @@ class GradingPlugin:
                 continue
             self.log.append(f"question {spec.id} of assignment.toml was graded by no test")
             self.order.append(f"<toml>::{spec.id}")
-            self.results[f"<toml>::{spec.id}"] = TestResult(
-                f"Q{spec.id}: {spec.title}", spec.points, 0.0, spec.id, spec.visibility,
-                INTERNAL, outcome="error")
+            self.results[f"<toml>::{spec.id}"] = not_judged_question(spec, self.stopped) \
+                if self.stopped else TestResult(f"Q{spec.id}: {spec.title}", spec.points, 0.0,
+                                                spec.id, spec.visibility, INTERNAL,
+                                                outcome="error")
 
     # results ------------------------------------------------------------------------------------
     def ordered_results(self) -> list[TestResult]:
@@ -264,6 +289,9 @@ class GradingPlugin:
             if isinstance(error, Undecided):
                 outcome, fraction, detail = "undecided", error.fraction, error.detail
                 output = "\n\n".join(p for p in (error.feedback, f"{error}: {FLAGGED}.") if p)
+            elif isinstance(error, Expired):
+                outcome, output = "undecided", f"{LIMIT_REACHED}: {FLAGGED}."
+                detail = f"a time limit was reached in the test's {info['when']}"
             elif isinstance(error, Incorrect):
                 fraction = error.verdict.fraction
                 output = str(error)
@@ -285,6 +313,18 @@ class GradingPlugin:
             self.log.append(f"{item.nodeid} undecided: {detail}")
         return TestResult(info["name"], weight, score, info["number"], info["visibility"],
                           output, info["tags"], info["public"], outcome, detail)
+
+
+def not_judged(name: str, points: float, number: str | None, visibility: str, why: str,
+               tags: tuple = (), public: bool = False) -> TestResult:
+    """A test the run never judged: undecided (never a verdict), flagged with ``why``."""
+    return TestResult(name, points, 0.0, number, visibility, f"{NOT_JUDGED}: {FLAGGED}.", tags,
+                      public, "undecided", why)
+
+
+def not_judged_question(spec, why: str) -> TestResult:
+    """A graded question of assignment.toml that the run never judged."""
+    return not_judged(f"Q{spec.id}: {spec.title}", spec.points, spec.id, spec.visibility, why)
 
 
 def _reusable(outcome: dict) -> bool:

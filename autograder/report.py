@@ -11,7 +11,7 @@ from rich.text import Text
 from .results import GradingResult, clean_text
 
 MARKS = {"passed": "[green]✔[/]", "failed": "[red]✘[/]", "error": "[magenta]![/]",
-         "undecided": "[yellow]?[/]", "skipped": "[yellow]–[/]", "not run": "[yellow]–[/]"}
+         "undecided": "[yellow]?[/]", "skipped": "[yellow]–[/]"}
 
 
 def print_report(result: GradingResult, *, title: str, console: Console | None = None,

@@ -38,7 +38,7 @@ class TestResult:
     output: str = ""
     tags: tuple[str, ...] = ()
     public: bool = False      # a form check that also runs in the student's self-check
-    outcome: str = "failed"   # passed | failed | undecided | error | skipped | not run
+    outcome: str = "failed"   # passed | failed | undecided | error | skipped
     detail: str = ""          # for the instructor only: why it is undecided
 
     def __post_init__(self):

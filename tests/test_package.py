@@ -4,8 +4,10 @@ virtual environment and runs the self-check."""
 from __future__ import annotations
 
 import ast
+import hashlib
 import json
 import os
+import re
 import shutil
 import stat
 import subprocess
@@ -17,10 +19,25 @@ from pathlib import Path
 
 import pytest
 
+from autograder import mnist
 from autograder.assignment import available, load_assignment
 from conftest import ROOT, validate
 
-ASSIGNMENTS = available()
+
+def _mnist_at_hand() -> bool:
+    try:
+        return bool(mnist.verify())
+    except mnist.MnistError:
+        return False
+
+
+# an assignment whose graders read MNIST is packaged with it: only where it is at hand
+PACKAGEABLE = [a for a in available() if _mnist_at_hand() or not mnist.needed_by(
+    load_assignment(a))]
+ASSIGNMENTS = [a if a in PACKAGEABLE else pytest.param(a, marks=pytest.mark.skip(
+    reason="MNIST is not at hand to package (python -m autograder data)")) for a in available()]
+# what an instructor or a developer needs, not grading: never in a Gradescope image
+NOT_FOR_GRADING = ("matplotlib", "yaml", "distributed", "dask", "ipykernel", "nbclient")
 BOILERPLATE = {"rng = np.random.default_rng(seed)"}   # reference code lines that give nothing away
 
 
@@ -34,7 +51,7 @@ def _package(assignment_id: str, out: Path) -> tuple[Path, Path]:
 @pytest.fixture(scope="module")
 def packages(tmp_path_factory) -> dict[str, tuple[Path, Path]]:
     out = tmp_path_factory.mktemp("dist")
-    return {assignment_id: _package(assignment_id, out) for assignment_id in ASSIGNMENTS}
+    return {assignment_id: _package(assignment_id, out) for assignment_id in PACKAGEABLE}
 
 
 def _strings(source: str) -> set[str]:
@@ -82,6 +99,152 @@ def secrets(assignment_id: str) -> set[str]:
         if not path.name.startswith("test_form"):
             found |= {s for s in _strings(path.read_text()) if len(s) >= 25} - public
     return {s for s in found if len(_squeezed(s)) >= 6} - BOILERPLATE
+
+
+# One spelling for answers, text or LaTeX: what is left to compare is the answer's skeleton.
+UNICODE = {"−": "-", "·": "*", "⋅": "*", "×": "*", "√": "sqrt", "≤": "<=", "≥": ">=", "≠": "!=",
+           "ᵀ": "^t", "²": "^2", "³": "^3", "∞": "infty", "‖": "|", "∇": "nabla",
+           "α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "ε": "epsilon", "η": "eta",
+           "θ": "theta", "λ": "lambda", "μ": "mu", "ρ": "rho", "σ": "sigma", "τ": "tau",
+           "φ": "phi", "ϕ": "phi", "ω": "omega", "π": "pi"}
+LATEX = [(r"\\(?:left|right|big|Big|bigg|Bigg)\b", ""), (r"\\([{}|])", r"\1"),
+         (r"\\(?:cdot|times)\b", "*"), (r"\\(?:le|leq)\b", "<="), (r"\\(?:ge|geq)\b", ">="),
+         (r"\\(?:ne|neq)\b", "!="), (r"\\(?:mathrm|mathbf|mathit|operatorname|text)\s*", ""),
+         (r"\\[,;:!]|[~$&]", ""), (r"\*\*", "^"), (r"\.T\b", "^T"), (r"@", "*")]
+FRACTION = re.compile(r"\\[dtc]?frac\s*")
+COMMAND = re.compile(r"\\([A-Za-z]+)")   # \eta, \max: the name (after \frac is read)
+
+
+def spelled(text: str) -> str:
+    """``text`` in one spelling: Unicode and LaTeX (``\\frac{a}{b}``, ``\\eta``, ``\\max``)
+    as plain text (``a/b``, ``eta``, ``max``), lower case, without spaces, ``*``, ``_`` and
+    brackets (``2/max(a, b)``, ``\\frac{2}{\\max(a,b)}`` and ``2/\\max{a,b}`` all read
+    ``2/maxa,b``)."""
+    text = "".join(UNICODE.get(c, c) for c in text)
+    for pattern, replacement in LATEX:
+        text = re.sub(pattern, replacement, text)
+    text = COMMAND.sub(r"\1", _fractions(text))
+    return re.sub(r"[\s*_(){}\[\]]", "", text).lower()
+
+
+def _fractions(text: str) -> str:
+    """``\\frac{a}{b}`` (also nested, with braces inside) as ``(a)/(b)``."""
+    out, start = [], 0
+    for match in FRACTION.finditer(text):
+        if match.start() < start:
+            continue
+        numerator, end = _group(text, match.end())
+        denominator, end = _group(text, end) if numerator is not None else (None, end)
+        if denominator is not None:
+            out += [text[start:match.start()],
+                    f"({_fractions(numerator)})/({_fractions(denominator)})"]
+            start = end
+    return "".join(out) + text[start:]
+
+
+def _group(text: str, at: int) -> tuple[str | None, int]:
+    """The brace group that starts at ``at`` (spaces aside): its inside and where it ends."""
+    at = len(text) - len(text[at:].lstrip())
+    if not text[at:at + 1] == "{":
+        return None, at
+    depth = 0
+    for end in range(at, len(text)):
+        depth += {"{": 1, "}": -1}.get(text[end], 0)
+        if depth == 0:
+            return text[at + 1:end], end + 1
+    return None, at
+
+
+def pieces(text: str) -> set[str]:
+    """``text`` and its parts: the sides of a relation, the items of a tuple or an interval
+    (``0 < eta < 2/max(a, b)`` gives ``2/max(a, b)``)."""
+    inner = text.strip()
+    if len(inner) > 1 and inner[0] in "([" and inner[-1] in ")]" and _depths(inner)[1:-1] \
+            and min(_depths(inner)[1:-1]) > 0:
+        inner = inner[1:-1]
+    parts, start, depths = [], 0, _depths(inner)
+    for match in re.finditer(r"<=|>=|!=|[<>=,≤≥≠]", inner):
+        if depths[match.start()] == 0:
+            parts.append(inner[start:match.start()].strip())
+            start = match.end()
+    found = {text}
+    if parts:
+        for part in parts + [inner[start:].strip()]:
+            found |= pieces(part)
+    return found
+
+
+def _depths(text: str) -> list[int]:
+    """The bracket depth at each character of ``text``."""
+    depth, depths = 0, []
+    for c in text:
+        depth -= c in ")]}"
+        depths.append(depth)
+        depth += c in "([{"
+    return depths
+
+
+def distinctive(spelling: str) -> bool:
+    """Whether finding this spelled answer in a file means the answer is there.  Not so for a
+    short one (under 6 characters: ``0``, ``2/3``, ``a*w1`` are everywhere), a bare name
+    (``minimum``, ``d_hp``) or plain integers of up to four digits (``(1, 3)``, a matrix of
+    small counts); a long number (``1118208``) is."""
+    return len(spelling) >= 6 and not re.fullmatch(r"[a-z]\w*", spelling) \
+        and not re.fullmatch(r"-?\d{1,4}(,-?\d{1,4})*", spelling)
+
+
+def answers(assignment_id: str) -> set[str]:
+    """The reference's answers and the toml's known wrong answers, each with its parts."""
+    assignment = load_assignment(assignment_id)
+    names = {q.name for q in assignment.questions}
+    found: set[str] = set()
+    for path in (ROOT / "reference" / assignment_id).glob("*.py"):
+        for node in ast.parse(path.read_text()).body:
+            if isinstance(node, ast.Assign) and any(
+                    isinstance(t, ast.Name) and t.id in names for t in node.targets):
+                found |= {str(v) for v in _values(ast.literal_eval(node.value))}
+    toml = tomllib.loads((assignment.directory / "assignment.toml").read_text())
+    for question in toml["questions"]:
+        for wrong in question.get("wrong", ()):
+            found |= {str(v) for v in _values(wrong["answer"])}
+    return set().union(*map(pieces, found))
+
+
+def _values(value) -> list:
+    """A literal answer's texts and numbers (a tuple's items, a dict's values, nested)."""
+    if isinstance(value, dict):
+        value = list(value.values())
+    if isinstance(value, (list, tuple)):
+        return [v for item in value for v in _values(item)]
+    return [value]
+
+
+@pytest.mark.parametrize("assignment_id", ASSIGNMENTS)
+def test_the_student_package_holds_no_answer_in_any_spelling(assignment_id, packages):
+    """Every shipped file, spelled as answers are (spaces, ``*``, LaTeX, Unicode, brackets
+    aside), holds no distinctive reference answer or known wrong answer of the assignment."""
+    with zipfile.ZipFile(packages[assignment_id][1]) as archive:
+        texts = {name: spelled(archive.read(name).decode("utf-8", "replace"))
+                 for name in archive.namelist()}
+    wanted = {spelled(a): a for a in answers(assignment_id) if distinctive(spelled(a))}
+    leaks = [(answer, name) for spelling, answer in wanted.items()
+             for name, text in texts.items() if spelling in text]
+    assert not leaks
+
+
+def test_answers_are_found_in_any_spelling():
+    """The scan itself: gd 1d's upper end is an answer; any layout, LaTeX or Unicode of it is
+    the same spelling; trivial answers do not count."""
+    found = answers("gd")
+    assert "2/max(a, b)" in found and "2/min(a, b)" in found    # reference, known wrong
+    forms = ["2/max(a, b)", "2 / max(a,b)", r"\frac{2}{\max(a, b)}", r"\dfrac{2}{\max\{a,b\}}",
+             r"2/\max\left(a, b\right)", "2/MAX(a , b)"]
+    assert {spelled(f) for f in forms} == {"2/maxa,b"}
+    assert spelled(r"1 - \eta a") == spelled("1 - η·a") == spelled("1 - eta*a")
+    assert spelled("X.T @ a") == spelled(r"X^{T} a") == spelled("Xᵀa")
+    assert distinctive(spelled("2/(15 + sqrt(221))")) and distinctive("1118208")
+    assert not any(distinctive(spelled(a)) for a in ("0", "2/3", "(1, 3)", "minimum", "d_hp",
+                                                     "[[0, 1, 2], [3, 2, 1]]"))
 
 
 @pytest.mark.parametrize("assignment_id", ASSIGNMENTS)
@@ -136,18 +299,35 @@ def _env(**extra) -> dict:
     return {**env, **extra}
 
 
-def test_the_gradescope_zip_installs_and_grades(packages, tmp_path, results_schema):
-    """As Gradescope does: unzip into source/, run setup.sh there (its packages from the
-    machine's configured indexes; no PyTorch index), then run_autograder on a submission."""
-    root = tmp_path / "autograder"
-    (root / "submission").mkdir(parents=True)
-    with zipfile.ZipFile(packages["gd"][0]) as archive:
+def _unpack(zip_path: Path, root: Path) -> Path:
+    """The zip unpacked as Gradescope does, into ``root``/source."""
+    with zipfile.ZipFile(zip_path) as archive:
         archive.extractall(root / "source")
     for script in ("setup.sh", "run_autograder"):     # zipfile does not restore modes
         (root / "source" / script).chmod(0o755)
-    setup = subprocess.run(["bash", "setup.sh"], cwd=root / "source", capture_output=True,
+    return root / "source"
+
+
+def test_the_gradescope_zip_installs_only_what_grading_needs_and_grades(packages, tmp_path,
+                                                                        results_schema):
+    """As Gradescope does: unzip into source/, run setup.sh there (its packages from the
+    machine's configured indexes; no PyTorch index), then run_autograder on a submission.
+    No instructor's or developer's package is installed, and what setup.sh says last is
+    true there (no test suite ships in the zip)."""
+    root = tmp_path / "autograder"
+    (root / "submission").mkdir(parents=True)
+    source = _unpack(packages["gd"][0], root)
+    setup = subprocess.run(["bash", "setup.sh"], cwd=source, capture_output=True,
                            text=True, env=_env(AUTOGRADER_TORCH_INDEX=""), timeout=900)
     assert setup.returncode == 0, setup.stdout + setup.stderr
+    last = setup.stdout.strip().splitlines()[-1]
+    assert last == "setup.sh: ready: Gradescope grades each submission of gd with run_autograder"
+    assert not (source / "tests").exists()
+    found = subprocess.run([str(source / ".venv" / "bin" / "python"), "-c",
+                            "import importlib.util, sys\nprint(*[n for n in sys.argv[1:] if "
+                            "importlib.util.find_spec(n)])", "numpy", "sympy", *NOT_FOR_GRADING],
+                           capture_output=True, text=True, cwd=tmp_path)
+    assert found.stdout.split() == ["numpy", "sympy"], found.stderr
     shutil.copy(root / "source" / "run_autograder", root / "run_autograder")
     shutil.copy(ROOT / "reference" / "gd" / "answers.py", root / "submission")
     (root / "submission_metadata.json").write_text(json.dumps(
@@ -158,6 +338,46 @@ def test_the_gradescope_zip_installs_and_grades(packages, tmp_path, results_sche
     results = json.loads((root / "results" / "results.json").read_text())
     validate(results, results_schema)
     assert results["score"] == load_assignment("gd").points
+
+
+@pytest.mark.skipif("mnist" not in PACKAGEABLE, reason="MNIST is not at hand to package")
+def test_the_mnist_gradescope_zip_carries_mnist(packages):
+    with zipfile.ZipFile(packages["mnist"][0]) as archive:
+        data = {n.removeprefix("data/mnist/"): archive.read(n) for n in archive.namelist()
+                if n.startswith("data/mnist/")}
+    assert {name: hashlib.md5(content).hexdigest() for name, content in data.items()} == \
+        mnist.FILES
+    for assignment_id in set(PACKAGEABLE) - {"mnist"}:    # the others do without
+        with zipfile.ZipFile(packages[assignment_id][0]) as archive:
+            assert not any(n.startswith("data/") for n in archive.namelist())
+
+
+def test_packaging_mnist_without_its_data_says_what_to_do(tmp_path):
+    done = subprocess.run([sys.executable, "-m", "autograder", "package", "mnist", "--out",
+                           str(tmp_path / "dist")], cwd=ROOT, capture_output=True, text=True,
+                          env={**os.environ, "AUTOGRADER_MNIST": str(tmp_path / "none")})
+    assert done.returncode == 1
+    assert "the graders of mnist read MNIST" in done.stderr
+    assert "python -m autograder data" in done.stderr
+
+
+@pytest.mark.skipif("mnist" not in PACKAGEABLE, reason="MNIST is not at hand to package")
+def test_the_mnist_gradescope_zip_without_its_data_fails_setup_loudly(packages, tmp_path):
+    """A zip whose data was lost, on a machine where MNIST cannot be downloaded (its mirrors
+    reached through a proxy that refuses; the package indexes direct): setup.sh stops with a
+    clear message instead of leaving an image that grades every submission wrong."""
+    source = _unpack(packages["mnist"][0], tmp_path / "autograder")
+    shutil.rmtree(source / "data")
+    direct = "localhost,127.0.0.1,pypi.org,files.pythonhosted.org,download.pytorch.org"
+    refused = {name: "http://127.0.0.1:9" for name in ("http_proxy", "https_proxy",
+                                                       "HTTP_PROXY", "HTTPS_PROXY")}
+    setup = subprocess.run(["bash", "setup.sh"], cwd=source, capture_output=True, text=True,
+                           env=_env(AUTOGRADER_TORCH_INDEX="", no_proxy=direct, NO_PROXY=direct,
+                                    **refused), timeout=900)
+    assert setup.returncode != 0, setup.stdout + setup.stderr
+    assert "the graders of mnist read MNIST, which is neither in this zip nor could be " \
+           "downloaded" in setup.stderr, setup.stderr
+    assert "ready" not in setup.stdout
 
 
 def test_the_student_package_installs_in_a_fresh_venv_and_checks(packages, tmp_path):

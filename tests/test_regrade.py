@@ -486,3 +486,27 @@ def test_a_students_own_metadata_file_is_her_file(tmp_path):
     found = read_input(tmp_path / "class", tmp_path / "scratch")
     assert [(e.id, e.names, e.problem) for e in found.entries] == [("ada", (), ""),
                                                                    ("bob", (), "")]
+
+
+def test_the_readme_lists_the_unpacked_export_among_the_outputs(regraded):
+    """The copy of the export a zip's regrade leaves in --out is one of the outputs the README
+    names (it holds every student's files)."""
+    base, names, out, done = regraded
+    copy = out / "export" / "export"          # export.zip, unpacked
+    assert (copy / ".unpacked").is_file() and (copy / "assignment_42_export").is_dir()
+    readme = (ROOT / "README.md").read_text()
+    outputs = readme.split("It writes, in `--out`")[1].split("\n\nEach submission")[0]
+    assert "- `export/<name>/`, when the input is a zip `<name>.zip`" in outputs
+
+
+def test_the_bound_on_a_submission_does_not_count_the_machines_load(monkeypatch):
+    """On a machine where a process gets a quarter of a core, 1.2 s on the wall clock is 0.3 s
+    of the 1 s bound: the grading finishes; on an idle machine the same work is stopped."""
+    def work():
+        time.sleep(1.2)
+        return {"done": True}
+    monkeypatch.setattr(worker, "share_of_a_core", lambda: 0.25)
+    assert worker._in_child(work, 1.0) == ({"done": True}, False)
+    monkeypatch.setattr(worker, "share_of_a_core", lambda: 1.0)
+    assert worker._in_child(work, 1.0) == (None, True)
+    assert 0 < worker.share_of_a_core() <= 1

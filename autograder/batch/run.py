@@ -151,8 +151,9 @@ def grader_fingerprint(assignment: Assignment) -> str:
 
 
 def default_timeout(assignment: Assignment) -> float:
-    """The wall-clock bound on grading one submission: its code's whole time budget, every
-    question's checking time, and a margin (grading bounds itself well within it)."""
+    """The bound on grading one submission, in seconds of a core's time (see worker.py): its
+    code's whole time budget, every question's checking time, and a margin (grading bounds
+    itself well within it)."""
     return (assignment.limits.budget_seconds
             + assignment.question_seconds * len(assignment.graded_tests) + 120)
 

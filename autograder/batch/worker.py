@@ -7,9 +7,13 @@ no start-up per submission.  The child sends back plain data only: the submissio
 results.json, and the verdicts it reached, which the worker keeps, so a test whose replies the
 batch has seen before is not checked again (see :meth:`autograder.student.Student.evidence`).
 
-The child is bounded by a wall-clock deadline: past it, it is asked to stop (SIGTERM: its
-sandbox and uid are cleaned up), then killed, and the submission's status is ``timeout``,
-*could not decide*, never a score.  The same function runs in the processes of a Dask cluster.
+The child is bounded by a deadline on a clock that runs at the share of a core a process gets
+on this machine now (1 on an idle machine, 2/10 with ten processes ready to run on two cores),
+so a busy machine does not time out work that an idle one finishes; a wall-clock backstop of
+``BACKSTOP`` times the bound still ends any grading.  Past it, the child is asked to stop
+(SIGTERM: its sandbox and uid are cleaned up), then killed, and the submission's status is
+``timeout``, *could not decide*, never a score.  The same function runs in the processes of a
+Dask cluster.
 """
 from __future__ import annotations
 
@@ -31,6 +35,8 @@ from ..results import GradingResult
 
 PR_SET_PDEATHSIG = 1
 STOP_GRACE_SECONDS = 15     # for a child asked to stop, to clean up its sandbox
+BACKSTOP = 10               # the wall-clock bound, in multiples of a job's timeout
+POLL_SECONDS = 0.25         # how often the deadline's clock reads the machine's load
 
 
 @dataclass(frozen=True)
@@ -40,7 +46,7 @@ class Job:
     id: str
     folder: str
     assignment: str
-    timeout: float            # seconds on the wall clock for the whole grading
+    timeout: float            # seconds of a core's time for the whole grading (see above)
 
 
 _state: dict = {}             # this worker process's: assignment (id), loaded, verdicts
@@ -120,15 +126,18 @@ def _in_child(work, timeout: float) -> tuple[dict | None, bool]:
 
     pid, read_end = fork_json(body)
     chunks, stopped = [], False
-    deadline = time.monotonic() + timeout
+    had, last = 0.0, time.monotonic()
+    backstop = last + BACKSTOP * timeout
     try:
         while True:
-            left = deadline - time.monotonic()
-            if left <= 0:
+            now = time.monotonic()
+            had += (now - last) * share_of_a_core()
+            last = now
+            if had >= timeout or now >= backstop:
                 stopped = True
                 _stop(pid)
                 break
-            ready, _, _ = select.select([read_end], [], [], min(left, 1.0))
+            ready, _, _ = select.select([read_end], [], [], min(timeout - had, POLL_SECONDS))
             if ready:
                 chunk = os.read(read_end, 1 << 16)
                 if not chunk:
@@ -143,6 +152,19 @@ def _in_child(work, timeout: float) -> tuple[dict | None, bool]:
         return json.loads(b"".join(chunks)), False
     except ValueError:
         return None, False
+
+
+def share_of_a_core() -> float:
+    """The share of a core that one more runnable process gets now: the cores this process may
+    use over the processes ready to run besides it (``procs_running`` of /proc/stat), at most 1
+    (1 where the kernel does not say)."""
+    try:
+        with open("/proc/stat", "rb") as f:
+            running = next(int(line.split()[1]) for line in f
+                           if line.startswith(b"procs_running "))
+    except (OSError, StopIteration, ValueError, IndexError):
+        return 1.0
+    return min(1.0, len(os.sched_getaffinity(0)) / max(1, running - 1))
 
 
 def _follow_parent() -> list:

@@ -3,7 +3,7 @@
 Each step is bounded in CPU time (so machine load cannot change the outcome).  The numeric step
 evaluates both sides at seeded random points of each symbol's domain (positive symbols at
 positive values, and so on), at 30 significant digits, so forms SymPy cannot simplify
-(``2/max(a, b)`` against ``Min(2/a, 2/b)``) still meet.  When no step can tell (a limit is
+(``1/max(x, y)`` against ``Min(1/x, 1/y)``) still meet.  When no step can tell (a limit is
 reached, or the values are too large to evaluate) the answer is :class:`Undecided`, never wrong.
 """
 from __future__ import annotations

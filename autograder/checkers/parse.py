@@ -205,7 +205,7 @@ def top_level_parts(text: str) -> list[str]:
 
 def _without_label(text: str) -> str:
     """``η* = 3/c`` is the value ``3/c``: a name before ``=`` (with a star, arguments
-    or a ∇) labels the answer; of a chain ``ρ = 1 − ηa = …`` the last part is the answer."""
+    or a ∇) labels the answer; of a chain ``y = 3x + 1 = …`` the last part is the answer."""
     parts = re.split(r"(?<![<>=!])=(?!=)", text)
     if len(parts) > 1 and _LABEL.fullmatch(parts[0]) and all(p.strip() for p in parts[1:]):
         return parts[-1]
