@@ -36,6 +36,7 @@ class ParseError(ValueError):
 FUNCTIONS = {
     "sqrt": sympy.sqrt, "exp": sympy.exp, "log": sympy.log, "ln": sympy.log,
     "sin": sympy.sin, "cos": sympy.cos, "tan": sympy.tan,
+    "asin": sympy.asin, "acos": sympy.acos, "atan": sympy.atan,
     "sinh": sympy.sinh, "cosh": sympy.cosh, "tanh": sympy.tanh,
     "abs": sympy.Abs, "Abs": sympy.Abs,
     "max": sympy.Max, "Max": sympy.Max, "min": sympy.Min, "Min": sympy.Min,
@@ -45,7 +46,7 @@ CONSTANTS = {"pi": sympy.pi, "π": sympy.pi, "e": sympy.E, "E": sympy.E,
              "oo": sympy.oo, "inf": sympy.oo, "infinity": sympy.oo, "∞": sympy.oo}
 # Unicode a student may paste from a handout, and what it means.
 TRANSLATE = {"−": "-", "–": "-", "·": "*", "×": "*", "⋅": "*", "⊙": "*", "÷": "/", "≤": "<=",
-             "≥": ">=", "²": "^2", "³": "^3", "\u00a0": " ", "ₙ": "_n",
+             "≥": ">=", "²": "^2", "³": "^3", "\u00a0": " ", "ₙ": "_n", "𝟏": "1", "𝟙": "1",
              **{chr(0x2080 + d): str(d) for d in range(10)}}          # x₁ is x1
 GREEK = {"η": "eta", "λ": "lambda", "ρ": "rho", "κ": "kappa", "α": "alpha", "β": "beta",
          "γ": "gamma", "ε": "epsilon", "σ": "sigma", "θ": "theta", "μ": "mu", "φ": "phi",
@@ -76,10 +77,12 @@ class Namespace:
     symbols: dict[str, sympy.Symbol]
     definitions: dict[str, sympy.Expr] = field(default_factory=dict)
     functions: dict[str, tuple[sympy.Symbol, ...]] = field(default_factory=dict)  # parameters
+    labels: frozenset | None = None   # what may name the answer (labels.py); None: any name
 
     @classmethod
     def declare(cls, spec: dict[str, str], aliases: dict[str, str] | None = None,
-                definitions: dict[str, str] | None = None) -> "Namespace":
+                definitions: dict[str, str] | None = None,
+                labels: frozenset | None = None) -> "Namespace":
         """Build from ``{"eta": "positive", "w1": "real"}``; aliases map extra names to symbols;
         ``definitions`` map ``"kappa"`` or ``"phi(v)"`` to text in those symbols."""
         symbols = {}
@@ -93,7 +96,7 @@ class Namespace:
             symbols[name] = sympy.Symbol(name, **assumptions)
         for alias, target in (aliases or {}).items():
             symbols[alias] = symbols[target]
-        ns = cls(symbols)
+        ns = cls(symbols, labels=labels)
         for key, text in (definitions or {}).items():
             name, _, params = key.partition("(")
             ns.definitions[name] = parse(text, ns)
@@ -146,21 +149,24 @@ class Parsed:
     warnings: list[str] = field(default_factory=list)   # ambiguous notation (λ/2η)
 
 
-def plain(text: str) -> str:
-    """``text`` in the text syntax (LaTeX rewritten), of bounded length; raises ParseError."""
-    from .latex import is_latex, latex_to_text   # latex.py needs ParseError from here
+def plain(text: str, labels: frozenset | None = None) -> str:
+    """``text`` in the text syntax (LaTeX rewritten, an equation number dropped, a label
+    ``η* = …`` removed: see ``labels.py``), of bounded length; raises ParseError."""
+    from .labels import without_label   # latex.py and labels.py need ParseError from here
+    from .latex import is_latex, latex_to_text, without_tag
     if len(text) > MAX_CHARS:
         raise ParseError(f"the answer is {len(text)} characters long; at most {MAX_CHARS} are read")
-    if is_latex(text):
-        text = latex_to_text(text)
-        if len(text) > MAX_CHARS:
-            raise ParseError("the answer is too long")
+    text = latex_to_text(text) if is_latex(text) else without_tag(text)
+    if len(text) > MAX_CHARS:
+        raise ParseError("the answer is too long")
+    if text.lstrip().startswith("("):       # (w1*, w2*) = (1, 3): the whole is labelled
+        text = without_label(text, labels)
     parts = top_level_parts(text)
     if len(parts) > 1:   # "(η* = 3/c, ρ = …)": each part may have its label
         text = text.strip()
         opening, closing = (text[0], text[-1]) if text[:1] in "([" else ("", "")
-        text = opening + ",".join(map(_without_label, parts)) + closing
-    return _bars(_without_label(text))
+        text = opening + ",".join(without_label(p, labels) for p in parts) + closing
+    return _bars(without_label(text, labels))
 
 
 def _bars(text: str) -> str:
@@ -185,10 +191,6 @@ def _bars(text: str) -> str:
     return "".join(out)
 
 
-_LABEL = re.compile(r"\s*∇?\s*[^\W\d_][\w']*\s*(\^\s*\(\s*\*\s*\)|\^\s*\*|\*)?\s*"
-                    r"(\([\w\s,]*\))?\s*:?\s*")
-
-
 def top_level_parts(text: str) -> list[str]:
     """``"(a, f(b, c))"`` -> ``["a", "f(b, c)"]``."""
     text = text.strip()
@@ -201,15 +203,6 @@ def top_level_parts(text: str) -> list[str]:
             parts.append(text[start:i])
             start = i + 1
     return parts + [text[start:]]
-
-
-def _without_label(text: str) -> str:
-    """``η* = 3/c`` is the value ``3/c``: a name before ``=`` (with a star, arguments
-    or a ∇) labels the answer; of a chain ``ρ = 1 − ηa = …`` the last part is the answer."""
-    parts = re.split(r"(?<![<>=!])=(?!=)", text)
-    if len(parts) > 1 and _LABEL.fullmatch(parts[0]) and all(p.strip() for p in parts[1:]):
-        return parts[-1]
-    return text
 
 
 def tokenize(text: str) -> list[Token]:
@@ -400,7 +393,7 @@ def parse(text: str, ns: Namespace) -> object:
 def parse_answer(text: str, ns: Namespace) -> Parsed:
     if not isinstance(text, str):
         raise ParseError(f"expected text, got {type(text).__name__}")
-    text = plain(text)
+    text = plain(text, ns.labels)
     if not text.strip():
         raise ParseError("the answer is empty")
     tokens = split_names(tokenize(text), set(ns.symbols) | set(ns.definitions) | set(CONSTANTS))
