@@ -36,7 +36,7 @@ def label_key(text: str) -> str:
                      "∗": "*"}.items():
         text = text.replace(old, new)
     text = re.sub(r"\s+", "", text).rstrip(":")
-    text = re.sub(r"\^\(?\*\)?|_\*", "*", text)
+    text = re.sub(r"\^\(\*\)|\^\*|_\*", "*", text)
     text = re.sub(r"∂([^/∂]+)/∂", r"d\1d", text)                 # ∂L/∂w1
     text = re.sub(r"^d(\w+)/d(\w+)$", r"d\1d\2", text)           # dL/dw1
     text = text.replace("_", "").replace("*", "")

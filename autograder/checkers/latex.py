@@ -19,9 +19,10 @@ from __future__ import annotations
 
 import re
 
-from .parse import ParseError
+from .parse import MAX_CHARS, ParseError
 
 MAX_DEPTH = 40
+MAX_EXPANDED = 4 * MAX_CHARS  # a product or determinant written out may not grow beyond this
 MAX_DETERMINANT = 4           # a vmatrix is expanded by its first row: at most 4×4
 
 GREEK = {"alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ", "epsilon": "ε",
@@ -436,8 +437,9 @@ def _product(left: list[list[str]], right: list[list[str]]) -> list[list[str]]:
     if len(left[0]) != len(right):
         raise ParseError(f"the matrices side by side cannot be multiplied ({len(left)}×"
                          f"{len(left[0])} times {len(right)}×{len(right[0])})")
-    return [["(" + " + ".join(f"({a})*({b})" for a, b in zip(row, column)) + ")"
-             for column in zip(*right)] for row in left]
+    product = [["(" + " + ".join(f"({a})*({b})" for a, b in zip(row, column)) + ")"
+                for column in zip(*right)] for row in left]
+    return _bounded(product)
 
 
 def _determinant(rows: list[list[str]]) -> str:
@@ -452,7 +454,15 @@ def _determinant(rows: list[list[str]]) -> str:
         return f"({rows[0][0]})"
     terms = [f"{'+-'[j % 2]}({cell})*{_determinant([r[:j] + r[j + 1:] for r in rows[1:]])}"
              for j, cell in enumerate(rows[0])]
-    return "(" + "".join(terms) + ")"
+    return _bounded("(" + "".join(terms) + ")")
+
+
+def _bounded(written):
+    """``written`` (a matrix's rows or a text), unless it is too long to read."""
+    size = len(written) if isinstance(written, str) else sum(map(len, sum(written, [])))
+    if size > MAX_EXPANDED:
+        raise ParseError("the answer is too long once its matrices are multiplied out")
+    return written
 
 
 def _call(name: str, argument: str, power: str | None, base: str | None) -> str:

@@ -18,11 +18,12 @@ import numpy as np
 
 from .coerce import describe
 from .latex import BOLD_ONE
-from .matrix_eval import COMPARE, FUNCTIONS, STRUCTURE, Evaluator, materialise
+from .matrix_eval import COMPARE, FUNCTIONS, STRUCTURE as CALLS, Evaluator, materialise
 from .parse import (MAX_NODES, ParseError, Token, ambiguities, plain, resolve_name,
                     split_name, tokenize)
 
 
+STRUCTURE = CALLS | {"max"}   # max(0, h) is read as a call, then as relu(h)
 ONES = "ones"        # a declared matrix of this name is all ones (\mathbf{1}, 𝟏)
 
 
@@ -175,7 +176,7 @@ def _check(tree: ast.AST, space: MatrixSpace) -> None:
     for node in ast.walk(tree):
         if isinstance(node, ast.Name):
             if node.id not in allowed_names and node.id not in FUNCTIONS \
-                    and node.id not in STRUCTURE:
+                    and node.id not in CALLS:
                 names = ", ".join(sorted(set(space.shapes) | set(space.scalars)))
                 raise ParseError(f"unknown name {node.id!r} (you may use: {names}, I)")
         elif isinstance(node, ast.Attribute):
@@ -183,9 +184,9 @@ def _check(tree: ast.AST, space: MatrixSpace) -> None:
                 raise ParseError("only .T (transpose) may follow a name")
         elif isinstance(node, ast.Call):
             if not isinstance(node.func, ast.Name) or node.keywords or \
-                    (node.func.id not in FUNCTIONS and node.func.id not in STRUCTURE):
+                    (node.func.id not in FUNCTIONS and node.func.id not in CALLS):
                 raise ParseError(f"unknown function in {ast.unparse(node)!r}; allowed: "
-                                 f"{', '.join(sorted(set(FUNCTIONS) | STRUCTURE))}")
+                                 f"{', '.join(sorted(set(FUNCTIONS) | CALLS))}")
         elif isinstance(node, ast.Constant):
             if isinstance(node.value, bool) or not isinstance(node.value, (int, float)):
                 raise ParseError(f"{node.value!r} is not a number")
