@@ -1,10 +1,10 @@
-r"""Labelled answers, as in a write-up: ``η* = 2/(a+b)``, ``(w_1^*, w_2^*) = (1, 3)``,
-``\nabla_w L = (a w_1, b w_2)``, ``L'(y') = 2(y' - y)``.  When the left side of ``=`` names
+r"""Labelled answers, as in a write-up: ``η* = 3/c``, ``(x_1^*, x_2^*) = (1, -4)``,
+``\nabla_x f = (2x_1, 3)``, ``g'(u') = 4u'``.  When the left side of ``=`` names
 the question's quantity, the answer is the right side (of a chain ``a = b = c``, the last
 part).  A question's names are its ``name``, its id (``q1e``), its declared ``labels`` (in the
 student's notation, text or LaTeX), the symbol it asks about (``variable``: ``η``, ``η_max``)
 and the answer names that stand for it; a tuple is also named by its labels together
-(``(w1*, w2*)``, their stem ``w``, or ``∇L`` for the partials ``∂L/∂w1``, ``∂L/∂w2``).
+(``(x1*, x2*)``, their stem ``x``, or ``∇f`` for the partials ``∂f/∂x1``, ``∂f/∂x2``).
 Names are compared by :func:`label_key`, which forgets spelling: spaces, ``_``, stars,
 arguments, Greek letters written out, LaTeX.
 """
@@ -16,15 +16,15 @@ from typing import Iterable
 
 from .parse import GREEK, TRANSLATE, ParseError
 
-# a name (η*, ρ_1, L'), a norm (‖w‖), a gradient (∇L, ∇wL, dLdw1) or a tuple of names
+# a name (η*, ρ_1, g'), a norm (‖x‖), a gradient (∇f, ∇xf, dfdx1) or a tuple of names
 _SHAPE = re.compile(r"[∇‖]?[^\W\d][\w']*‖?|\([^\W\d][\w']*(?:,[^\W\d][\w']*)+\)")
 ACCENTS = {"\u0302": "hat", "\u0303": "tilde", "\u0304": "bar"}
 _EQUALS = re.compile(r"(?<![<>=!:])=(?!=)|:=")
 
 
 def label_key(text: str) -> str:
-    """``\\eta^{*}``, ``η*``, ``eta_*`` are ``eta``; ``∇_w L(w)`` is ``∇wL``; ``∂L/∂w_1`` and
-    ``\\frac{\\partial L}{\\partial w_1}`` are ``dLdw1``; ``(w_1^*, w_2^*)`` is ``(w1,w2)``."""
+    """``\\eta^{*}``, ``η*``, ``eta_*`` are ``eta``; ``∇_x f(x)`` is ``∇xf``; ``∂f/∂x_1`` and
+    ``\\frac{\\partial f}{\\partial x_1}`` are ``dfdx1``; ``(x_1^*, x_2^*)`` is ``(x1,x2)``."""
     from .latex import is_latex, latex_to_text
     if is_latex(text):
         try:
@@ -37,10 +37,10 @@ def label_key(text: str) -> str:
         text = text.replace(old, new)
     text = re.sub(r"\s+", "", text).rstrip(":")
     text = re.sub(r"\^\(\*\)|\^\*|_\*", "*", text)
-    text = re.sub(r"∂([^/∂]+)/∂", r"d\1d", text)                 # ∂L/∂w1
-    text = re.sub(r"^d(\w+)/d(\w+)$", r"d\1d\2", text)           # dL/dw1
+    text = re.sub(r"∂([^/∂]+)/∂", r"d\1d", text)                 # ∂f/∂x1
+    text = re.sub(r"^d(\w+)/d(\w+)$", r"d\1d\2", text)           # df/dx1
     text = text.replace("_", "").replace("*", "")
-    return re.sub(r"(?<=[\w'‖])\([\w,']*\)$", "", text)         # ∇L(w), L'(y')
+    return re.sub(r"(?<=[\w'‖])\([\w,']*\)$", "", text)         # ∇f(x), g'(u')
 
 
 def question_keys(name: str, number: str, labels: Iterable[str] = (), variable: str = "",
@@ -56,12 +56,12 @@ def question_keys(name: str, number: str, labels: Iterable[str] = (), variable: 
         keys.add("(" + ",".join(parts) + ")")
         stems = {re.sub(r"\d+$", "", p) for p in parts}
         if len(stems) == 1 and all(re.search(r"\d$", p) for p in parts):
-            keys |= stems                                                # w for (w1, w2)
+            keys |= stems                                                # x for (x1, x2)
         partials = [re.fullmatch(r"d(\w+?)d([^\W\d]+)(\d+)", p) for p in parts]
         if all(partials) and len({(m[1], m[2]) for m in partials}) == 1:
             f, v = partials[0][1], partials[0][2]
-            keys |= {f"∇{f}", f"∇{v}{f}", f"d{f}d{v}"}                  # ∇L, ∇_w L, ∂L/∂w
-            keys |= {f"∇{v}{m[3]}{f}" for m in partials}                 # ∇_{w_1} L
+            keys |= {f"∇{f}", f"∇{v}{f}", f"d{f}d{v}"}                  # ∇f, ∇_x f, ∂f/∂x
+            keys |= {f"∇{v}{m[3]}{f}" for m in partials}                 # ∇_{x_1} f
     return frozenset(k for k in keys if k)
 
 

@@ -159,7 +159,7 @@ def plain(text: str, labels: frozenset | None = None) -> str:
     text = latex_to_text(text) if is_latex(text) else without_tag(text)
     if len(text) > MAX_CHARS:
         raise ParseError("the answer is too long")
-    if text.lstrip().startswith("("):       # (w1*, w2*) = (1, 3): the whole is labelled
+    if text.lstrip().startswith("("):       # (x1*, x2*) = (1, -4): the whole is labelled
         text = without_label(text, labels)
     parts = top_level_parts(text)
     if len(parts) > 1:   # "(η* = 3/c, ρ = …)": each part may have its label
