@@ -85,6 +85,7 @@ EQUIVALENT = [
     ("backprop", "q3c", r"5\,\mathrm{diag}\left(\mathbb{1}[z_1 > 0]\right)"),
     ("backprop", "q3c", r"5 \operatorname{diag}(\mathbf{1}[z_1 > 0])"),
     ("calculus", "q6e", r"\mathrm{diag}(\mathbb{1}[h>0])\, d_{hp}"),
+    ("calculus", "q5a", r"\frac{\operatorname{Tr}(v v^\top)}{\mathrm{tr}(v^\top v)} v v^\top"),
     ("calculus", "q3", r"\begin{bmatrix} 4x_1 & 3 & 0 \\ \mathrm{e}^{x_1}\sin x_3 & 0 & \exp(x_1)\cos x_3 \end{bmatrix}"),
     # 6. environments
     ("calculus", "q3", r"\left[\begin{array}{ccc} 4x_1 & 3 & 0 \\ e^{x_1}\sin(x_3) & 0 & e^{x_1}\cos(x_3) \end{array}\right]"),
@@ -278,6 +279,7 @@ def test_a_declared_ones_vector_is_bold_one():
     (r"$w_1 + \mathcal{W}$", r"\mathcal is not understood here (unknown command at position 8)"),
     (r"\begin{tikzpicture} \end{tikzpicture}", "'tikzpicture' is not understood here (at position 1"),
     (r"w_1 # 2", "unexpected character '#' at position 5"),
+    (r"$\frac{w_1}{2} ? 1$", "unexpected character '?' at position 16"),
     (r"\sinh_{2}(x)", "only \\log takes a base"),
     (r"\begin{aligned} x &= 1 \end{align}", "closed by another \\end"),
     (r"\begin{vmatrix} 1&2&3&4&5 \\ 1&2&3&4&5 \\ 1&2&3&4&5 \\ 1&2&3&4&5 \\ 1&2&3&4&5 \end{vmatrix}",

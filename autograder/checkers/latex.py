@@ -182,7 +182,7 @@ class _Translator:
             return self.line_break(out)
         if token in OPENINGS and self.environment_ahead() in BARE:
             return self.delimited_matrix(token)
-        if token in ("$", "}", "#", "%"):
+        if token in ("$", "}", "#", "%", "?", ";", '"', "`"):
             raise ParseError(f"unexpected character {token!r} at position {self.where()} "
                              f"in the LaTeX")
         if not token.startswith("\\"):
@@ -293,7 +293,7 @@ class _Translator:
         if word == "1" and name in ("mathbf", "mathbb", "boldsymbol", "bm", "vec"):
             return BOLD_ONE
         if len(word) > 1 and word.isalpha() and (word.lower() in WORDS or name == "operatorname"):
-            return f" {word.lower()}"
+            return " " + {"tr": "trace"}.get(word.lower(), word.lower())
         return inner
 
     def environment_ahead(self, ahead: int = 0) -> str | None:
