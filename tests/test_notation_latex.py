@@ -37,6 +37,8 @@ EQUIVALENT = [
     ("calculus", "q3", r"J = \begin{bmatrix} 4x_1 & 3 & 0 \\ e^{x_1}\sin x_3 & 0 & e^{x_1}\cos x_3 \end{bmatrix}"),
     ("calculus", "q6a", r"L'(y') = 2(y' - y)"), ("calculus", "q6a", r"\nabla_{y'} L = 2(y' - y)"),
     ("calculus", "q6a", r"d_{yp} = 2(\mathbf{y}' - \mathbf{y})"),
+    ("calculus", "q6a", r"\boxed{2\left(\mathbf{y}^{\prime} - \mathbf{y}\right)}"),
+    ("optim_cnn", "q5", r"\boxed{\widetilde{\lambda} = \dfrac{\lambda}{2\eta}}"),
     ("calculus", "q6d", r"\nabla_{h'} L = W^\top d_{yp}"), ("calculus", "q6f", "∇_V L = d_h·xᵀ"),
     ("backprop", "q1", r"\varphi'(v) = s\varphi(v)(1-\varphi(v))"),
     ("backprop", "q1", r"q1 = \frac{s e^{-sv}}{(1+e^{-sv})^2}"),
@@ -87,6 +89,7 @@ EQUIVALENT = [
     ("calculus", "q6e", r"\mathrm{diag}(\mathbb{1}[h>0])\, d_{hp}"),
     ("calculus", "q5a", r"\frac{\operatorname{Tr}(v v^\top)}{\mathrm{tr}(v^\top v)} v v^\top"),
     ("calculus", "q3", r"\begin{bmatrix} 4x_1 & 3 & 0 \\ \mathrm{e}^{x_1}\sin x_3 & 0 & \exp(x_1)\cos x_3 \end{bmatrix}"),
+    ("backprop", "q2", {"W1": r"k \times n", "b1": "$k$", "W2": r"$K \times k$", "b2": r"K \quad (2)"}),
     # 6. environments
     ("calculus", "q3", r"\left[\begin{array}{ccc} 4x_1 & 3 & 0 \\ e^{x_1}\sin(x_3) & 0 & e^{x_1}\cos(x_3) \end{array}\right]"),
     ("calculus", "q3", r"\left(\begin{array}{c|c|c} 4x_1 & 3 & 0 \\ e^{x_1}\sin x_3 & 0 & e^{x_1}\cos x_3 \end{array}\right)"),

@@ -34,7 +34,7 @@ SYMBOLS = {"cdot": "·", "times": "×", "odot": "⊙", "div": "/", "le": "<=", "
            "in": "∈", "infty": "∞", "|": "‖", "Vert": "‖", "lVert": "‖", "rVert": "‖",
            "{": "(", "}": ")", "top": "ᵀ", "intercal": "ᵀ", "nabla": "∇", "ell": "ℓ",
            "partial": "∂", "ast": "*", "star": "*", "vert": "|", "lvert": "|", "rvert": "|",
-           "mid": "|", "langle": "(", "rangle": ")"}
+           "mid": "|", "langle": "(", "rangle": ")", "prime": "'"}
 IGNORED = {"left", "right", "big", "Big", "bigg", "Bigg", "bigl", "bigr", "Bigl", "Bigr",
            "displaystyle", "textstyle", "limits", ",", ";", ":", "!", " ", "quad", "qquad",
            "nonumber", "notag", "hfill"}
@@ -43,11 +43,12 @@ FUNCTIONS = {"sin", "cos", "tan", "sinh", "cosh", "tanh", "exp", "log", "ln", "m
 INVERSES = {"sin": "asin", "cos": "acos", "tan": "atan", "arcsin": "asin", "arccos": "acos",
             "arctan": "atan"}           # \sin^{-1} is asin; \arcsin too
 FONTS = {"mathbf", "boldsymbol", "bm", "mathit", "mathrm", "mathsf", "mathbb", "text",
-         "textbf", "textit", "operatorname", "vec"}
+         "textbf", "textit", "operatorname", "vec", "boxed", "mbox", "textrm", "mathnormal"}
 # words a font or \operatorname may spell as a function (\operatorname{ReLU}, \mathrm{diag})
 WORDS = FUNCTIONS | {"relu", "diag", "sigmoid", "trace", "tr", "outer", "inv", "pinv", "norm",
                      "sqrt", "abs"}
-ACCENTS = {"hat", "tilde", "bar"}                 # \hat{y} is the name yhat
+ACCENTS = {"hat": "hat", "tilde": "tilde", "bar": "bar", "widehat": "hat",
+           "widetilde": "tilde", "overline": "bar"}   # \hat{y} is the name yhat
 MATRICES = {"matrix", "pmatrix", "bmatrix", "Bmatrix", "smallmatrix", "array", "vmatrix"}
 BARE = {"matrix", "smallmatrix", "array"}            # matrices without delimiters of their own
 WRAPPERS = {"aligned", "align", "align*", "alignat", "alignat*", "equation", "equation*",
@@ -171,6 +172,8 @@ class _Translator:
             exponent = self.argument().strip()
             if exponent in TRANSPOSE:
                 return "ᵀ"
+            if exponent and set(exponent) == {"'"}:      # y^{\prime}
+                return exponent
             if re.fullmatch(r"\(\d+\)", exponent):   # W^{(1)}: a layer's index
                 return self.subscript(exponent[1:-1], out)
             return f"^({exponent})"
@@ -250,7 +253,7 @@ class _Translator:
         if name in FONTS:
             return self.font(name)
         if name in ACCENTS:
-            return self.argument().strip() + name
+            return self.argument().strip() + ACCENTS[name]
         if name == "begin":
             return self.environment()
         raise ParseError(f"the LaTeX command \\{name} is not understood here "
