@@ -77,6 +77,8 @@ def is_latex(text: str) -> bool:
 
 def latex_to_text(text: str) -> str:
     """``text`` (LaTeX math, with or without ``$...$``) in the text syntax; raises ParseError."""
+    if _CALL in text or _END in text:
+        raise ParseError("unexpected control character in the answer")
     m, offset = _DELIMITERS.match(text), 0
     if m:
         group = next(i for i, g in enumerate(m.groups(), 1) if g is not None)
@@ -99,15 +101,10 @@ class _Translator:
         self.i = 0
         self.depth = 0
 
-    def peek(self, ahead: int = 0) -> str | None:
+    def peek(self) -> str | None:
         while self.i < len(self.tokens) and self.tokens[self.i].isspace():
             self.i += 1
-        j = self.i
-        for _ in range(ahead):
-            j += 1
-            while j < len(self.tokens) and self.tokens[j].isspace():
-                j += 1
-        return self.tokens[j] if j < len(self.tokens) else None
+        return self.tokens[self.i] if self.i < len(self.tokens) else None
 
     def take(self) -> str:
         token = self.peek()
