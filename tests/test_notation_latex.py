@@ -307,3 +307,27 @@ def test_an_unreadable_command_costs_only_its_part_and_says_where():
     assert fraction == 0.5
     assert r"∂L/∂w1: cannot read it: the LaTeX command \foo is not understood here " \
            r"(unknown command at position 7)" in message
+
+
+SOUP = [r"\frac", r"\cfrac", "{", "}", "(", ")", "[", "]", r"\left", r"\right", "|", r"\|", "&",
+        r"\\", "^", "_", "=", "a", "w_1", "2", r"\quad", "(4)", r"\tag{4}", r"\label{x}",
+        r"\begin{bmatrix}", r"\end{bmatrix}", r"\begin{array}{cc}", r"\end{array}",
+        r"\begin{vmatrix}", r"\end{vmatrix}", r"\begin{aligned}", r"\end{aligned}", r"\log_2",
+        r"\tanh^2", r"\sin^{-1}", r"\max", r"\mathbf{1}", r"\operatorname{ReLU}", r"\langle",
+        r"\rangle", "  ", r"\eta^*", ",", r"\cdot", r"\lvert", "$", r"\[", r"\]", r"\nabla_{w}",
+        "'", r"\prime", r"\boxed", r"\hat", r"\begin{cases}", "h", r"\end", r"\begin"]
+
+
+def test_any_soup_of_these_commands_is_read_or_refused_with_a_message():
+    """Random mixes of every construct above (seeded): a value or a ParseError, nothing else."""
+    import random
+    rng = random.Random(20)
+    ns = load_assignment("gd").namespace(load_assignment("gd").questions[0])
+    space = load_assignment("calculus").matrix_space()
+    for _ in range(2000):
+        text = "".join(rng.choice(SOUP) for _ in range(rng.randint(1, 14)))
+        for reader in (lambda: parse(text, ns), lambda: parse_matrix(text, space)):
+            try:
+                reader()
+            except ParseError:
+                pass

@@ -85,7 +85,8 @@ def latex_to_text(text: str) -> str:
         text, offset = m[group], m.start(group)
     text = _TRAILING_TAG.sub("", text)
     tokens = [(t.group(), offset + t.start() + 1) for t in _TOKEN.finditer(text)]
-    return _resolve_calls(_Translator(tokens).sequence(()))
+    translator = _Translator(tokens)
+    return _resolve_calls(translator.sequence(()), translator.calls)
 
 
 def without_tag(text: str) -> str:
@@ -100,6 +101,7 @@ class _Translator:
         self.positions = [p for _, p in tokens]
         self.i = 0
         self.depth = 0
+        self.calls: list[tuple[str, str | None, str | None]] = []   # marked (name, power, base)
 
     def peek(self) -> str | None:
         while self.i < len(self.tokens) and self.tokens[self.i].isspace():
@@ -276,7 +278,8 @@ class _Translator:
         if self.peek() in ("(", "\\left") or name in ("max", "min"):
             if power is None and base is None:
                 return f" {name}"
-            return f" {_CALL}{name}|{power or ''}|{base or ''}{_END}"
+            self.calls.append((name, power, base))
+            return f" {_CALL}{len(self.calls) - 1}{_END}"
         if self.peek() in ("{", None) and power is None and base is None:
             return f" {name}"
         parts = [self.argument()]
@@ -470,13 +473,14 @@ def _call(name: str, argument: str, power: str | None, base: str | None) -> str:
     return f"({call})^({power})" if power else call
 
 
-def _resolve_calls(text: str) -> str:
-    """Each decorated function (``\\tanh^2``, ``\\log_2``) applied to the parenthesised
-    argument after it: ``(tanh(z))^(2)``, ``log((x), 2)``."""
+def _resolve_calls(text: str, calls: list[tuple[str, str | None, str | None]]) -> str:
+    """Each decorated function (``\\tanh^2``, ``\\log_2``), marked in ``text`` by its index in
+    ``calls``, applied to the parenthesised argument after it: ``(tanh(z))^(2)``,
+    ``log((x), 2)``."""
     while _CALL in text:
         start = text.index(_CALL)
         end = text.index(_END, start)
-        name, power, base = text[start + 1:end].split("|")
+        name, power, base = calls[int(text[start + 1:end])]
         opening = end + 1
         while opening < len(text) and text[opening] == " ":
             opening += 1
@@ -487,8 +491,7 @@ def _resolve_calls(text: str) -> str:
                 break
         if opening >= len(text) or text[opening] != "(" or depth:
             raise ParseError(f"\\{name} needs its argument in parentheses")
-        text = (text[:start] + _call(name, text[opening + 1:close], power or None, base or None)
-                + text[close + 1:])
+        text = text[:start] + _call(name, text[opening + 1:close], power, base) + text[close + 1:]
     return text
 
 
