@@ -244,6 +244,8 @@ def test_commands_read_as_their_functions():
     assert parse(r"\langle x, z \rangle", ns) == (x, z)
     assert parse(r"\cfrac{1}{1 + \cfrac{1}{x}}", ns) == 1 / (1 + 1 / x)
     assert parse(r"\frac{1}{\log_2(x)}", ns) == 1 / sympy.log(x, 2)     # the call is one factor
+    assert parse(r"\sin^{\tanh^2(z)}(x)", ns) == sympy.sin(x) ** sympy.tanh(z) ** 2
+    assert parse(r"\tanh^{|x|}(z)", ns) == sympy.tanh(z) ** sympy.Abs(x)
     declared = Namespace.declare({"e": "real", "x": "real"})           # e is a symbol here
     assert parse("e^{x}", declared) == declared.symbols["e"] ** declared.symbols["x"]
 
