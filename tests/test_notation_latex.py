@@ -263,8 +263,30 @@ def test_environments_as_matrices_products_and_determinants():
     assert product == (a, 2 * b)
     with pytest.raises(ParseError, match=r"cannot be multiplied \(2×1 times 2×1\)"):
         parse(r"\begin{bmatrix} a \\ b \end{bmatrix}\begin{bmatrix} a \\ b \end{bmatrix}", ns)
-    with pytest.raises(ParseError, match="piecewise"):
-        parse(r"\begin{cases} a & a > b \\ b & \text{otherwise} \end{cases}", ns)
+
+
+def test_cases_are_a_piecewise_answer():
+    """`\\begin{cases}` where an expression is asked: a value per condition, the first that
+    holds; its twin in text is piecewise((..., ...), ...) or the closed form."""
+    question = ExpressionQuestion("max(a, b)", load_assignment("gd").namespace(), seed="cases")
+    for answer in [r"\begin{cases} a & a > b \\ b & \text{otherwise} \end{cases}",
+                   r"\left\{ \begin{array}{ll} a, & \text{if } a \ge b \\ b, & \text{else} "
+                   r"\end{array} \right.",
+                   r"\begin{cases} b & \text{for } b > a, \\ a & a \geq b \end{cases}",
+                   "piecewise((a, a > b), (b, otherwise))"]:
+        assert question.check(answer).passed, answer
+    wrong = question.check(r"\begin{cases} a & a < b \\ b & \text{otherwise} \end{cases}")
+    assert wrong.fraction == 0 and wrong.message == question.check("min(a, b)").message
+    relu = Namespace.declare({"x": "real"})
+    x = relu.symbols["x"]
+    step = ExpressionQuestion(sympy.Piecewise((1, x > 0), (0, True)), relu, seed="step")
+    assert step.check(r"\begin{cases} 1 & x > 0 \\ 0 & x \le 0 \end{cases}").passed
+    twice = step.check(r"\begin{cases} 2 & x > 0 \\ 0 & \text{otherwise} \end{cases}")
+    assert twice.fraction == 0 and "2 times" in twice.message
+    with pytest.raises(ParseError, match="condition must be a comparison"):
+        parse(r"\begin{cases} 1 & x \\ 0 & \text{otherwise} \end{cases}", relu)
+    with pytest.raises(ParseError, match="a value & its condition"):
+        parse(r"\begin{cases} 1 \\ 0 \end{cases}", relu)
 
 
 def test_a_declared_ones_vector_is_bold_one():

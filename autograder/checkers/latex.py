@@ -224,6 +224,14 @@ class _Translator:
                 self.i += 1
             if name == "left" and self.peek() in OPENINGS and self.environment_ahead(1) in BARE:
                 return self.delimited_matrix(self.take())
+            if name == "left" and self.peek() == "\\{" and self.environment_ahead(1) == "array":
+                self.take()                              # \left\{ \begin{array}: cases
+                self.take()
+                text = self.cases(self.environment_name())
+                if self.peek() == "\\right" and self.i + 1 < len(self.tokens) and \
+                        self.tokens[self.i + 1] == ".":
+                    self.i += 2
+                return text
             return " " if len(name) == 1 or name.startswith("q") else ""
         if name in SKIPPED:                  # \tag{4}, \label{eq:1}: not math
             if self.peek() == "*":
@@ -338,10 +346,24 @@ class _Translator:
             self.end(environment)
             return f" {inner} "
         if environment == "cases":
-            raise ParseError("a piecewise answer (\\begin{cases}) is not asked here: give one "
-                             "expression")
+            return self.cases(environment)
         raise ParseError(f"the LaTeX environment {environment!r} is not understood here "
                          f"(at position {at}; write a matrix with bmatrix or pmatrix)")
+
+    def cases(self, environment: str) -> str:
+        """``\\begin{cases} 1 & x > 0 \\\\ 0 & \\text{otherwise} \\end{cases}`` (or an
+        ``array`` after ``\\left\\{``) is ``piecewise((1, x > 0), (0, otherwise))``: a value
+        and its condition per line."""
+        pieces = []
+        for row in self.rows(environment):
+            if len(row) != 2:
+                raise ParseError("each line of \\begin{cases} is a value & its condition")
+            value, condition = (cell.strip(" ,;") for cell in row)
+            condition = re.sub(r"^(?:if|for|when)\b\s*", "", condition)
+            if condition in ("", "otherwise", "else", "elsewhere"):
+                condition = "otherwise"
+            pieces.append(f"({value}, {condition})")
+        return f" piecewise({', '.join(pieces)})"
 
     def environment_name(self) -> str:
         """The ``{name}`` after a ``\\begin`` or ``\\end`` just taken."""

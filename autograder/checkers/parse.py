@@ -41,9 +41,11 @@ FUNCTIONS = {
     "abs": sympy.Abs, "Abs": sympy.Abs,
     "max": sympy.Max, "Max": sympy.Max, "min": sympy.Min, "Min": sympy.Min,
     "sigmoid": lambda x: 1 / (1 + sympy.exp(-x)),
+    "piecewise": None,   # piecewise((1, x > 0), (0, otherwise)): built by _Builder._piecewise
 }
 CONSTANTS = {"pi": sympy.pi, "π": sympy.pi, "e": sympy.E, "E": sympy.E,
-             "oo": sympy.oo, "inf": sympy.oo, "infinity": sympy.oo, "∞": sympy.oo}
+             "oo": sympy.oo, "inf": sympy.oo, "infinity": sympy.oo, "∞": sympy.oo,
+             "otherwise": sympy.true}                           # a piecewise's last condition
 # Unicode a student may paste from a handout, and what it means.
 TRANSLATE = {"−": "-", "–": "-", "·": "*", "×": "*", "⋅": "*", "⊙": "*", "÷": "/", "≤": "<=",
              "≥": ">=", "²": "^2", "³": "^3", "\u00a0": " ", "ₙ": "_n", "𝟏": "1", "𝟙": "1",
@@ -517,6 +519,8 @@ class _Builder:
             raise ParseError(f"unknown function {name!r}; allowed: {', '.join(sorted(FUNCTIONS))}")
         if node.keywords or any(isinstance(a, ast.Starred) for a in node.args):
             raise ParseError(f"{name}(...) takes plain arguments only")
+        if name == "piecewise":
+            return self._piecewise(node.args)
         args = [self.expr(a) for a in node.args]
         if not args:
             raise ParseError(f"{name}() needs an argument")
@@ -524,6 +528,23 @@ class _Builder:
             return FUNCTIONS[name](*args)
         except TypeError:
             raise ParseError(f"{name}(...) got {len(args)} arguments") from None
+
+    def _piecewise(self, cases: list[ast.AST]) -> sympy.Expr:
+        """``piecewise((1, x > 0), (0, otherwise))``: the value of the first condition that
+        holds (what ``\\begin{cases}`` reads as)."""
+        pieces = []
+        for case in cases:
+            if not isinstance(case, ast.Tuple) or len(case.elts) != 2:
+                raise ParseError("each case of piecewise(...) is (value, condition)")
+            condition = self.build(case.elts[1])
+            if not isinstance(condition, (sympy.core.relational.Relational, sympy.And)) and \
+                    condition is not sympy.true:
+                raise ParseError("a case's condition must be a comparison such as x > 0, "
+                                 "or otherwise")
+            pieces.append((self.expr(case.elts[0]), condition))
+        if not pieces:
+            raise ParseError("piecewise(...) needs at least one case")
+        return sympy.Piecewise(*pieces)
 
     def _apply(self, name: str, node: ast.Call) -> sympy.Expr:
         """A declared function: its definition with the arguments for its parameters."""
