@@ -14,6 +14,7 @@ import re
 import unicodedata
 from typing import Iterable
 
+from .latex import is_latex, latex_to_text
 from .parse import GREEK, TRANSLATE, ParseError
 
 # a name (η*, ρ_1, g'), a norm (‖x‖), a gradient (∇f, ∇xf, dfdx1) or a tuple of names
@@ -25,13 +26,12 @@ _EQUALS = re.compile(r"(?<![<>=!:])=(?!=)|:=")
 def label_key(text: str) -> str:
     """``\\eta^{*}``, ``η*``, ``eta_*`` are ``eta``; ``∇_x f(x)`` is ``∇xf``; ``∂f/∂x_1`` and
     ``\\frac{\\partial f}{\\partial x_1}`` are ``dfdx1``; ``(x_1^*, x_2^*)`` is ``(x1,x2)``."""
-    from .latex import is_latex, latex_to_text
     if is_latex(text):
         try:
             text = latex_to_text(text)
         except ParseError:
             return text
-    text = unicodedata.normalize("NFD", text)                     # ŷ, λ̃: a letter and its accent
+    text = unicodedata.normalize("NFD", text)          # ŷ, λ̃: a letter, then its accent
     for old, new in {**TRANSLATE, **GREEK, **ACCENTS, "||": "‖", "ℓ": "l", "⋆": "*",
                      "∗": "*"}.items():
         text = text.replace(old, new)

@@ -2,12 +2,12 @@ r"""LaTeX answers rewritten in the text syntax of ``parse.py``, which then reads
 
 This translates tokens; it does not parse math: ``\frac{A}{B}`` becomes ``((A)/(B))``,
 ``^{...}`` ``^(...)``, ``^\top`` ``ᵀ``, ``\eta`` ``η``, ``w_{1}`` ``w_1``, a ``bmatrix`` a list
-of rows (two side by side their product, a ``vmatrix`` its determinant), ``\log_2(x)``
-``log((x), 2)`` and ``\sin^{-1}`` ``asin``.  Precedence, implicit products, names, functions
-and every bound are the text parser's (and the matrix parser's), so LaTeX gets the same
-allow-list as text.  Equation tags (``\tag{4}``, ``\label{...}``, a trailing ``\quad (4)``)
-and alignment marks (``&``, ``\\`` inside a chain, ``aligned``) are layout, not math, and are
-dropped.  Only the commands below are understood; any other (``\input``, ``\def``,
+of rows (two side by side their product, a ``vmatrix`` its determinant), ``cases`` a
+``piecewise(...)``, ``\log_2(x)`` ``log((x), 2)`` and ``\sin^{-1}`` ``asin``.  Precedence,
+implicit products, names, functions and every bound are the text parser's (and the matrix
+parser's), so LaTeX gets the same allow-list as text.  Equation tags (``\tag{4}``,
+``\label{...}``, a trailing ``\quad (4)``) and alignment marks (``&``, ``\\`` inside a chain,
+``aligned``) are layout, not math, and are dropped.  Only the commands below are understood; any other (``\input``, ``\def``,
 ``\newcommand`` ...) is refused with its position, and nothing is ever run by TeX.  The
 caller bounds the length; nesting is bounded here.
 
@@ -57,7 +57,7 @@ SKIPPED = {"tag", "label", "hspace", "vspace"}  # with their {...}
 TRANSPOSE = {"T", "ᵀ"}
 OPENINGS = {"(": ")", "[": "]", "|": "|", "\\lvert": "\\rvert", "\\vert": "\\vert"}
 BOLD_ONE = "𝟏"                     # \mathbf{1}: the ones vector where a question declares one
-RELATIONS = ("=", "<", ">", "\\le", "\\leq", "\\ge", "\\geq", "\\lt", "\\gt", "+", "-",
+CONTINUATIONS = ("=", "<", ">", "\\le", "\\leq", "\\ge", "\\geq", "\\lt", "\\gt", "+", "-",
              "\\cdot", "\\times", "\\approx")
 
 _TOKEN = re.compile(r"\\[A-Za-z]+|\\.|\s+|.", re.S)
@@ -198,7 +198,7 @@ class _Translator:
         while self.peek() in ("&", "\\quad", "\\qquad"):
             self.i += 1
         before = "".join(out).rstrip()
-        if self.peek() in (*RELATIONS, None) or before[-1:] in tuple("=+-*/(<>·×"):
+        if self.peek() in (*CONTINUATIONS, None) or before[-1:] in tuple("=+-*/(<>·×"):
             return " "
         raise ParseError(f"a line break \\\\ at position {at} separates two answers: "
                          f"give one (a chain a = b = c is read by its last part)")

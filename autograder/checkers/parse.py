@@ -48,7 +48,8 @@ CONSTANTS = {"pi": sympy.pi, "π": sympy.pi, "e": sympy.E, "E": sympy.E,
              "otherwise": sympy.true}                           # a piecewise's last condition
 # Unicode a student may paste from a handout, and what it means.
 TRANSLATE = {"−": "-", "–": "-", "·": "*", "×": "*", "⋅": "*", "⊙": "*", "÷": "/", "≤": "<=",
-             "≥": ">=", "²": "^2", "³": "^3", "\u00a0": " ", "ₙ": "_n", "𝟏": "1", "𝟙": "1",
+             "≥": ">=", "²": "^2", "³": "^3", "\u00a0": " ", "ₙ": "_n",
+             "𝟏": "1", "𝟙": "1",                                  # \mathbf{1}: the number
              **{chr(0x2080 + d): str(d) for d in range(10)}}          # x₁ is x1
 GREEK = {"η": "eta", "λ": "lambda", "ρ": "rho", "κ": "kappa", "α": "alpha", "β": "beta",
          "γ": "gamma", "ε": "epsilon", "σ": "sigma", "θ": "theta", "μ": "mu", "φ": "phi",
