@@ -306,6 +306,7 @@ def test_a_declared_ones_vector_is_bold_one():
     (r"$w_1 + \mathcal{W}$", r"\mathcal is not understood here (unknown command at position 8)"),
     (r"\begin{tikzpicture} \end{tikzpicture}", "'tikzpicture' is not understood here (at position 1"),
     (r"w_1 # 2", "unexpected character '#' at position 5"),
+    (r"$a & w_1$", "alignment mark & at position 4 outside a matrix"),
     (r"$\frac{w_1}{2} ? 1$", "unexpected character '?' at position 16"),
     (r"\sinh_{2}(x)", "only \\log takes a base"),
     (r"\begin{aligned} x &= 1 \end{align}", "closed by another \\end"),

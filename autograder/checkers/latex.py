@@ -178,8 +178,8 @@ class _Translator:
             return f"^({exponent})"
         if token == "_":
             return self.subscript(self.argument().strip(), out)
-        if token == "&":                  # an alignment mark
-            return ""
+        if token == "&":
+            return self.alignment(out)
         if token == "\\\\":
             return self.line_break(out)
         if token in OPENINGS and self.environment_ahead() in BARE:
@@ -190,6 +190,16 @@ class _Translator:
         if not token.startswith("\\"):
             return token
         return self.command(token[1:], out)
+
+    def alignment(self, out: list[str]) -> str:
+        """``&`` aligns a chain at its ``=`` (``a &= b``); between two terms it would make a
+        product of a matrix's cells, so it is refused."""
+        at, before = self.where(), "".join(out).rstrip()
+        if self.peek() in (*CONTINUATIONS, "\\\\", None) or before[-1:] in tuple("=<>") or \
+                not before:
+            return ""
+        raise ParseError(f"an alignment mark & at position {at} outside a matrix: "
+                         f"write a matrix with bmatrix or pmatrix")
 
     def line_break(self, out: list[str]) -> str:
         """``\\\\`` continues a chain (``a &= b \\\\ &= c``) or a sum; elsewhere it would join
