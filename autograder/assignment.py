@@ -13,6 +13,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - Gradescope's Ubuntu 22.04 has Python 3.10
     import tomli as tomllib
 
+from .checkers.labels import question_keys
 from .checkers.matrix_parse import MatrixSpace
 from .checkers.parse import Namespace
 from .sandbox.session import Limits
@@ -100,14 +101,28 @@ class Assignment:
     answer_names: dict[str, str] = field(default_factory=dict)  # d_yp -> q6a (the reference's)
     layouts: dict[str, str] = field(default_factory=dict)
 
-    def namespace(self) -> Namespace:
-        """The names every answer of this assignment may use."""
-        return Namespace.declare(self.symbols, self.aliases, self.definitions)
+    def namespace(self, question: QuestionSpec | None = None) -> Namespace:
+        """The names every answer of this assignment may use; with ``question``, also what
+        may label its answer (``η* = …``)."""
+        return Namespace.declare(self.symbols, self.aliases, self.definitions,
+                                 labels=self.labels(question) if question else None)
 
-    def matrix_space(self, hidden: dict[str, str] | None = None) -> MatrixSpace:
-        """The named matrices; ``hidden`` adds derived names the graders define themselves."""
+    def matrix_space(self, hidden: dict[str, str] | None = None,
+                     question: QuestionSpec | None = None) -> MatrixSpace:
+        """The named matrices; ``hidden`` adds derived names the graders define themselves;
+        with ``question``, also what may label its answer."""
         return MatrixSpace(dict(self.matrices), {**self.derived, **(hidden or {})},
-                           scalars=dict(self.matrix_scalars), increasing=self.increasing)
+                           scalars=dict(self.matrix_scalars), increasing=self.increasing,
+                           labels=self.labels(question) if question else None)
+
+    def labels(self, question: QuestionSpec) -> frozenset[str]:
+        """The keys of every name of ``question``'s answer (see checkers/labels.py)."""
+        labels = tuple(question.check.get("labels", ()))
+        components = labels if question.kind == "tuple" else tuple(
+            question.check.get("variables", ()))
+        return question_keys(question.name, question.id, labels, question.variable,
+                             [n for n, q in self.answer_names.items() if q == question.name],
+                             components)
 
     @property
     def graded_tests(self) -> list[QuestionSpec | Part]:
