@@ -154,8 +154,8 @@ def _package(args) -> int:
         return 1
     gradescope, student = paths
     print(f"wrote {gradescope}: upload it as the autograder of {args.assignment} on Gradescope")
-    print(f"wrote {student}: hand it to students (pip install {student.name}; "
-          f"python -m autograder check {args.assignment} .)")
+    print(f"wrote {student}: hand it to students (its README.md says how to install the "
+          f"self-check and check)")
     return 0
 
 
