@@ -106,6 +106,9 @@ def _harness():
 def _assignment_of(notebook: Path | None) -> str:
     """The only assignment installed, or the one whose answer file the notebook is."""
     names = available()
+    if not names:
+        raise ValueError("no assignment is installed: install its self-check as its README "
+                         "says (pip install --find-links wheels ml-math-selfcheck-<id>)")
     if len(names) == 1:
         return names[0]
     named = [n for n in names if notebook and notebook.name in load_assignment(n).files]

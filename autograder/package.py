@@ -39,6 +39,8 @@ PUBLIC_QUESTION_KEYS = {"id", "name", "kind", "title", "points", "visibility", "
                         "columns"}
 HIDDEN_ASSIGNMENT_KEYS = {"layouts"}
 ENGINE = "ml-math-selfcheck"   # the student's engine; an assignment's is ENGINE-<id>
+INSTRUCTOR = ("building the student wheels needs {} in this environment: "
+              "pip install 'ml-math-autograder[instructor]'")
 CHECK = "python -m autograder check {id} ."   # the one command that checks, everywhere
 STUDENT_README = """\
 # Self-check for `{id}`: {title}
@@ -117,14 +119,15 @@ def distribution(assignment_id: str) -> str:
 def build_wheel(source: Path, out: Path) -> Path:
     """The wheel of the project in ``source``, built in this environment (no isolation: no
     download) with its build backend, setuptools."""
-    from build import BuildBackendException, BuildException, ProjectBuilder
-    from pyproject_hooks import quiet_subprocess_runner
-
+    try:
+        from build import BuildBackendException, BuildException, ProjectBuilder
+        from pyproject_hooks import quiet_subprocess_runner
+    except ImportError:
+        raise PackageError(INSTRUCTOR.format("build")) from None
     builder = ProjectBuilder(source, python_executable=sys.executable,
                              runner=quiet_subprocess_runner)
     if missing := sorted(chain[0] for chain in builder.check_dependencies("wheel")):
-        raise PackageError(f"building the student wheels needs {', '.join(missing)} in this "
-                           f"environment: pip install 'ml-math-autograder[instructor]'")
+        raise PackageError(INSTRUCTOR.format(", ".join(missing)))
     try:
         return Path(builder.build("wheel", out))
     except (BuildBackendException, BuildException) as exc:

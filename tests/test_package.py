@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from autograder.assignment import INSTALLED, available, load_assignment
+from autograder import package
 from autograder.package import CHECK, ENGINE, distribution
 from autograder.reference import template_dir
 from conftest import ROOT, validate
@@ -202,10 +203,12 @@ def _run(python: Path, *args, cwd: Path, **env) -> subprocess.CompletedProcess:
                           env=_env(COLUMNS="200", **env), cwd=cwd, timeout=600)
 
 
-def test_two_assignments_install_side_by_side_offline_and_uninstall_alone(packages, tmp_path):
+def test_two_assignments_install_side_by_side_offline_and_uninstall_alone(packages, tmp_path,
+                                                                         monkeypatch):
     """In one fresh venv, gd's and calculus's wheels install with --no-index (nothing to build
     or download, once the engine's dependencies are there) beside one engine; each checks; a
-    notebook's check() finds its assignment; removing gd leaves calculus checking."""
+    notebook's check() finds its assignment; removing gd leaves calculus checking, and so does
+    upgrading the engine to its next patch release."""
     env_dir = tmp_path / "venv"
     venv.create(env_dir, with_pip=True)
     python = env_dir / "bin" / "python"
@@ -259,3 +262,23 @@ def test_two_assignments_install_side_by_side_offline_and_uninstall_alone(packag
     assert gone.returncode != 0 and "present and readable" not in gone.stdout
     listed = _run(python, "-m", "autograder", "list", cwd=tmp_path)
     assert listed.stdout.split(":")[0] == "calculus" and listed.stdout.count("\n") == 1
+
+    project = package._project()
+    monkeypatch.setattr(package, "_project", lambda: {
+        **project, "project": {**project["project"], "version": "0.1.99"}})
+    newer = package.build_wheel(package._engine_source(tmp_path / "newer"), tmp_path / "newer")
+    done = _run(python, "-m", "pip", "install", "--no-index", newer, cwd=tmp_path)
+    assert done.returncode == 0 and "0.1.99" in done.stdout, done.stdout + done.stderr
+    assert _run(python, "-m", "pip", "check", cwd=tmp_path).returncode == 0
+    run = check("calculus", references["calculus"])
+    assert run.returncode == 0, run.stdout + run.stderr
+
+
+def test_packaging_without_the_build_tools_says_what_to_install(tmp_path):
+    done = subprocess.run(
+        [sys.executable, "-c", "import sys; sys.modules['build'] = None\n"
+         "from autograder.cli import main; raise SystemExit(main(sys.argv[1:]))",
+         "package", "gd", "--out", str(tmp_path)], cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 1, done.stderr
+    assert "needs build" in done.stderr and "[instructor]" in done.stderr
+    assert not (tmp_path / "gd-student.zip").exists()
