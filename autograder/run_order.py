@@ -157,12 +157,12 @@ def warnings(cells: list[tuple[str, str]], history: list[tuple[int, str]],
                              f"(your kernel has it from code since changed or deleted).")
         defined |= cell_flow.defines
     where = {source.strip(): i for i, (_, source) in enumerate(cells)}
+    ran_flows = [(source, flow(source)) for _, source in reversed(history)]   # latest first
     for name in answers:
         if name not in kernel:
             continue
         last_cell = max((i for i, f in enumerate(flows) if name in f.defines), default=None)
-        ran = next((source for _, source in reversed(history) if name in flow(source).defines),
-                   None)
+        ran = next((source for source, f in ran_flows if name in f.defines), None)
         if last_cell is None:
             if not star:
                 found.append(f"`{name}` is in your kernel, but no cell of the saved notebook "

@@ -259,7 +259,7 @@ def test_two_assignments_install_side_by_side_offline_and_uninstall_alone(packag
     run = check("calculus", references["calculus"])
     assert run.returncode == 0, run.stdout + run.stderr
     gone = check("gd", references["gd"])
-    assert gone.returncode != 0 and "present and readable" not in gone.stdout
+    assert gone.returncode != 0 and "answers are present and readable" not in gone.stdout
     listed = _run(python, "-m", "autograder", "list", cwd=tmp_path)
     assert listed.stdout.split(":")[0] == "calculus" and listed.stdout.count("\n") == 1
 
