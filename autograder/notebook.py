@@ -7,9 +7,10 @@
 It runs the public form checks of ``python -m autograder check`` on the values the kernel holds
 now, so the notebook need not be saved first, and like them it never says whether an answer is
 right.  It also says where the kernel's values differ from what grading, which runs the saved
-notebook from the top, would get (:mod:`.run_order`).  The student's own code runs in the student's own kernel: the probes are answered in
-this process by the sandbox harness's own code, and every value takes the wire format's path
-(encoded, then decoded and checked), so the checks see what grading would see.
+notebook from the top, would get (:mod:`.run_order`).  The student's own code runs in the
+student's own kernel: the probes are answered in this process by the sandbox harness's own
+code, and every value takes the wire format's path (encoded, then decoded and checked), so the
+checks see what grading would see.
 """
 from __future__ import annotations
 
