@@ -66,7 +66,9 @@ def tuple_form(question: QuestionSpec, answer: object, assignment: Assignment) -
                                            for i, p in unreadable))
         return Verdict.wrong(f"`{question.name}`: {exc}")
     if not isinstance(value, tuple) or len(value) != question.length:
-        got = f"{len(value)} values" if isinstance(value, tuple) else "one expression"
+        # a 1-tuple is one value, as the graded check reads it: one wording for both
+        got = f"{len(value)} values" if isinstance(value, tuple) and len(value) != 1 \
+            else "a single expression"
         return Verdict.wrong(f"`{question.name}` should hold {question.length} values "
                              f"(a tuple), got {got}.")
     if not all(isinstance(v, sympy.Expr) for v in value):
