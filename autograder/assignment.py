@@ -13,16 +13,30 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - Gradescope's Ubuntu 22.04 has Python 3.10
     import tomli as tomllib
 
+from .checkers.labels import question_keys
 from .checkers.matrix_parse import MatrixSpace
 from .checkers.parse import Namespace
 from .sandbox.session import Limits
 
 GRADERS = Path(__file__).with_name("graders")   # holds pytest.ini and the shipped graders
+# The namespace package (PEP 420) into which each assignment's student package installs its
+# public part, one folder per assignment (``autograder_assignments/gd``): several assignments
+# install side by side beside one engine, and removing one leaves the others.
+INSTALLED = "autograder_assignments"
 
 
 def graders_root() -> Path:
-    """Where assignments are looked up: ``$AUTOGRADER_GRADERS`` or the shipped graders."""
+    """Where new assignments are written: ``$AUTOGRADER_GRADERS`` or the shipped graders."""
     return Path(os.environ.get("AUTOGRADER_GRADERS") or GRADERS)
+
+
+def graders_roots() -> list[Path]:
+    """Where assignments are looked up, the first holding an id winning: ``$AUTOGRADER_GRADERS``
+    alone if set, else the shipped graders, then every installed assignment package."""
+    if os.environ.get("AUTOGRADER_GRADERS"):
+        return [graders_root()]
+    installed = [Path(entry) / INSTALLED for entry in sys.path if entry]
+    return [GRADERS, *(path for path in installed if path.is_dir())]
 
 
 PUBLIC_PREFIX = "test_form"   # grader files whose tests also run in the student's self-check
@@ -100,14 +114,28 @@ class Assignment:
     answer_names: dict[str, str] = field(default_factory=dict)  # d_yp -> q6a (the reference's)
     layouts: dict[str, str] = field(default_factory=dict)
 
-    def namespace(self) -> Namespace:
-        """The names every answer of this assignment may use."""
-        return Namespace.declare(self.symbols, self.aliases, self.definitions)
+    def namespace(self, question: QuestionSpec | None = None) -> Namespace:
+        """The names every answer of this assignment may use; with ``question``, also what
+        may label its answer (``η* = …``)."""
+        return Namespace.declare(self.symbols, self.aliases, self.definitions,
+                                 labels=self.labels(question) if question else None)
 
-    def matrix_space(self, hidden: dict[str, str] | None = None) -> MatrixSpace:
-        """The named matrices; ``hidden`` adds derived names the graders define themselves."""
+    def matrix_space(self, hidden: dict[str, str] | None = None,
+                     question: QuestionSpec | None = None) -> MatrixSpace:
+        """The named matrices; ``hidden`` adds derived names the graders define themselves;
+        with ``question``, also what may label its answer."""
         return MatrixSpace(dict(self.matrices), {**self.derived, **(hidden or {})},
-                           scalars=dict(self.matrix_scalars), increasing=self.increasing)
+                           scalars=dict(self.matrix_scalars), increasing=self.increasing,
+                           labels=self.labels(question) if question else None)
+
+    def labels(self, question: QuestionSpec) -> frozenset[str]:
+        """The keys of every name of ``question``'s answer (see checkers/labels.py)."""
+        labels = tuple(question.check.get("labels", ()))
+        components = labels if question.kind == "tuple" else tuple(
+            question.check.get("variables", ()))
+        return question_keys(question.name, question.id, labels, question.variable,
+                             [n for n, q in self.answer_names.items() if q == question.name],
+                             components)
 
     @property
     def graded_tests(self) -> list[QuestionSpec | Part]:
@@ -139,7 +167,8 @@ class Assignment:
 
 
 def available() -> list[str]:
-    return sorted(p.parent.name for p in graders_root().glob("*/assignment.toml"))
+    return sorted({path.parent.name for root in graders_roots()
+                   for path in root.glob("*/assignment.toml")})
 
 
 class AssignmentError(ValueError):
@@ -147,8 +176,11 @@ class AssignmentError(ValueError):
 
 
 def load_assignment(assignment_id: str, graders: Path | None = None) -> Assignment:
-    """Read and validate ``<graders>/<assignment_id>/assignment.toml``."""
-    path = Path(graders or graders_root()) / assignment_id / "assignment.toml"
+    """Read and validate ``<graders>/<assignment_id>/assignment.toml`` (``graders``: the first
+    of :func:`graders_roots` that holds it)."""
+    roots = [Path(graders)] if graders else graders_roots()
+    paths = [root / assignment_id / "assignment.toml" for root in roots]
+    path = next((p for p in paths if p.is_file()), paths[0])
     if not path.is_file():
         raise KeyError(f"unknown assignment {assignment_id!r}; available: {', '.join(available())}")
     text = path.read_text(encoding="utf-8")

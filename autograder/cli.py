@@ -16,7 +16,7 @@ from .markdown import inert
 from .metadata import describe_submitter, read_metadata
 from .reference import reference_dir
 from .sandbox.identity import lock_down
-from .report import print_report
+from .report import FORM_ONLY, print_report
 from .results import clean_text
 
 
@@ -123,8 +123,7 @@ def _grade(args) -> int:
 def _check(args) -> int:
     result = grade(args.assignment, args.submission, public_only=True)
     print_report(result, title=f"Self-check of {args.assignment} (form only)", show_scores=False)
-    print("These checks say whether each answer is present and readable. Whether it is "
-          "correct is decided when you submit.")
+    print(FORM_ONLY)
     return 0 if all(t.passed for t in result.tests) and not result.engine_error else 1
 
 
@@ -171,8 +170,8 @@ def _package(args) -> int:
         return 1
     gradescope, student = paths
     print(f"wrote {gradescope}: upload it as the autograder of {args.assignment} on Gradescope")
-    print(f"wrote {student}: hand it to students (pip install {student.name}; "
-          f"python -m autograder check {args.assignment} .)")
+    print(f"wrote {student}: hand it to students (its README.md says how to install the "
+          f"self-check and check)")
     return 0
 
 

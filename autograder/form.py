@@ -20,7 +20,7 @@ from .checkers.verdict import Verdict
 
 
 def _ambiguous(question: QuestionSpec, answer: object, assignment: Assignment) -> Verdict | None:
-    if warnings := warnings_of(answer, assignment.namespace()):
+    if warnings := warnings_of(answer, assignment.namespace(question)):
         return Verdict.wrong(f"`{question.name}` is ambiguous: " + "\n".join(warnings))
     return None
 
@@ -34,7 +34,7 @@ def bound_form(question: QuestionSpec, answer: object, assignment: Assignment) -
     """The largest value of a variable: ``3/c`` or ``η < 3/c``."""
     if ambiguous := _ambiguous(question, answer, assignment):
         return ambiguous
-    ns = assignment.namespace()
+    ns = assignment.namespace(question)
     try:
         answer = upper_bound(answer, ns, ns.symbols[question.variable])
     except (NotAnswered, ParseError) as exc:
@@ -44,7 +44,7 @@ def bound_form(question: QuestionSpec, answer: object, assignment: Assignment) -
 
 def _one_expression(question: QuestionSpec, answer: object, assignment: Assignment) -> Verdict:
     try:
-        value = to_parsed(answer, assignment.namespace()).value
+        value = to_parsed(answer, assignment.namespace(question)).value
     except (NotAnswered, ParseError) as exc:
         return Verdict.wrong(f"`{question.name}`: {exc}")
     if not isinstance(value, sympy.Expr):
@@ -55,7 +55,7 @@ def _one_expression(question: QuestionSpec, answer: object, assignment: Assignme
 def tuple_form(question: QuestionSpec, answer: object, assignment: Assignment) -> Verdict:
     if ambiguous := _ambiguous(question, answer, assignment):
         return ambiguous
-    ns = assignment.namespace()
+    ns = assignment.namespace(question)
     try:
         value = to_parsed(answer, ns).value
     except (NotAnswered, ParseError) as exc:
@@ -66,7 +66,9 @@ def tuple_form(question: QuestionSpec, answer: object, assignment: Assignment) -
                                            for i, p in unreadable))
         return Verdict.wrong(f"`{question.name}`: {exc}")
     if not isinstance(value, tuple) or len(value) != question.length:
-        got = f"{len(value)} values" if isinstance(value, tuple) else "one expression"
+        # a 1-tuple is one value, as the graded check reads it: one wording for both
+        got = f"{len(value)} values" if isinstance(value, tuple) and len(value) != 1 \
+            else "a single expression"
         return Verdict.wrong(f"`{question.name}` should hold {question.length} values "
                              f"(a tuple), got {got}.")
     if not all(isinstance(v, sympy.Expr) for v in value):
@@ -77,7 +79,7 @@ def tuple_form(question: QuestionSpec, answer: object, assignment: Assignment) -
 def interval_form(question: QuestionSpec, answer: object, assignment: Assignment) -> Verdict:
     if ambiguous := _ambiguous(question, answer, assignment):
         return ambiguous
-    ns = assignment.namespace()
+    ns = assignment.namespace(question)
     try:
         to_range(answer, ns, ns.symbols[question.variable])
     except (NotAnswered, ParseError) as exc:
@@ -87,7 +89,7 @@ def interval_form(question: QuestionSpec, answer: object, assignment: Assignment
 
 def matrix_form(question: QuestionSpec, answer: object, assignment: Assignment) -> Verdict:
     """Readable, and of the shape the question states (checked on random matrices)."""
-    verdict = check_shape(answer, assignment.matrix_space(), question.shape)
+    verdict = check_shape(answer, assignment.matrix_space(question=question), question.shape)
     if not verdict.passed:
         return Verdict.wrong(f"`{question.name}`: {verdict.message}")
     return Verdict.right(f"`{question.name}` reads as a matrix expression of the right shape.")
@@ -96,7 +98,7 @@ def matrix_form(question: QuestionSpec, answer: object, assignment: Assignment) 
 def sym_matrix_form(question: QuestionSpec, answer: object, assignment: Assignment) -> Verdict:
     rows, cols = question.shape
     try:
-        entries = matrix_entries(answer, assignment.namespace())
+        entries = matrix_entries(answer, assignment.namespace(question))
     except (NotAnswered, ParseError) as exc:
         return Verdict.wrong(f"`{question.name}`: {exc}")
     if (len(entries), len(entries[0])) not in ((rows, cols), (cols, rows)):
@@ -118,7 +120,7 @@ def critical_point_form(question: QuestionSpec, answer: object,
         return Verdict.wrong(f"`{question.name}` should be (point, type), e.g. "
                              f"((1, 2), 'minimum')")
     try:
-        point = to_parsed(answer[0], assignment.namespace()).value
+        point = to_parsed(answer[0], assignment.namespace(question)).value
     except (NotAnswered, ParseError) as exc:
         return Verdict.wrong(f"`{question.name}`: cannot read the point: {exc}")
     if not (isinstance(point, tuple) and len(point) == question.length):
@@ -135,7 +137,7 @@ def shapes_form(question: QuestionSpec, answer: object, assignment: Assignment) 
         return Verdict.wrong(f"`{question.name}` should give a shape per parameter")
     try:
         for shape in shapes:
-            shape_of(shape, assignment.namespace())
+            shape_of(shape, assignment.namespace(question))
     except (NotAnswered, ParseError) as exc:
         return Verdict.wrong(f"`{question.name}`: {exc}")
     return Verdict.right(f"`{question.name}` reads as shapes.")

@@ -46,7 +46,7 @@ def _answer(question: QuestionSpec, references: ModuleType) -> object:
 
 
 def _expression(question, assignment, references):
-    ns = assignment.namespace()
+    ns = assignment.namespace(question)
     wrong = _wrong(question, "part")
     constraint = question.check.get("constraint")
     return ExpressionQuestion(
@@ -69,7 +69,7 @@ class _Bound:
     """The largest value of a variable: ``1/(3 + √5)`` or ``η < 1/(3 + √5)``."""
 
     def __init__(self, question, assignment, references):
-        self.ns = assignment.namespace()
+        self.ns = assignment.namespace(question)
         self.variable = self.ns.symbols[question.variable]
         self.value = _expression(question, assignment, references)
 
@@ -82,7 +82,7 @@ class _Bound:
 
 
 def _interval(question, assignment, references):
-    return IntervalQuestion(_answer(question, references), question.variable, assignment.namespace(),
+    return IntervalQuestion(_answer(question, references), question.variable, assignment.namespace(question),
                             seed=question.id, wrong_ends=_wrong(question, "end"),
                             openness_messages=dict(question.check.get("openness", {})))
 
@@ -91,7 +91,7 @@ def _matrix(question, assignment, references):
     hidden = {name: getattr(references, answer) for name, answer in
               assignment.answer_names.items()}
     layout = question.check.get("layout")
-    return MatrixQuestion(_answer(question, references), assignment.matrix_space(hidden), shape=question.shape,
+    return MatrixQuestion(_answer(question, references), assignment.matrix_space(hidden, question), shape=question.shape,
                           wrong=_wrong(question).get(None, ()), seed=question.id,
                           layout_message=TRANSPOSED + assignment.layouts[layout] if layout
                           else "")
@@ -99,7 +99,7 @@ def _matrix(question, assignment, references):
 
 def _sym_matrix(question, assignment, references):
     return SymbolicMatrixQuestion(
-        _answer(question, references), assignment.namespace(), seed=question.id,
+        _answer(question, references), assignment.namespace(question), seed=question.id,
         row_names=tuple(question.check.get("rows", ())),
         column_names=tuple(question.check.get("columns", ())),
         wrong_rows={row - 1: answers
@@ -114,11 +114,11 @@ def _choice(question, assignment, references):
 
 def _critical_point(question, assignment, references):
     return CriticalPointQuestion(question.check["function"], list(question.check["variables"]),
-                                 assignment.namespace())
+                                 assignment.namespace(question))
 
 
 def _shapes(question, assignment, references):
-    return ShapesQuestion(_answer(question, references), assignment.namespace())
+    return ShapesQuestion(_answer(question, references), assignment.namespace(question))
 
 
 @dataclass(frozen=True)

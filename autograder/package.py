@@ -4,15 +4,20 @@
   root, the engine, this assignment's graders and reference only, the file ``ASSIGNMENT``
   naming it (which tells ``setup.sh`` to install what grading needs, no instructor's tools),
   and the data its graders read (MNIST, from the instructor's copy: ``data/mnist``).
-* ``<id>-student.zip``: a pip-installable self-check (``pip install <id>-student.zip``, then
-  ``python -m autograder check <id>``) with the template beside it.  It holds the engine, the
-  public form checks and a copy of assignment.toml cut to what they read: no reference, no
-  hidden grader, no known-wrong answer or its feedback.
+* ``<id>-student.zip``: what a student downloads, one folder ``<id>-student/`` holding
+  ``README.md`` (install once, then check), ``<id>/`` (the template: the student's work) and
+  ``wheels/``: the engine (``ml-math-selfcheck``, the same for every assignment) and this
+  assignment's public part (``ml-math-selfcheck-<id>``: the form checks and a copy of
+  assignment.toml cut to what they read, no reference, no hidden grader, no known-wrong answer
+  or its feedback), installed into the namespace package ``autograder_assignments``.  Built
+  wheels install offline and without building; several assignments install side by side, and
+  uninstalling one leaves the engine and the others.
 """
 from __future__ import annotations
 
 import stat
 import sys
+import tempfile
 import zipfile
 from pathlib import Path
 
@@ -24,7 +29,7 @@ else:  # pragma: no cover
 import tomli_w
 
 from . import mnist
-from .assignment import PUBLIC_PREFIX, load_assignment
+from .assignment import INSTALLED, PUBLIC_PREFIX, load_assignment
 from .reference import reference_dir, template_dir
 
 PACKAGE = Path(__file__).resolve().parent
@@ -35,25 +40,28 @@ PUBLIC_QUESTION_KEYS = {"id", "name", "kind", "title", "points", "visibility", "
                         "length", "labels", "variable", "params", "shape", "options", "rows",
                         "columns"}
 HIDDEN_ASSIGNMENT_KEYS = {"layouts"}
+ENGINE = "ml-math-selfcheck"   # the student's engine; an assignment's is ENGINE-<id>
+INSTRUCTOR = ("building the student wheels needs {} in this environment: "
+              "pip install 'ml-math-autograder[instructor]'")
+CHECK = "python -m autograder check {id} ."   # the one command that checks, everywhere
 STUDENT_README = """\
 # Self-check for `{id}`: {title}
 
-Install the checker (once, with Python 3.10 or newer):
+In this folder (`{id}-student`), with Python 3.10 or newer:
 
-    pip install {id}-student.zip
+    pip install --find-links wheels {dist}   # once
+    cd {id} && {check}                       # after each change
 
-Write your answers in {files} (the template is in this zip), then check them from the folder
-that holds them:
-
-    python -m autograder check {id} .
-
-or, inside your notebook, in a cell of its own:
+`{id}/` holds the template: write your answers in {files} there. In a notebook, check in a cell
+of its own (no need to save first):
 
     from autograder.notebook import check
     check()
 
 The self-check says whether each answer is present and readable in the expected form. It never
-says whether an answer is right: that is decided when you submit.
+says whether an answer is right: that is decided when you submit. The wheels install offline
+too (`pip install --no-index --find-links wheels {dist}`) where NumPy, SymPy and the other
+dependencies are installed already; `pip uninstall {dist}` removes this assignment only.
 """
 
 
@@ -100,19 +108,94 @@ def gradescope_zip(assignment, out: Path) -> Path:
 def student_zip(assignment, out: Path) -> Path:
     path = out / f"{assignment.id}-student.zip"
     top = f"{assignment.id}-student"
-    folder = assignment.directory
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr(f"{top}/pyproject.toml", _student_pyproject(assignment))
-        archive.writestr(f"{top}/README.md", STUDENT_README.format(
-            id=assignment.id, title=assignment.title, files=" or ".join(assignment.files)))
-        for source, name in _engine():
-            _add(archive, source, f"{top}/{name}")
-        graders = f"{top}/autograder/graders/{assignment.id}"
-        archive.writestr(f"{graders}/assignment.toml", public_toml(folder / "assignment.toml"))
-        for source in sorted(folder.glob(f"{PUBLIC_PREFIX}*.py")):
-            _add(archive, source, f"{graders}/{source.name}")
-        _add_folder(archive, template_dir(assignment.id), top)
+    with tempfile.TemporaryDirectory(prefix="autograder-package-") as tmp:
+        wheels = [build_wheel(stage, Path(tmp) / "wheels")
+                  for stage in (_engine_source(Path(tmp) / "engine"),
+                                _assignment_source(assignment, Path(tmp) / "assignment"))]
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+            archive.writestr(f"{top}/README.md", STUDENT_README.format(
+                id=assignment.id, title=assignment.title, dist=distribution(assignment.id),
+                files=" or ".join(assignment.files), check=CHECK.format(id=assignment.id)))
+            for wheel in wheels:
+                _add(archive, wheel, f"{top}/wheels/{wheel.name}")
+            _add_folder(archive, template_dir(assignment.id), f"{top}/{assignment.id}")
     return path
+
+
+def distribution(assignment_id: str) -> str:
+    """The name of an assignment's student package: ``ml-math-selfcheck-optim-cnn``."""
+    return f"{ENGINE}-{assignment_id.replace('_', '-')}"
+
+
+def build_wheel(source: Path, out: Path) -> Path:
+    """The wheel of the project in ``source``, built in this environment (no isolation: no
+    download) with its build backend, setuptools."""
+    try:
+        from build import BuildBackendException, BuildException, ProjectBuilder
+        from pyproject_hooks import quiet_subprocess_runner
+    except ImportError:
+        raise PackageError(INSTRUCTOR.format("build")) from None
+    builder = ProjectBuilder(source, python_executable=sys.executable,
+                             runner=quiet_subprocess_runner)
+    if missing := sorted(chain[0] for chain in builder.check_dependencies("wheel")):
+        raise PackageError(INSTRUCTOR.format(", ".join(missing)))
+    try:
+        return Path(builder.build("wheel", out))
+    except (BuildBackendException, BuildException) as exc:
+        raise PackageError(f"building the wheel of {source.name} failed: {exc}") from None
+
+
+def _engine_source(stage: Path) -> Path:
+    """A project tree of the engine: the package without its assignments."""
+    project = _project()
+    _write(stage / "pyproject.toml", tomli_w.dumps({
+        "build-system": project["build-system"],
+        "project": {**_metadata(ENGINE, "The engine of the ML-math homework self-check "
+                                        "(assignments are packages of their own)"),
+                    "dependencies": project["project"]["dependencies"],
+                    "scripts": project["project"]["scripts"]},
+        "tool": {"setuptools": project["tool"]["setuptools"]}}))
+    for source, name in _engine():
+        _write(stage / name, source.read_bytes())
+    return stage
+
+
+def _assignment_source(assignment, stage: Path) -> Path:
+    """A project tree of an assignment's public part, in ``autograder_assignments/<id>``."""
+    project = _project()
+    extras = project["project"]["optional-dependencies"]
+    version = project["project"]["version"]
+    _write(stage / "pyproject.toml", tomli_w.dumps({
+        "build-system": project["build-system"],
+        "project": {**_metadata(distribution(assignment.id),
+                                f"Self-check for {assignment.id}: {assignment.title}"),
+                    "dependencies": [f"{ENGINE}~={version}"]   # this engine's minor version
+                    + [d for extra in assignment.extras for d in extras.get(extra, [])]},
+        "tool": {"setuptools": {"packages": {"find": {"include": [f"{INSTALLED}*"],
+                                                      "namespaces": True}},
+                                "package-data": {"*": ["*.toml"]}}}}))
+    folder = stage / INSTALLED / assignment.id
+    _write(folder / "assignment.toml", public_toml(assignment.directory / "assignment.toml"))
+    for source in sorted(assignment.directory.glob(f"{PUBLIC_PREFIX}*.py")):
+        _write(folder / source.name, source.read_bytes())
+    return stage
+
+
+def _project() -> dict:
+    return tomllib.loads((PROJECT / "pyproject.toml").read_text(encoding="utf-8"))
+
+
+def _metadata(name: str, description: str) -> dict:
+    project = _project()["project"]
+    return {"name": name, "version": project["version"], "description": description,
+            "requires-python": project["requires-python"]}
+
+
+def _write(path: Path, data: str | bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    path.write_bytes(data)
 
 
 def public_toml(path: Path) -> str:
@@ -124,23 +207,6 @@ def public_toml(path: Path) -> str:
                          for q in data["questions"]]
     return ("# The public part of this assignment's questions: what the self-check reads.\n"
             + tomli_w.dumps(data))
-
-
-def _student_pyproject(assignment) -> str:
-    project = tomllib.loads((PROJECT / "pyproject.toml").read_text(encoding="utf-8"))
-    extras = project["project"]["optional-dependencies"]
-    return tomli_w.dumps({
-        "build-system": project["build-system"],
-        "project": {
-            "name": f"ml-math-selfcheck-{assignment.id.replace('_', '-')}",
-            "version": project["project"]["version"],
-            "description": f"Self-check for {assignment.id}: {assignment.title}",
-            "requires-python": project["project"]["requires-python"],
-            "dependencies": project["project"]["dependencies"]
-            + [d for extra in assignment.extras for d in extras.get(extra, [])],
-        },
-        "tool": {"setuptools": project["tool"]["setuptools"]},
-    })
 
 
 def _engine():

@@ -10,6 +10,9 @@ from rich.text import Text
 
 from .results import GradingResult, clean_text
 
+# what the self-check says under its table, in a terminal and in a notebook alike
+FORM_ONLY = ("These checks say whether each answer is present and readable. Whether it is "
+             "correct is decided when you submit.")
 MARKS = {"passed": "[green]✔[/]", "failed": "[red]✘[/]", "error": "[magenta]![/]",
          "undecided": "[yellow]?[/]", "skipped": "[yellow]–[/]"}
 

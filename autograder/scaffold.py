@@ -67,7 +67,7 @@ def derivative(a, x):
 
 TEMPLATE = '''\
 """`{id}`: write your answers here.  Math is text (2*a*x, eta < 1/a) or LaTeX; run
-`python -m autograder check {id}` to check their form before you submit."""
+`python -m autograder check {id} .` to check their form before you submit."""
 
 # 1. The derivative of f(x) = a·x² by x.
 q1 = None

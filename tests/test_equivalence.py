@@ -52,7 +52,11 @@ def test_tuple_feedback():
     assert half.fraction == 0.5 and half.message.startswith("dL/dw2:")
     assert "wrong order" in GRADIENT.check(("b*w2", "a*w1")).message
     assert "expected 2 values" in GRADIENT.check("a*w1").message
-    assert "got 3" in GRADIENT.check(("a*w1", "b*w2", "0")).message
+    assert "got 3 values" in GRADIENT.check(("a*w1", "b*w2", "0")).message
+    # one value, bare or as a 1-tuple, is said one way (as the form check says it)
+    assert {GRADIENT.check(one).message for one in ("a*w1", ("a*w1",), ["a*w1"])} == {
+        GRADIENT.check("a*w1").message} and "got a single expression" in GRADIENT.check(
+        ("a*w1",)).message
 
 
 POINT = ExpressionQuestion((1, 3), NS, seed="point")

@@ -19,8 +19,10 @@ from pathlib import Path
 
 import pytest
 
-from autograder import mnist
-from autograder.assignment import available, load_assignment
+from autograder import mnist, package
+from autograder.assignment import INSTALLED, available, load_assignment
+from autograder.package import CHECK, ENGINE, distribution
+from autograder.reference import template_dir
 from conftest import ROOT, validate
 
 
@@ -223,9 +225,8 @@ def _values(value) -> list:
 def test_the_student_package_holds_no_answer_in_any_spelling(assignment_id, packages):
     """Every shipped file, spelled as answers are (spaces, ``*``, LaTeX, Unicode, brackets
     aside), holds no distinctive reference answer or known wrong answer of the assignment."""
-    with zipfile.ZipFile(packages[assignment_id][1]) as archive:
-        texts = {name: spelled(archive.read(name).decode("utf-8", "replace"))
-                 for name in archive.namelist()}
+    texts = {name: spelled(content.decode("utf-8", "replace"))
+             for name, content in _student_files(packages[assignment_id][1]).items()}
     wanted = {spelled(a): a for a in answers(assignment_id) if distinctive(spelled(a))}
     leaks = [(answer, name) for spelling, answer in wanted.items()
              for name, text in texts.items() if spelling in text]
@@ -247,14 +248,26 @@ def test_answers_are_found_in_any_spelling():
                                                      "[[0, 1, 2], [3, 2, 1]]"))
 
 
+def _student_files(path: Path) -> dict[str, bytes]:
+    """Every file of a student zip, a wheel's own files included (as ``<wheel>/<file>``)."""
+    files = {}
+    with zipfile.ZipFile(path) as archive:
+        for name in archive.namelist():
+            files[name] = archive.read(name)
+            if name.endswith(".whl"):
+                with zipfile.ZipFile(archive.open(name)) as wheel:
+                    files |= {f"{name}/{member}": wheel.read(member)
+                              for member in wheel.namelist()}
+    return files
+
+
 @pytest.mark.parametrize("assignment_id", ASSIGNMENTS)
 def test_the_student_package_holds_nothing_secret(assignment_id, packages):
-    with zipfile.ZipFile(packages[assignment_id][1]) as archive:
-        files = {name: archive.read(name) for name in archive.namelist()}
+    files = _student_files(packages[assignment_id][1])
     top = f"{assignment_id}-student/"
     assert all(name.startswith(top) for name in files)
-    graders = {Path(n).name for n in files if n.startswith(f"{top}autograder/graders/")
-               and n.count("/") > 3}
+    assert not any("/autograder/graders/" in n and n.count("/") > 5 for n in files)
+    graders = {Path(n).name for n in files if f"/{INSTALLED}/{assignment_id}/" in n}
     assert graders == {"assignment.toml"} | {
         p.name for p in load_assignment(assignment_id).directory.glob("test_form*.py")}
     assert not any("reference" in Path(n).parts for n in files)
@@ -380,36 +393,109 @@ def test_the_mnist_gradescope_zip_without_its_data_fails_setup_loudly(packages, 
     assert "ready" not in setup.stdout
 
 
-def test_the_student_package_installs_in_a_fresh_venv_and_checks(packages, tmp_path):
-    """One command installs it; `check` then reads the template (nothing answered) and the
-    reference (all readable) and never says whether an answer is right."""
+def test_the_student_zip_is_a_template_folder_readme_and_wheels(packages):
+    """Unzipped, it is one folder: the template in a folder of its own, the engine and the
+    assignment only inside wheels (built: nothing to build at install), and a README whose
+    check command is the template's."""
+    for assignment_id in ("gd", "mnist"):
+        top = f"{assignment_id}-student"
+        with zipfile.ZipFile(packages[assignment_id][1]) as archive:
+            files = {name: archive.read(name) for name in archive.namelist()}
+        template = {f"{top}/{assignment_id}/{p.relative_to(template_dir(assignment_id))}"
+                    for p in template_dir(assignment_id).rglob("*") if p.is_file()}
+        wheels = {n for n in files if n.startswith(f"{top}/wheels/")}
+        assert set(files) == {f"{top}/README.md"} | template | wheels
+        assert {Path(n).name.split("-")[0] for n in wheels} == {
+            ENGINE.replace("-", "_"), distribution(assignment_id).replace("-", "_")}
+        assert all(n.endswith("-py3-none-any.whl") for n in wheels)
+        readme = files[f"{top}/README.md"].decode()
+        assert f"--find-links wheels {distribution(assignment_id)}" in readme
+        said = [c.rstrip('`"\\') for name in [*template, f"{top}/README.md"]
+                for c in re.findall(r"python -m autograder check \S+ \S+", files[name].decode())]
+        assert said and set(said) == {CHECK.format(id=assignment_id)}, said
+
+
+def _run(python: Path, *args, cwd: Path, **env) -> subprocess.CompletedProcess:
+    return subprocess.run([str(python), *map(str, args)], capture_output=True, text=True,
+                          env=_env(COLUMNS="200", **env), cwd=cwd, timeout=600)
+
+
+def test_two_assignments_install_side_by_side_offline_and_uninstall_alone(packages, tmp_path,
+                                                                         monkeypatch):
+    """In one fresh venv, gd's and calculus's wheels install with --no-index (nothing to build
+    or download, once the engine's dependencies are there) beside one engine; each checks; a
+    notebook's check() finds its assignment; removing gd leaves calculus checking, and so does
+    upgrading the engine to its next patch release."""
     env_dir = tmp_path / "venv"
     venv.create(env_dir, with_pip=True)
     python = env_dir / "bin" / "python"
-    install = subprocess.run([str(python), "-m", "pip", "install", "-q",
-                              str(packages["gd"][1])], capture_output=True, text=True,
-                             env=_env(), timeout=900)
-    assert install.returncode == 0, install.stderr
-    with zipfile.ZipFile(packages["gd"][1]) as archive:
-        archive.extractall(tmp_path)
-    folder = tmp_path / "gd-student"
-    ref = tmp_path / "ref"
-    ref.mkdir()
-    shutil.copy(ROOT / "reference" / "gd" / "answers.py", ref)
-    runs = {name: subprocess.run([str(python), "-m", "autograder", "check", "gd", str(path)],
-                                 capture_output=True, text=True, env=_env(COLUMNS="200"),
-                                 cwd=tmp_path, timeout=300)
-            for name, path in (("template", folder), ("reference", ref))}
-    assert runs["template"].returncode == 1 and "not answered yet" in runs["template"].stdout
-    assert runs["reference"].returncode == 0, runs["reference"].stdout
-    assert "8 of 8 answers are present and readable" in runs["reference"].stdout
-    for run in runs.values():
-        assert "correct." not in run.stdout.lower() and "points" not in run.stdout
-    where = subprocess.run([str(python), "-c", "import autograder; print(autograder.__file__)"],
-                           capture_output=True, text=True, cwd=tmp_path).stdout
-    assert str(env_dir) in where    # the package's own copy, not this checkout
-    in_kernel = subprocess.run(     # check() in a session that ran the answers (as a notebook)
-        [str(python), "-c", f"exec(open({str(ref / 'answers.py')!r}).read())\nq2b = None\n"
-                            "from autograder.notebook import check\ncheck()"],
-        capture_output=True, text=True, env=_env(COLUMNS="200"), cwd=tmp_path, timeout=300)
+    for assignment_id in ("gd", "calculus"):
+        with zipfile.ZipFile(packages[assignment_id][1]) as archive:
+            archive.extractall(tmp_path)
+    engine = next((tmp_path / "gd-student" / "wheels").glob(f"{ENGINE.replace('-', '_')}-*"))
+    with zipfile.ZipFile(engine) as wheel:
+        metadata = wheel.read(next(n for n in wheel.namelist() if n.endswith("/METADATA")))
+    dependencies = [line.split(":", 1)[1].strip() for line in metadata.decode().splitlines()
+                    if line.startswith("Requires-Dist:") and "extra ==" not in line]
+    done = _run(python, "-m", "pip", "install", "-q", *dependencies, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr     # what a student's machine has already
+    for assignment_id in ("gd", "calculus"):
+        wheels = tmp_path / f"{assignment_id}-student" / "wheels"
+        done = _run(python, "-m", "pip", "install", "--no-index", "--find-links", wheels,
+                    distribution(assignment_id), cwd=tmp_path, PIP_FIND_LINKS="")
+        assert done.returncode == 0, done.stdout + done.stderr
+        assert "warning" not in done.stderr.lower(), done.stderr
+    assert _run(python, "-m", "pip", "check", cwd=tmp_path).returncode == 0
+    where = _run(python, "-c", "import autograder; print(autograder.__file__)", cwd=tmp_path)
+    assert where.stdout.startswith(str(env_dir))   # the package's own copy, not this checkout
+    references = {}
+    for assignment_id in ("gd", "calculus"):
+        references[assignment_id] = tmp_path / "ref" / assignment_id
+        references[assignment_id].mkdir(parents=True)
+        shutil.copy(ROOT / "reference" / assignment_id / "answers.py", references[assignment_id])
+
+    def check(assignment_id: str, folder: Path) -> subprocess.CompletedProcess:
+        return _run(python, "-m", "autograder", "check", assignment_id, ".", cwd=folder)
+
+    template = check("gd", tmp_path / "gd-student" / "gd")
+    assert template.returncode == 1 and "not answered yet" in template.stdout, template.stdout
+    for assignment_id, folder in references.items():
+        run = check(assignment_id, folder)
+        assert run.returncode == 0, run.stdout + run.stderr
+        assert "correct." not in run.stdout.lower()
+    run = check("gd", references["gd"])
+    assert "8 of 8 answers are present and readable" in run.stdout and "points" not in run.stdout
+    in_kernel = _run(        # check() in a session that ran the answers (as a notebook)
+        python, "-c", f"exec(open({str(references['gd'] / 'answers.py')!r}).read())\n"
+                      "q2b = None\nfrom autograder.notebook import check\n"
+                      "check(assignment='gd')", cwd=tmp_path)
     assert "7 of 8 answers are present and readable" in in_kernel.stdout, in_kernel.stderr
+
+    done = _run(python, "-m", "pip", "uninstall", "-y", distribution("gd"), cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    run = check("calculus", references["calculus"])
+    assert run.returncode == 0, run.stdout + run.stderr
+    gone = check("gd", references["gd"])
+    assert gone.returncode != 0 and "answers are present and readable" not in gone.stdout
+    listed = _run(python, "-m", "autograder", "list", cwd=tmp_path)
+    assert listed.stdout.split(":")[0] == "calculus" and listed.stdout.count("\n") == 1
+
+    project = package._project()
+    monkeypatch.setattr(package, "_project", lambda: {
+        **project, "project": {**project["project"], "version": "0.1.99"}})
+    newer = package.build_wheel(package._engine_source(tmp_path / "newer"), tmp_path / "newer")
+    done = _run(python, "-m", "pip", "install", "--no-index", newer, cwd=tmp_path)
+    assert done.returncode == 0 and "0.1.99" in done.stdout, done.stdout + done.stderr
+    assert _run(python, "-m", "pip", "check", cwd=tmp_path).returncode == 0
+    run = check("calculus", references["calculus"])
+    assert run.returncode == 0, run.stdout + run.stderr
+
+
+def test_packaging_without_the_build_tools_says_what_to_install(tmp_path):
+    done = subprocess.run(
+        [sys.executable, "-c", "import sys; sys.modules['build'] = None\n"
+         "from autograder.cli import main; raise SystemExit(main(sys.argv[1:]))",
+         "package", "gd", "--out", str(tmp_path)], cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 1, done.stderr
+    assert "needs build" in done.stderr and "[instructor]" in done.stderr
+    assert not (tmp_path / "gd-student.zip").exists()

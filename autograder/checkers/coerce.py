@@ -72,7 +72,7 @@ def parts_of(value: object, ns: Namespace, n: int) -> list[Parsed | ValueError] 
     costs only itself."""
     if isinstance(value, str):
         try:
-            value = top_level_parts(plain(value))
+            value = top_level_parts(plain(value, ns.labels))
         except ParseError:
             return None
     if not isinstance(value, (tuple, list)) or len(value) != n:
@@ -93,7 +93,7 @@ def entries_of(value: object, ns: Namespace) -> list[list[Parsed | ValueError]] 
     if isinstance(value, str):
         text = re.sub(r"^\s*(Matrix|ImmutableMatrix)\((.*)\)\s*$", r"\2", value, flags=re.S)
         try:
-            rows = top_level_parts(plain(text))
+            rows = top_level_parts(plain(text, ns.labels))
         except ParseError:
             return None
         if not all(row.strip()[:1] in "([" for row in rows):

@@ -89,12 +89,12 @@ class ExpressionQuestion:
     def _check_tuple(self, value: object, has_decimal: bool) -> Verdict:
         """``value``: the parts, each an expression, or the error that kept it from being read."""
         n = len(self.ref)
-        if not isinstance(value, (tuple, list)):
+        if not isinstance(value, (tuple, list)) or len(value) == 1:
             return Verdict.wrong(f"expected {n} values, e.g. a tuple ({', '.join(self._names())})"
                                  f", got a single expression")
         if len(value) != n:
             return Verdict.wrong(f"expected {n} values ({', '.join(self._names())}), "
-                                 f"got {len(value)}")
+                                 f"got {len(value)} values")
         if not all(isinstance(v, (sympy.Expr, ValueError)) for v in value):
             return Verdict.wrong("each value must be an expression (no comparisons or lists)")
         readable = all(isinstance(v, sympy.Expr) for v in value)

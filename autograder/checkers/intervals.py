@@ -186,7 +186,7 @@ def _from_relations(parsed: object, symbol: sympy.Symbol) -> Range:
 def upper_bound(answer: object, ns: Namespace, symbol: sympy.Symbol) -> object:
     """The bound itself from ``X`` or from ``eta < X`` / ``0 < eta < X`` (for "largest η")."""
     if isinstance(answer, str):
-        answer = plain(answer)
+        answer = plain(answer, ns.labels)
     if isinstance(answer, str) and any(op in answer for op in "<>≤≥∈"):
         found = to_range(answer, ns, symbol)
         if found.hi in (sympy.oo, -sympy.oo):

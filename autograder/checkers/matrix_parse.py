@@ -1,8 +1,9 @@
-"""Read a matrix answer (``A.T @ c + 3*v``, ``outer(x, v)``, ``diag(b > 0) @ V``) against the
+r"""Read a matrix answer (``A.T @ c + 3*v``, ``outer(x, v)``, ``diag(b > 0) @ V``) against the
 question's named matrices: the same tokenizer as scalar answers (so ``vᵀ``, ``v^T``, LaTeX and
 ``A v`` work: writing two matrices side by side, or with ``·``, is a matrix product; ``*`` and
-``⊙`` multiply entry by entry; ``I_n`` is ``I``), then ``ast`` against an allow-list.  Nothing
-is ever ``eval``-ed: :mod:`.matrix_eval` walks the tree.
+``⊙`` multiply entry by entry; ``I_n`` is ``I``; ``max(0, h)`` is ``relu(h)``; ``\mathbf{1}``
+is the ones vector where the question declares a matrix ``ones``), then ``ast`` against an
+allow-list.  Nothing is ever ``eval``-ed: :mod:`.matrix_eval` walks the tree.
 """
 from __future__ import annotations
 
@@ -16,9 +17,14 @@ from typing import Sequence
 import numpy as np
 
 from .coerce import describe
-from .matrix_eval import COMPARE, FUNCTIONS, STRUCTURE, Evaluator, materialise
+from .latex import BOLD_ONE
+from .matrix_eval import COMPARE, FUNCTIONS, STRUCTURE as CALLS, Evaluator, materialise
 from .parse import (MAX_NODES, ParseError, Token, ambiguities, plain, resolve_name,
                     split_name, tokenize)
+
+
+STRUCTURE = CALLS | {"max"}   # max(0, h) is read as a call, then as relu(h)
+ONES = "ones"        # a declared matrix of this name is all ones (\mathbf{1}, 𝟏)
 
 
 @dataclass
@@ -31,6 +37,7 @@ class MatrixSpace:
     positive: Sequence[str] = ()   # names sampled in (0, 1) instead of N(0, 1)
     scalars: dict[str, str] = field(default_factory=dict)  # "positive", or "dim:n" (a size)
     increasing: Sequence[str] = ()  # dimensions that must grow in this order (n < d)
+    labels: frozenset | None = None  # what may name an answer (labels.py); None: any name
 
     def instances(self, count: int, seed: str) -> list[dict[str, np.ndarray]]:
         rng = random.Random(zlib.crc32(seed.encode()))
@@ -52,7 +59,8 @@ class MatrixSpace:
                 if name in self.derived:
                     continue
                 concrete = tuple(dims[d] if isinstance(d, str) else d for d in shape)
-                env[name] = (np_rng.uniform(0.05, 0.95, concrete) if name in self.positive
+                env[name] = (np.ones(concrete) if name == ONES else
+                             np_rng.uniform(0.05, 0.95, concrete) if name in self.positive
                              else np_rng.standard_normal(concrete))
             for name, text in self.derived.items():
                 size = dims.get(self.shapes.get(name, (None,))[0])  # sizes a derived bare I
@@ -83,9 +91,11 @@ class MatrixExpression:
 def parse_matrix(text: object, space: MatrixSpace) -> MatrixExpression:
     if not isinstance(text, str):
         raise ParseError(f"expected a matrix expression as text, got {describe(text)}")
-    text = plain(text)
+    text = plain(text, space.labels)
     if not text.strip():
         raise ParseError("the answer is empty")
+    text = re.sub(BOLD_ONE + r"(?!\s*[\[(])", ONES if ONES in space.shapes else "1", text)
+    text = text.replace(BOLD_ONE, "1")                        # 1[h > 0]: an indicator
     names = set(space.shapes)
     text = re.sub(r"([A-Za-z]\w*)'", lambda m: m[1] + "p" if m[1] + "p" in names else m[0],
                   text)                                      # y' is yp where the question has yp
@@ -101,8 +111,22 @@ def parse_matrix(text: object, space: MatrixSpace) -> MatrixExpression:
         raise ParseError(f"cannot read {text.strip()!r} as a matrix expression") from None
     if sum(1 for _ in ast.walk(tree)) > MAX_NODES:
         raise ParseError("the answer is too complicated to read")
+    tree = _Relu().visit(tree)
     _check(tree, space)
     return MatrixExpression(tree, space, text, ambiguities(tokens, FUNCTIONS.keys() | STRUCTURE))
+
+
+class _Relu(ast.NodeTransformer):
+    """``max(0, h)`` and ``max(h, 0)``, entry by entry, are ``relu(h)``."""
+
+    def visit_Call(self, node: ast.Call) -> ast.AST:
+        self.generic_visit(node)
+        if isinstance(node.func, ast.Name) and node.func.id == "max" and \
+                len(node.args) == 2 and not node.keywords:
+            zero = [isinstance(a, ast.Constant) and a.value == 0 for a in node.args]
+            if zero.count(True) == 1:
+                return ast.Call(ast.Name("relu", ast.Load()), [node.args[zero.index(False)]], [])
+        return node
 
 
 def _split_names(tokens: list[Token], space: MatrixSpace) -> list[Token]:
@@ -152,7 +176,7 @@ def _check(tree: ast.AST, space: MatrixSpace) -> None:
     for node in ast.walk(tree):
         if isinstance(node, ast.Name):
             if node.id not in allowed_names and node.id not in FUNCTIONS \
-                    and node.id not in STRUCTURE:
+                    and node.id not in CALLS:
                 names = ", ".join(sorted(set(space.shapes) | set(space.scalars)))
                 raise ParseError(f"unknown name {node.id!r} (you may use: {names}, I)")
         elif isinstance(node, ast.Attribute):
@@ -160,9 +184,9 @@ def _check(tree: ast.AST, space: MatrixSpace) -> None:
                 raise ParseError("only .T (transpose) may follow a name")
         elif isinstance(node, ast.Call):
             if not isinstance(node.func, ast.Name) or node.keywords or \
-                    (node.func.id not in FUNCTIONS and node.func.id not in STRUCTURE):
+                    (node.func.id not in FUNCTIONS and node.func.id not in CALLS):
                 raise ParseError(f"unknown function in {ast.unparse(node)!r}; allowed: "
-                                 f"{', '.join(sorted(set(FUNCTIONS) | STRUCTURE))}")
+                                 f"{', '.join(sorted(set(FUNCTIONS) | CALLS))}")
         elif isinstance(node, ast.Constant):
             if isinstance(node.value, bool) or not isinstance(node.value, (int, float)):
                 raise ParseError(f"{node.value!r} is not a number")

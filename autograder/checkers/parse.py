@@ -36,16 +36,20 @@ class ParseError(ValueError):
 FUNCTIONS = {
     "sqrt": sympy.sqrt, "exp": sympy.exp, "log": sympy.log, "ln": sympy.log,
     "sin": sympy.sin, "cos": sympy.cos, "tan": sympy.tan,
+    "asin": sympy.asin, "acos": sympy.acos, "atan": sympy.atan,
     "sinh": sympy.sinh, "cosh": sympy.cosh, "tanh": sympy.tanh,
     "abs": sympy.Abs, "Abs": sympy.Abs,
     "max": sympy.Max, "Max": sympy.Max, "min": sympy.Min, "Min": sympy.Min,
     "sigmoid": lambda x: 1 / (1 + sympy.exp(-x)),
+    "piecewise": None,   # piecewise((1, x > 0), (0, otherwise)): built by _Builder._piecewise
 }
 CONSTANTS = {"pi": sympy.pi, "π": sympy.pi, "e": sympy.E, "E": sympy.E,
-             "oo": sympy.oo, "inf": sympy.oo, "infinity": sympy.oo, "∞": sympy.oo}
+             "oo": sympy.oo, "inf": sympy.oo, "infinity": sympy.oo, "∞": sympy.oo,
+             "otherwise": sympy.true}                           # a piecewise's last condition
 # Unicode a student may paste from a handout, and what it means.
 TRANSLATE = {"−": "-", "–": "-", "·": "*", "×": "*", "⋅": "*", "⊙": "*", "÷": "/", "≤": "<=",
              "≥": ">=", "²": "^2", "³": "^3", "\u00a0": " ", "ₙ": "_n",
+             "𝟏": "1", "𝟙": "1",                                  # \mathbf{1}: the number
              **{chr(0x2080 + d): str(d) for d in range(10)}}          # x₁ is x1
 GREEK = {"η": "eta", "λ": "lambda", "ρ": "rho", "κ": "kappa", "α": "alpha", "β": "beta",
          "γ": "gamma", "ε": "epsilon", "σ": "sigma", "θ": "theta", "μ": "mu", "φ": "phi",
@@ -76,10 +80,12 @@ class Namespace:
     symbols: dict[str, sympy.Symbol]
     definitions: dict[str, sympy.Expr] = field(default_factory=dict)
     functions: dict[str, tuple[sympy.Symbol, ...]] = field(default_factory=dict)  # parameters
+    labels: frozenset | None = None   # what may name the answer (labels.py); None: any name
 
     @classmethod
     def declare(cls, spec: dict[str, str], aliases: dict[str, str] | None = None,
-                definitions: dict[str, str] | None = None) -> "Namespace":
+                definitions: dict[str, str] | None = None,
+                labels: frozenset | None = None) -> "Namespace":
         """Build from ``{"eta": "positive", "w1": "real"}``; aliases map extra names to symbols;
         ``definitions`` map ``"kappa"`` or ``"phi(v)"`` to text in those symbols."""
         symbols = {}
@@ -93,7 +99,7 @@ class Namespace:
             symbols[name] = sympy.Symbol(name, **assumptions)
         for alias, target in (aliases or {}).items():
             symbols[alias] = symbols[target]
-        ns = cls(symbols)
+        ns = cls(symbols, labels=labels)
         for key, text in (definitions or {}).items():
             name, _, params = key.partition("(")
             ns.definitions[name] = parse(text, ns)
@@ -146,21 +152,24 @@ class Parsed:
     warnings: list[str] = field(default_factory=list)   # ambiguous notation (λ/2η)
 
 
-def plain(text: str) -> str:
-    """``text`` in the text syntax (LaTeX rewritten), of bounded length; raises ParseError."""
-    from .latex import is_latex, latex_to_text   # latex.py needs ParseError from here
+def plain(text: str, labels: frozenset | None = None) -> str:
+    """``text`` in the text syntax (LaTeX rewritten, an equation number dropped, a label
+    ``η* = …`` removed: see ``labels.py``), of bounded length; raises ParseError."""
+    from .labels import without_label   # latex.py and labels.py need ParseError from here
+    from .latex import is_latex, latex_to_text, without_tag
     if len(text) > MAX_CHARS:
         raise ParseError(f"the answer is {len(text)} characters long; at most {MAX_CHARS} are read")
-    if is_latex(text):
-        text = latex_to_text(text)
-        if len(text) > MAX_CHARS:
-            raise ParseError("the answer is too long")
+    text = latex_to_text(text) if is_latex(text) else without_tag(text)
+    if len(text) > MAX_CHARS:
+        raise ParseError("the answer is too long")
+    if text.lstrip().startswith("("):       # (x1*, x2*) = (1, -4): the whole is labelled
+        text = without_label(text, labels)
     parts = top_level_parts(text)
     if len(parts) > 1:   # "(η* = 3/c, ρ = …)": each part may have its label
         text = text.strip()
         opening, closing = (text[0], text[-1]) if text[:1] in "([" else ("", "")
-        text = opening + ",".join(map(_without_label, parts)) + closing
-    return _bars(_without_label(text))
+        text = opening + ",".join(without_label(p, labels) for p in parts) + closing
+    return _bars(without_label(text, labels))
 
 
 def _bars(text: str) -> str:
@@ -185,10 +194,6 @@ def _bars(text: str) -> str:
     return "".join(out)
 
 
-_LABEL = re.compile(r"\s*∇?\s*[^\W\d_][\w']*\s*(\^\s*\(\s*\*\s*\)|\^\s*\*|\*)?\s*"
-                    r"(\([\w\s,]*\))?\s*:?\s*")
-
-
 def top_level_parts(text: str) -> list[str]:
     """``"(a, f(b, c))"`` -> ``["a", "f(b, c)"]``."""
     text = text.strip()
@@ -201,15 +206,6 @@ def top_level_parts(text: str) -> list[str]:
             parts.append(text[start:i])
             start = i + 1
     return parts + [text[start:]]
-
-
-def _without_label(text: str) -> str:
-    """``η* = 3/c`` is the value ``3/c``: a name before ``=`` (with a star, arguments
-    or a ∇) labels the answer; of a chain ``y = 3x + 1 = …`` the last part is the answer."""
-    parts = re.split(r"(?<![<>=!])=(?!=)", text)
-    if len(parts) > 1 and _LABEL.fullmatch(parts[0]) and all(p.strip() for p in parts[1:]):
-        return parts[-1]
-    return text
 
 
 def tokenize(text: str) -> list[Token]:
@@ -400,7 +396,7 @@ def parse(text: str, ns: Namespace) -> object:
 def parse_answer(text: str, ns: Namespace) -> Parsed:
     if not isinstance(text, str):
         raise ParseError(f"expected text, got {type(text).__name__}")
-    text = plain(text)
+    text = plain(text, ns.labels)
     if not text.strip():
         raise ParseError("the answer is empty")
     tokens = split_names(tokenize(text), set(ns.symbols) | set(ns.definitions) | set(CONSTANTS))
@@ -524,6 +520,8 @@ class _Builder:
             raise ParseError(f"unknown function {name!r}; allowed: {', '.join(sorted(FUNCTIONS))}")
         if node.keywords or any(isinstance(a, ast.Starred) for a in node.args):
             raise ParseError(f"{name}(...) takes plain arguments only")
+        if name == "piecewise":
+            return self._piecewise(node.args)
         args = [self.expr(a) for a in node.args]
         if not args:
             raise ParseError(f"{name}() needs an argument")
@@ -531,6 +529,23 @@ class _Builder:
             return FUNCTIONS[name](*args)
         except TypeError:
             raise ParseError(f"{name}(...) got {len(args)} arguments") from None
+
+    def _piecewise(self, cases: list[ast.AST]) -> sympy.Expr:
+        """``piecewise((1, x > 0), (0, otherwise))``: the value of the first condition that
+        holds (what ``\\begin{cases}`` reads as)."""
+        pieces = []
+        for case in cases:
+            if not isinstance(case, ast.Tuple) or len(case.elts) != 2:
+                raise ParseError("each case of piecewise(...) is (value, condition)")
+            condition = self.build(case.elts[1])
+            if not isinstance(condition, (sympy.core.relational.Relational, sympy.And)) and \
+                    condition is not sympy.true:
+                raise ParseError("a case's condition must be a comparison such as x > 0, "
+                                 "or otherwise")
+            pieces.append((self.expr(case.elts[0]), condition))
+        if not pieces:
+            raise ParseError("piecewise(...) needs at least one case")
+        return sympy.Piecewise(*pieces)
 
     def _apply(self, name: str, node: ast.Call) -> sympy.Expr:
         """A declared function: its definition with the arguments for its parameters."""

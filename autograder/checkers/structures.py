@@ -14,7 +14,7 @@ from .choices import normalise_choice
 from .coerce import NOT_ANSWERED, NotAnswered, describe, entries_of, to_parsed
 from .equivalence import Domain, equivalent
 from .expressions import diagnose
-from .parse import Namespace, ParseError, parse
+from .parse import Namespace, ParseError, parse, plain
 from .verdict import Verdict
 
 
@@ -184,7 +184,7 @@ def shape_of(value: object, ns: Namespace) -> tuple:
     """``("k", "n")``, ``"k x n"``, ``"k×n"``, ``"(k, n)"`` or ``"k"`` as a tuple of expressions;
     a column ``(k, 1)`` counts as ``(k,)``."""
     if isinstance(value, str):
-        text = value.strip().strip("()[]")
+        text = plain(value, ns.labels).strip().strip("()[]")   # k \times n: LaTeX first
         parts = [p for p in re.split(r"\s*(?:×|,|\*|(?<=[\w)])\s*[xX]\s*(?=[\w(]))\s*", text)
                  if p.strip()]
         value = tuple(parts)
