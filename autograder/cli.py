@@ -64,6 +64,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--timeout", type=float, metavar="SECONDS",
                    help="bound on one submission, in seconds of a core's time: a busy machine's "
                         "wait does not count (default: from its limits)")
+    p.add_argument("--count-unanswered", action="store_true",
+                   help="count submissions with no answer file or an unreadable one in the "
+                        "statistics and charts (left out by default)")
 
     p = verbs.add_parser("demo", help="regrade the example class that comes with the project: "
                                       "what regrade does, with no data to find",
@@ -181,7 +184,8 @@ def _regrade(args) -> int:
         return 2
     try:
         outcome = regrade(args.assignment, args.input, args.out, jobs=args.jobs,
-                          force=args.force, scheduler=args.scheduler, timeout=args.timeout)
+                          force=args.force, scheduler=args.scheduler, timeout=args.timeout,
+                          count_unanswered=args.count_unanswered)
     except (InputError, AssignmentError, KeyError) as exc:
         print(exc.args[0] if isinstance(exc, KeyError) else exc, file=sys.stderr)
         return 2
@@ -189,6 +193,8 @@ def _regrade(args) -> int:
         return 130
     print(f"{outcome.graded} graded now, {outcome.skipped} unchanged since the last run.")
     print(outcome.headline)
+    for problem in outcome.problems:
+        print(f"Warning: {clean_text(problem)}")
     for path in outcome.files:
         print(f"wrote {path}")
     return 0
@@ -208,7 +214,7 @@ def _demo(args) -> int:
           f"{args.out} --timeout {demo.TIMEOUT:g}")
     status = _regrade(argparse.Namespace(
         assignment=demo.ASSIGNMENT, input=export, out=args.out, jobs=args.jobs, force=False,
-        scheduler=None, timeout=demo.TIMEOUT))
+        scheduler=None, timeout=demo.TIMEOUT, count_unanswered=False))
     if status == 0:
         print(f"wrote each submission's results.json (what Gradescope shows the student) and "
               f"record.json in {args.out / 'submissions'}/<submission>/\n"

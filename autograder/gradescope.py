@@ -7,7 +7,7 @@ import tempfile
 from pathlib import Path
 
 from .budget import Expired
-from .results import GradingResult, TestResult, clean_text
+from .results import GradingResult, TestResult, clean_data
 
 MAX_OUTPUT = 20_000   # characters per test; Gradescope's harness cuts at 100 000
 MAX_RESULTS_BYTES = 4 * 1024 * 1024   # results.json at most: the disk space reserved for it
@@ -20,17 +20,6 @@ def _clip(text: str, limit: int) -> str:
     if len(text) <= limit:
         return text
     return text[: max(limit - 60, 0)] + f"\n\n[... {len(text) - limit + 60} characters cut ...]"
-
-
-def _cleaned(data):
-    """``data`` (dicts, lists, strings, numbers) with every string made safe by clean_text."""
-    if isinstance(data, str):
-        return clean_text(data)
-    if isinstance(data, dict):
-        return {key: _cleaned(value) for key, value in data.items()}
-    if isinstance(data, list):
-        return [_cleaned(value) for value in data]
-    return data
 
 
 def result_entry(test: TestResult, limit: int = MAX_OUTPUT) -> dict:
@@ -84,7 +73,7 @@ def to_results_json(result: GradingResult, limit: int = MAX_OUTPUT) -> dict:
     }
     if result.undecided:
         data["extra_data"] = {"undecided": [t.number or t.name for t in result.undecided]}
-    return _cleaned(data)
+    return clean_data(data)
 
 
 def engine_error_result(assignment: str, detail: str = "") -> GradingResult:

@@ -90,6 +90,11 @@ def _run(assignment: Assignment, submission_dir: Path, public_only: bool, log: l
                           definitions_only=assignment.definitions_only,
                           square_sides=assignment.square_sides, extras=assignment.extras)
         result = run_graders(assignment, student, public_only, log, verdicts)
+        result.unread, why = unread(submission, student.session, assignment)
+        if result.unread:
+            files = ", ".join(submission.files[:10]) or "none"
+            more = f" and {len(submission.files) - 10} more" if len(submission.files) > 10 else ""
+            result.notes.insert(0, f"{result.unread}: {why}; files found: {files}{more}")
         if identity is not None and all(student.session.private_scratch):
             scratch_untouched(identity)
         result.student_seconds = student.session.used
@@ -130,6 +135,24 @@ def run_graders(assignment: Assignment, student: Student, public_only: bool,
                                            if q.closed_form and q.graded})
     result.output = summary(result, student.submission, student, public_only)
     return result
+
+
+def unread(submission, session, assignment: Assignment) -> tuple[str, str]:
+    """("no answer file" or "unreadable", why) when nothing of the submission could be graded:
+    no answers file (nor code module) was found, or it could not be read, or no statement of
+    it parses; else ("", "")."""
+    if any(Path(name).name in assignment.modules for name in submission.files):
+        return "", ""   # its code modules are graded
+    if submission.path is None:
+        return "no answer file", f"none of {', '.join(assignment.files)} was found"
+    if submission.problem is not None:
+        return "unreadable", submission.problem
+    syntax = [e for e in session.load_errors if e.get("type") == "SyntaxError"]
+    if syntax and getattr(session, "statements", None) == 0:
+        error = (str(syntax[0].get("error")).strip().splitlines() or [""])[-1]
+        return "unreadable", (f"no statement of {submission.label} parses (line "
+                              f"{syntax[0].get('line')}: {error})")
+    return "", ""
 
 
 @contextlib.contextmanager

@@ -16,6 +16,18 @@ def clean_text(text: str) -> str:
     return text.replace("\x00", "").replace("\r\n", "\n").replace("\r", "\n")
 
 
+def clean_data(data):
+    """``data`` (dicts, lists, strings, numbers) with every string, keys too, made safe by
+    clean_text."""
+    if isinstance(data, str):
+        return clean_text(data)
+    if isinstance(data, dict):
+        return {clean_data(key): clean_data(value) for key, value in data.items()}
+    if isinstance(data, (list, tuple)):
+        return [clean_data(value) for value in data]
+    return data
+
+
 @dataclass
 class TestResult:
     name: str
@@ -51,6 +63,7 @@ class GradingResult:
     notes: list[str] = field(default_factory=list)  # for the instructor only
     answers: dict[str, str] = field(default_factory=dict)  # closed forms' answers, as text
     student_seconds: float = 0.0   # the time the student's code ran (its sandbox's stopwatch)
+    unread: str = ""   # "no answer file" or "unreadable" when nothing of the submission was read
 
     @property
     def undecided(self) -> list[TestResult]:

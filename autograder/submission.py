@@ -43,6 +43,7 @@ class Submission:
     notes: list[str] = field(default_factory=list)
     folder: Path = Path(".")   # where its files are, relative to root (nested uploads)
     origin: str = ""           # what was read when it is no file ("the values your kernel holds")
+    files: list[str] = field(default_factory=list)   # the files found, relative to root
 
     @property
     def label(self) -> str:
@@ -76,12 +77,13 @@ def find_submission(root: Path, accepted: list[str], scratch: Path | None = None
         note = f"unpacked {archives[0].name}" + _left_out(left_out) + (f"; {note}" if note else "")
     notes = [note] if note else []
     code = next((p for p in candidates if p.name in modules), None)
+    files = sorted(str(p.relative_to(root)) for p in candidates)
     if path is None:
         found = ", ".join(sorted(p.name for p in candidates)[:10]) or "no files"
         return Submission(root, problem=f"no {' or '.join(accepted)} found in your submission "
                                         f"(found: {found})", notes=notes,
-                          folder=_folder(code, root))
-    submission = Submission(root, path, notes=notes, folder=_folder(path, root))
+                          folder=_folder(code, root), files=files)
+    submission = Submission(root, path, notes=notes, folder=_folder(path, root), files=files)
     try:
         if path.suffix.lower() == ".ipynb":
             _read_notebook(submission)

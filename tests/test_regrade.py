@@ -5,6 +5,7 @@ import csv
 import io
 import json
 import os
+import re
 import shutil
 import signal
 import stat
@@ -44,8 +45,9 @@ for name in ("grades.csv", "submissions/submission_1013/record.json"):
 """
 
 
-def _rows(out: Path) -> dict[str, dict]:
-    text = (out / "grades.csv").read_text()
+def _rows(out: Path | str) -> dict[str, dict]:
+    """grades.csv's rows by submission, from the folder ``out`` or a CSV's text."""
+    text = out if isinstance(out, str) else (out / "grades.csv").read_text()
     return {row["submission_id"]: row for row in csv.DictReader(io.StringIO(text))}
 
 
@@ -183,8 +185,11 @@ def test_a_folder_of_folders_and_what_is_no_class(tmp_path):
     rows = _rows(tmp_path / "out")
     assert done.returncode == 0 and rows["ada"]["total"] == "15" and rows["bob"]["total"] == "13"
     assert rows["ada"]["names"] == "" and rows["ada"]["previous_score"] == ""
-    one = run_cli("regrade", "gd", str(tmp_path / "class" / "ada"))
+    summary = (tmp_path / "out" / "summary.md").read_text()
+    assert "Nothing to compare: the input held no scores" in summary
+    one = run_cli("regrade", "gd", str(tmp_path / "class" / "ada"), cwd=tmp_path)
     assert one.returncode == 2 and "looks like one submission" in one.stderr
+    assert not (tmp_path / "regraded").exists()   # refused: no output folder made
     write_class(tmp_path / "export", [{"answers.py": REFERENCE_GD}])
     refused = run_cli("grade", "gd", str(tmp_path / "export"))
     assert refused.returncode == 2 and "regrade gd" in refused.stderr
@@ -290,8 +295,10 @@ def test_the_exports_metadata_is_read_and_never_trusted(tmp_path):
     data["submission_1001"][":score"] = "not a number"
     data["../escape"] = {":submitters": []}
     metadata.write_text(json.dumps(data))
-    entries = {e.id: e for e in read_input(tmp_path / "export", tmp_path / "scratch")}
-    assert set(entries) == {"submission_1000", "submission_1001", "unlisted", "../escape"}
+    found = read_input(tmp_path / "export", tmp_path / "scratch")
+    entries = {e.id: e for e in found.entries}
+    assert set(entries) == {"submission_1000", "submission_1001", "unlisted"}
+    assert "'../escape'" in found.problems[0]
     assert entries["submission_1001"].previous_score is None and entries["unlisted"].names == ()
     done = run_cli("regrade", "gd", str(tmp_path / "export"), "--out", str(tmp_path / "out"))
     assert done.returncode == 0 and "left out" in done.stderr and "'../escape'" in done.stderr
@@ -301,6 +308,184 @@ def test_the_exports_metadata_is_read_and_never_trusted(tmp_path):
     assert not (tmp_path / "escape").exists()
     csv_text = grades_csv(load_assignment("gd"), [Row(entries["unlisted"], {"status": "timeout"})])
     assert csv_text.splitlines()[1].startswith("unlisted,,,,,")
+
+
+# every statement of it is LaTeX pasted from a write-up: nothing parses
+ALL_LATEX = "q_{1a} = (a w_1, b w_2)\nq_{1b} = (0, 0)\nq_{2a} = \\left(1, 3\\right)\n"
+ATTACK = "Eve\r=cmd|' /C calc'!A0"
+
+
+@pytest.fixture(scope="module")
+def hostile_export(tmp_path_factory):
+    """An export of eleven, its output folder inside it, where all but two are hostile or
+    broken: an answer with a lone surrogate, a folder whose name is not UTF-8, an empty
+    folder, a binary answers.py, one of pure LaTeX, an answers file under another name, one
+    whose record cannot be written (a stale file where its folder goes), a name and SID that
+    would split their CSV row, and three entries of the metadata with no folder of their own
+    (none; a link to a classmate's; a link outside the export)."""
+    base = tmp_path_factory.mktemp("hostile")
+    export, out = base / "export", base / "export" / "regraded"
+    surrogate = REFERENCE_GD + '\nq1c = ("1 - eta*a\\ud800", "1 - eta*b")\n'
+    write_class(export, [{"answers.py": REFERENCE_GD}, {"answers.py": surrogate}, {},
+                         {"answers.py": "x"}, {"my_answers_final.py": REFERENCE_GD},
+                         {"answers.py": ALL_LATEX}, {"answers.py": REFERENCE_GD}])
+    (export / "submission_1003" / "answers.py").write_bytes(bytes(range(256)) * 4)
+    write(base / "outside", "answers.py", REFERENCE_GD)
+    (export / "submission_1097").symlink_to(base / "outside")
+    (export / "submission_1098").symlink_to(export / "submission_1000")
+    write(Path(os.fsdecode(bytes(export) + b"/submission_\xff")), "answers.py", REFERENCE_GD)
+    metadata = export / "submission_metadata.yml"
+    data = json.loads(metadata.read_text())
+    for name in ("submission_1097", "submission_1098", "submission_1099"):
+        data[name] = {":submitters": [{":name": name}], ":score": 15.0}
+    data["submission_1004"][":submitters"] = [{":name": ATTACK, ":sid": "9\r+1", ":email": "e@x"}]
+    data["submission_1002"][":score"] = 12.0
+    metadata.write_text(json.dumps(data))
+    (out / "submissions").mkdir(parents=True)
+    (out / "submissions" / "submission_1006").write_text("stale")
+    first = run_cli("regrade", "gd", str(export), "--out", str(out), "--jobs", "2")
+    written = {name: (out / name).read_bytes().decode() for name in ("grades.csv", "summary.md")
+               if (out / name).is_file()}   # the line ends as written
+    again = run_cli("regrade", "gd", str(export), "--out", str(out), "--count-unanswered")
+    return out, first, written, again
+
+
+def test_one_hostile_submission_or_entry_costs_no_one_else_their_row(hostile_export):
+    out, first, written, _ = hostile_export
+    assert first.returncode == 0, first.stderr
+    assert "left out: regraded/ is the output folder" in first.stderr
+    rows = _rows(written["grades.csv"])
+    assert set(rows) == {f"submission_{n}" for n in [*range(1000, 1007), 1097, 1098, 1099,
+                                                     "\ufffd"]}
+    status = {name: (row["status"], row["total"]) for name, row in rows.items()}
+    assert status == {
+        "submission_1000": ("graded", "15"), "submission_1001": ("graded", "14"),
+        "submission_1002": ("no answer file", ""), "submission_1003": ("unreadable", ""),
+        "submission_1004": ("graded", "15"), "submission_1005": ("unreadable", ""),
+        "submission_1006": ("error", ""), "submission_1097": ("missing", ""),
+        "submission_1098": ("missing", ""), "submission_1099": ("missing", ""),
+        "submission_\ufffd": ("graded", "15")}
+    assert rows["submission_1000"]["names"] == "Student 0"
+    assert all(rows[f"submission_{n}"]["Q1a"] == "" for n in (1002, 1097, 1098, 1099))
+    record = json.loads((out / "submissions" / "submission_1001" / "record.json").read_text())
+    assert record["answers"]["1c"] == "[1 - eta*a\ufffd, 1 - eta*b]"
+    assert not (out / "submissions" / "regraded").exists()
+
+
+def test_the_summary_says_what_had_nothing_to_grade_and_leaves_it_out_of_the_totals(
+        hostile_export):
+    out, first, written, again = hostile_export
+    summary = written["summary.md"]
+    assert ("4 graded, 1 with no answer file, 2 unreadable, 1 failed (the grader broke), "
+            "3 missing") in summary
+    assert "Totals of the 4 graded and flagged submissions" in summary and "lowest 14" in summary
+    assert "Not counted: 3 with nothing to grade" in first.stdout
+    nothing = summary.split("## Nothing to grade")[1].split("## ")[0]
+    assert "`submission_1002` | Student 2 | no answer file | 12 |" in nothing
+    assert "files found: none" in nothing and "files found: answers.py" in nothing
+    assert "no statement of answers.py parses" in nothing
+    missing = summary.split("## Missing")[1].split("## ")[0]
+    assert missing.count("symbolic link") == 2 and "holds no folder" in missing
+    failures = summary.split("## Failures")[1].split("## ")[0]
+    assert "`submission_1006`" in failures and "could not be written" in failures
+    changed = summary.split("## Scores that changed")[1].split("## ")[0]
+    assert "submission_1099" not in changed and "submission_1002" not in changed
+    # run again, counting them as 0: nothing graded again but the one that could not be written
+    assert again.returncode == 0 and "1 graded now, 7 unchanged" in again.stdout, again.stdout
+    assert "Totals of the 7 graded, flagged and unanswered (as 0) submissions" in again.stdout
+    assert "lowest 0" in again.stdout and "Not counted" not in again.stdout
+    rows = _rows(out)
+    assert [rows[f"submission_{n}"]["total"] for n in (1002, 1003, 1005)] == ["0", "0", "0"]
+    changed = (out / "summary.md").read_text().split("## Scores that changed")[1]
+    assert "| `submission_1002` | Student 2 | 12 | 0 |" in changed.split("## ")[0]
+
+
+def _physical_lines(text: str) -> tuple[list[str], list[str]]:
+    """A CSV's lines as two spreadsheet-style readers split it: at any CR or LF, quotes or not,
+    and at whatever Python takes for a line end."""
+    return re.split(r"\r\n|\r|\n", text.rstrip("\n")), text.splitlines()
+
+
+def test_no_name_or_sid_splits_its_csv_row(hostile_export):
+    from autograder.batch.inputs import Entry
+    from autograder.batch.reports import Row, grades_csv
+    from autograder.assignment import load_assignment
+    entry = Entry("submission_1", Path("x"), (ATTACK,), ("9\r+1",), ("e@x\u2028@y",))
+    text = grades_csv(load_assignment("gd"), [Row(entry, {"status": "timeout"})])
+    for lines in _physical_lines(text):
+        assert len(lines) == 2 and lines[1].startswith("submission_1,Eve =cmd|")
+    text = hostile_export[2]["grades.csv"]
+    parsed = list(csv.reader(io.StringIO(text, newline="")))
+    assert len(parsed) == 12 and {len(row) for row in parsed} == {len(parsed[0])}
+    for lines in _physical_lines(text):
+        assert len(lines) == 12
+        assert not [line for line in lines if line[:1] in "=+-@"]
+    eve = next(row for row in parsed if row[0] == "submission_1004")
+    assert eve[1] == "Eve =cmd|' /C calc'!A0" and eve[2] == "9 +1"
+
+
+def _metadata_input(tmp_path, yaml_text: str):
+    from autograder.batch.inputs import read_input
+    write_class(tmp_path / "export", [{"answers.py": "q1a = 1\n"}] * 2)
+    (tmp_path / "export" / "submission_metadata.yml").write_text(yaml_text)
+    return read_input(tmp_path / "export", tmp_path / "scratch")
+
+
+def test_yaml_aliases_are_refused_in_one_line_and_the_folders_graded(tmp_path):
+    laughs = ["lol0: &a0 [lol]"] + [f"lol{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]"
+                                    for i in range(1, 7)]
+    text = "\n".join(laughs) + ('\nsubmission_1000:\n  :submitters:\n  - :name: *a6\n'
+                                '  :score: 3.0\n')
+    found = _metadata_input(tmp_path, text)
+    assert [e.id for e in found.entries] == ["submission_1000", "submission_1001"]
+    assert all(e.names == () and e.previous_score is None for e in found.entries)
+    assert len(found.problems) == 1 and "\n" not in found.problems[0]
+    assert "anchors and aliases" in found.problems[0] and "line 1" in found.problems[0]
+    done = run_cli("regrade", "gd", str(tmp_path / "export"), "--out", str(tmp_path / "out"))
+    assert done.returncode == 0 and "anchors and aliases" in done.stderr
+    assert "Warning:" in done.stdout and "anchors and aliases" in done.stdout
+    assert {row["status"] for row in _rows(tmp_path / "out").values()} == {"graded"}
+    summary = (tmp_path / "out" / "summary.md").read_text()
+    assert "anchors and aliases" in summary.split("## Problems with the input")[1]
+
+
+def test_metadata_too_deep_or_too_large_is_refused(tmp_path, monkeypatch):
+    from autograder.batch import metadata
+    deep = "submission_1000: " + "[" * 100 + "]" * 100 + "\n"
+    assert "nested more than" in _metadata_input(tmp_path / "a", deep).problems[0]
+    monkeypatch.setattr(metadata, "MAX_BYTES", 1000)
+    big = "submission_1000: {':score': 1.0}\n" + "# padding\n" * 200
+    assert "larger than" in _metadata_input(tmp_path / "b", big).problems[0]
+
+
+def test_a_key_listed_twice_is_an_error_naming_both_entries(tmp_path):
+    text = json.dumps({"submission_1001": {":submitters": [{":name": "Bea"}], ":score": 9}})
+    text = text[:-1] + ', "submission_1000": {":submitters": [{":name": "Ada"}]}' \
+                       ', "submission_1000": {":submitters": [{":name": "Bea"}], ":score": 15}}'
+    found = _metadata_input(tmp_path, text)
+    entries = {e.id: e for e in found.entries}
+    assert entries["submission_1000"].names == () and entries["submission_1000"].previous_score \
+        is None
+    assert entries["submission_1001"].names == ("Bea",)
+    assert len(found.problems) == 1 and "'submission_1000' 2 times" in found.problems[0]
+    twice_inside = '{"submission_1000": {":score": 1, ":score": 15}, "submission_1001": {}}'
+    found = _metadata_input(tmp_path / "inside", twice_inside)
+    assert "':score' is listed twice in one entry" in found.problems[0]
+    assert all(e.previous_score is None for e in found.entries)
+
+
+def test_a_students_own_metadata_file_is_her_file(tmp_path):
+    """In a folder of folders, a submission_metadata.yml in a student's folder is hers: it
+    names no one, and her classmates are all graded."""
+    from autograder.batch.inputs import read_input
+    write(tmp_path / "class" / "ada", "answers.py", REFERENCE_GD)
+    write(tmp_path / "class" / "bob", "answers.py", WRONG_Q1C)
+    forged = {"mallory": {":submitters": [{":name": "Mallory"}], ":score": 15},
+              "bob": {":submitters": [{":name": "Ada"}], ":score": 15}}
+    write(tmp_path / "class" / "ada", "submission_metadata.yml", json.dumps(forged))
+    found = read_input(tmp_path / "class", tmp_path / "scratch")
+    assert [(e.id, e.names, e.problem) for e in found.entries] == [("ada", (), ""),
+                                                                   ("bob", (), "")]
 
 
 def test_the_readme_lists_the_unpacked_export_among_the_outputs(regraded):

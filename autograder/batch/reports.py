@@ -2,46 +2,63 @@
 
 Both are made from the submissions' records only (``submissions/<id>/record.json``), so they
 are the same whichever machine or cluster graded the batch, and contain no timing.  Scores of a
-submission that timed out or broke the grader are left empty: they are no verdict.
+submission that timed out or broke the grader are left empty: they are no verdict; so are those
+of a student the export lists without a folder (``missing``), and of a submission with no answer
+file or none that could be read (nothing was answered), unless the instructor counts those as
+the score they earned, 0 (``Row.count_unanswered``): then in the statistics too.
 """
 from __future__ import annotations
 
 import csv
 import io
+import re
 import statistics
 from collections import Counter
 from dataclasses import dataclass
 
 from ..assignment import Assignment
 from ..markdown import code, inert
+from ..results import clean_text
 from .inputs import Entry
 
-DECIDED = ("graded", "flagged")       # statuses whose scores are verdicts
-TOP_WRONG = 5                         # wrong answers listed per question
+DECIDED = ("graded", "flagged")                 # verdicts on what the submission answered
+UNANSWERED = ("no answer file", "unreadable")   # nothing to grade: counted (as 0) if asked
+TOP_WRONG = 5                                   # wrong answers listed per question
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")  # what a reader may take for a line end
 
 
 @dataclass(frozen=True)
 class Row:
     entry: Entry
     record: dict
+    count_unanswered: bool = False   # nothing to grade counts as the score earned (0)
 
     @property
-    def decided(self) -> bool:
-        return self.record.get("status") in DECIDED
+    def status(self) -> str:
+        return self.record.get("status", "")
+
+    @property
+    def scored(self) -> bool:
+        """Its scores are in the CSV and the statistics."""
+        return self.status in DECIDED or (self.count_unanswered and self.status in UNANSWERED)
 
     def _test(self, test_id: str) -> dict:
         return next((t for t in self.record.get("tests", []) if t["id"] == test_id), {})
 
     def score(self, test_id: str) -> float | None:
-        return self._test(test_id).get("score") if self.decided else None
+        return self._test(test_id).get("score") if self.scored else None
 
     def passed(self, test_id: str) -> bool:
         test = self._test(test_id)
         return test.get("outcome") == "passed" and test["score"] >= test["max_score"]
 
     def wrong(self, test_id: str) -> bool:
-        """Decided, and not full marks (an undecided question is no wrong answer)."""
-        return self.decided and self._test(test_id).get("outcome") == "failed"
+        """Scored, and not full marks (an undecided question is no wrong answer)."""
+        return self.scored and self._test(test_id).get("outcome") == "failed"
+
+    @property
+    def why(self) -> str:
+        return inert((self.record.get("notes") or ["?"])[0], 300)
 
 
 def grades_csv(assignment: Assignment, rows: list[Row]) -> str:
@@ -58,78 +75,98 @@ def grades_csv(assignment: Assignment, rows: list[Row]) -> str:
         writer.writerow([_safe(entry.id), _safe("; ".join(entry.names)),
                          _safe("; ".join(entry.sids)), _safe("; ".join(entry.emails)),
                          *(_number(row.score(t.id)) for t in tests),
-                         _number(record.get("score") if row.decided else None),
-                         _number(assignment.points), record.get("status", ""),
+                         _number(record.get("score") if row.scored else None),
+                         _number(assignment.points), _safe(row.status),
                          _number(entry.previous_score)])
     return out.getvalue()
 
 
-def summary_markdown(assignment: Assignment, rows: list[Row]) -> str:
-    """Counts, totals, each question's mean and pass rate, the commonest wrong answers of each
-    closed-form question, changed scores, failures, time-outs and flagged questions."""
-    decided = [row for row in rows if row.decided]
-    lines = [f"# {assignment.id}: {len(rows)} submissions regraded", "",
-             headline(assignment, rows), "", "## Questions", "", "| question | points | mean | full marks | flagged |",
+def summary_markdown(assignment: Assignment, rows: list[Row], problems: list[str] = ()) -> str:
+    """Counts, totals, what could not be used of the input, each question's mean and pass rate,
+    the commonest wrong answers of each closed-form question, changed scores, submissions with
+    nothing to grade, failures, time-outs and flagged questions."""
+    scored = [row for row in rows if row.scored]
+    lines = [f"# {assignment.id}: {len(rows)} submissions regraded", "", headline(assignment, rows)]
+    if problems:
+        lines += ["", "## Problems with the input", ""]
+        lines += [f"- {inert(problem, 500)}" for problem in problems]
+    lines += ["", "## Questions", "", "| question | points | mean | full marks | flagged |",
               "|---|---|---|---|---|"]
     for test in assignment.graded_tests:
-        scores = [row.score(test.id) for row in decided]
+        scores = [row.score(test.id) for row in scored]
         scores = [s for s in scores if s is not None]
-        full = sum(row.passed(test.id) for row in decided)
+        full = sum(row.passed(test.id) for row in scored)
         flagged = sum(any(f.startswith(f"{test.id}:") for f in row.record.get("flagged", []))
-                      for row in decided)
+                      for row in scored)
         mean = f"{statistics.mean(scores):.2f}" if scores else "–"
-        rate = f"{full / len(decided):.0%} ({full}/{len(decided)})" if decided else "–"
+        rate = f"{full / len(scored):.0%} ({full}/{len(scored)})" if scored else "–"
         lines.append(f"| Q{test.id}: {inert(test.title, 60)} | {test.points:g} | {mean} | "
                      f"{rate} | {flagged} |")
-    lines += _wrong_answers(assignment, decided)
+    lines += _wrong_answers(assignment, scored)
     lines += _changed(rows)
+    lines += _table("Nothing to grade: no answer file, or none that could be read (no score "
+                    "unless counted with --count-unanswered)",
+                    ["status", "score in the export", "why, and the files found"],
+                    [(row, [row.status, _number(row.entry.previous_score) or "–", row.why])
+                     for row in rows if row.status in UNANSWERED])
+    lines += _table("Missing (listed in the export, but not graded: no score)", ["why"],
+                    [(row, [row.why]) for row in rows if row.status == "missing"])
     lines += _table("Failures and time-outs (no score: grade these again or by hand)",
                     ["status", "why"],
-                    [(row, [row.record.get("status", ""),
-                            inert((row.record.get("notes") or ["?"])[0], 200)])
-                     for row in rows if not row.decided])
+                    [(row, [row.status, row.why]) for row in rows
+                     if row.status not in DECIDED + UNANSWERED + ("missing",)])
     lines += _table("Flagged for review (the score counts only what was decided)",
                     ["questions"],
                     [(row, [inert("; ".join(row.record["flagged"]), 300)])
-                     for row in rows if row.record.get("flagged") and row.decided])
+                     for row in rows if row.record.get("flagged") and row.scored])
     return "\n".join(lines) + "\n"
 
 
 def headline(assignment: Assignment, rows: list[Row]) -> str:
-    """How many were graded, flagged, failed and timed out, and the totals' mean and spread."""
-    statuses = Counter(row.record.get("status") for row in rows)
+    """How many were graded, flagged, had nothing to grade, failed, timed out or are missing,
+    and the totals' mean and spread."""
+    statuses = Counter(row.status for row in rows)
     text = ", ".join(f"{statuses[s]} {label}" for s, label in (
         ("graded", "graded"), ("flagged", "flagged (a question could not be decided)"),
+        ("no answer file", "with no answer file"), ("unreadable", "unreadable"),
         ("error", "failed (the grader broke)"), ("timeout", "timed out"),
-        ("missing", "not graded")) if statuses[s] or s == "graded") + "."
-    totals = [row.record["score"] for row in rows if row.decided]
+        ("missing", "missing (listed in the export, not graded)"))
+        if statuses[s] or s == "graded") + "."
+    totals = [row.record["score"] for row in rows if row.scored]
+    unanswered = [row for row in rows if row.status in UNANSWERED]
     if totals:
-        text += (f"\n\nTotals of the {len(totals)} graded and flagged submissions, out of "
+        which = "graded, flagged and unanswered (as 0)" \
+            if any(row.scored for row in unanswered) else "graded and flagged"
+        text += (f"\n\nTotals of the {len(totals)} {which} submissions, out of "
                  f"{assignment.points:g}: mean {statistics.mean(totals):.2f}, median "
                  f"{statistics.median(totals):g}, lowest {min(totals):g}, highest "
                  f"{max(totals):g}.")
+    left_out = sum(not row.scored for row in unanswered)
+    if left_out:
+        text += (" " if totals else "\n\n") + (f"Not counted: {left_out} with nothing to "
+                                                f"grade (--count-unanswered counts them as 0).")
     return text
 
 
 def question_stats(assignment: Assignment, rows: list[Row]) -> list[tuple[str, float, float]]:
     """(question, mean fraction of its points, fraction with full marks), for the charts."""
-    decided = [row for row in rows if row.decided]
+    rows = [row for row in rows if row.scored]
     stats = []
     for test in assignment.graded_tests:
-        scores = [s for s in (row.score(test.id) for row in decided) if s is not None]
+        scores = [s for s in (row.score(test.id) for row in rows) if s is not None]
         if scores and test.points:
             stats.append((f"Q{test.id}", statistics.mean(scores) / test.points,
-                          sum(row.passed(test.id) for row in decided) / len(decided)))
+                          sum(row.passed(test.id) for row in rows) / len(rows)))
     return stats
 
 
-def _wrong_answers(assignment: Assignment, decided: list[Row]) -> list[str]:
+def _wrong_answers(assignment: Assignment, rows: list[Row]) -> list[str]:
     lines = ["", "## Most common wrong answers", ""]
     for question in assignment.questions:
         if not (question.closed_form and question.graded):
             continue
         wrong = Counter(row.record.get("answers", {}).get(question.id, "(no answer)")
-                        for row in decided if row.wrong(question.id))
+                        for row in rows if row.wrong(question.id))
         if not wrong:
             continue
         lines += [f"**Q{question.id}: {inert(question.title, 80)}**: "
@@ -141,10 +178,13 @@ def _wrong_answers(assignment: Assignment, decided: list[Row]) -> list[str]:
 
 
 def _changed(rows: list[Row]) -> list[str]:
-    changed = [row for row in rows if row.decided and row.entry.previous_score is not None
+    title = "Scores that changed (against the score in the export)"
+    if all(row.entry.previous_score is None for row in rows):
+        return ["", f"## {title}", "", "Nothing to compare: the input held no scores (a folder "
+                "of folders, or an export without them)."]
+    changed = [row for row in rows if row.scored and row.entry.previous_score is not None
                and abs(row.record["score"] - row.entry.previous_score) > 1e-9]
-    return _table("Scores that changed (against the score in the export)",
-                  ["before", "now"],
+    return _table(title, ["before", "now"],
                   [(row, [f"{row.entry.previous_score:g}", f"{row.record['score']:g}"])
                    for row in changed])
 
@@ -167,8 +207,11 @@ def _cell(text: str) -> str:
 
 
 def _safe(text: str) -> str:
-    """A CSV cell a spreadsheet shows as text, never runs as a formula."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    """A CSV cell a spreadsheet shows as text on its own line, never runs as a formula: its
+    control characters (a carriage return, which the csv module leaves unquoted, would end the
+    row for a reader) become spaces."""
+    text = _CONTROL.sub(" ", clean_text(text))
+    return "'" + text if text.lstrip()[:1] in ("=", "+", "-", "@") else text
 
 
 def _number(value: float | None) -> str:

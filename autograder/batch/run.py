@@ -18,7 +18,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
+import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,13 +29,13 @@ from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn,
 
 from ..assignment import Assignment, load_assignment
 from ..reference import reference_dir
+from ..results import clean_data, clean_text
 from ..sandbox.identity import PACKAGE, can_isolate, lock_down
 from . import charts, executors
-from .inputs import Entry, read_input
-from .reports import DECIDED, Row, grades_csv, headline, question_stats, summary_markdown
+from .inputs import Entry, InputError, read_input
+from .reports import (DECIDED, UNANSWERED, Row, grades_csv, headline, question_stats,
+                      summary_markdown)
 from .worker import Job
-
-SAFE_ID = re.compile(r"^[^/\\\x00]{1,200}$")
 
 
 @dataclass
@@ -47,42 +47,48 @@ class Outcome:
     skipped: int = 0           # graded before, unchanged
     interrupted: bool = False
     headline: str = ""         # the class's counts and totals (see reports.headline)
+    problems: list[str] = field(default_factory=list)   # what could not be used of the input
     files: list[Path] = field(default_factory=list)
 
 
 def regrade(assignment_id: str, source: Path, out: Path, *, jobs: int = 1, force: bool = False,
             scheduler: str | None = None, timeout: float | None = None,
-            console: Console | None = None) -> Outcome:
-    """Grade every submission of ``source`` into ``out`` (see the module's docstring)."""
+            count_unanswered: bool = False, console: Console | None = None) -> Outcome:
+    """Grade every submission of ``source`` into ``out`` (see the module's docstring);
+    ``count_unanswered`` counts those with nothing to grade in the statistics."""
     console = console or Console(stderr=True)
     assignment = load_assignment(assignment_id)
     out = Path(out)
+    made = not out.exists()
     out.mkdir(parents=True, exist_ok=True)
     os.chmod(out, 0o700)
-    entries = read_input(Path(source), out / "export")
-    unsafe = [e.id for e in entries if not SAFE_ID.match(e.id) or e.id in (".", "..")]
-    if unsafe:   # names from the export's YAML that would not make a folder of their own
-        console.print(f"left out, their names cannot be folders: {', '.join(map(repr, unsafe))}",
-                      markup=False, highlight=False)
-        entries = [e for e in entries if e.id not in unsafe]
+    try:
+        found = read_input(Path(source), out / "export", out)
+    except InputError:
+        if made:   # nothing to grade: no output folder left behind
+            shutil.rmtree(out, ignore_errors=True)
+        raise
+    entries = found.entries
+    for problem in found.problems:
+        console.print(f"Warning: {clean_text(problem)}", markup=False, highlight=False)
     if can_isolate():   # student code must not read the others' submissions
         lock_down([Path(source)])
     grader = grader_fingerprint(assignment)
-    outcome = Outcome(out)
+    outcome = Outcome(out, problems=found.problems)
     records = {e.id: _record(out, e) for e in entries}
-    prints = {e.id: {"submission": e.fingerprint(), "grader": grader} for e in entries}
-    todo = [e for e in entries if force or not _done(records[e.id], prints[e.id])]
-    outcome.skipped = len(entries) - len(todo)
+    prints = {e.id: {"submission": e.fingerprint(), "grader": grader} for e in entries
+              if not e.problem}
+    todo = [e for e in entries if e.id in prints and (force or not _done(records[e.id],
+                                                                          prints[e.id]))]
+    outcome.skipped = len(prints) - len(todo)
     seconds = timeout or default_timeout(assignment)
     batch = [Job(e.id, str(e.folder), assignment.id, seconds) for e in todo]
     try:
         with _progress(console) as progress:
             task = progress.add_task(f"{assignment.id}: grading", total=len(batch))
             for reply in executors.run(batch, jobs, scheduler):
-                record = reply["record"]
-                record["fingerprints"] = prints[record["id"]]
-                _write(out / "submissions" / record["id"], reply["results"], record)
-                records[record["id"]] = record
+                name = reply["record"]["id"]
+                records[name] = save(out / "submissions" / name, reply, prints[name])
                 outcome.graded += 1
                 progress.advance(task)
     except KeyboardInterrupt:
@@ -90,17 +96,19 @@ def regrade(assignment_id: str, source: Path, out: Path, *, jobs: int = 1, force
         console.print(f"Interrupted: {outcome.graded} of {len(batch)} graded in this run, each "
                       f"completely. Run the same command again to go on.")
         return outcome
-    rows = [Row(e, records[e.id]) for e in entries]
+    rows = [Row(e, records[e.id], count_unanswered) for e in entries]
     outcome.headline = headline(assignment, rows)
-    outcome.files = write_reports(assignment, rows, out)
+    outcome.files = write_reports(assignment, rows, out, found.problems)
     return outcome
 
 
-def write_reports(assignment: Assignment, rows: list[Row], out: Path) -> list[Path]:
+def write_reports(assignment: Assignment, rows: list[Row], out: Path,
+                  problems: list[str] = ()) -> list[Path]:
     """grades.csv, summary.md and (with matplotlib) the charts; the paths written."""
+    summary = summary_markdown(assignment, rows, problems)
     files = [_atomic(out / "grades.csv", grades_csv(assignment, rows)),
-             _atomic(out / "summary.md", summary_markdown(assignment, rows))]
-    totals = [row.record["score"] for row in rows if row.decided]
+             _atomic(out / "summary.md", clean_text(summary))]
+    totals = [row.record["score"] for row in rows if row.scored]
     if charts.available() and totals:
         charts.totals_histogram(totals, assignment.points, out / "totals.png",
                                 f"{assignment.id}: totals of {len(totals)} submissions")
@@ -108,6 +116,24 @@ def write_reports(assignment: Assignment, rows: list[Row], out: Path) -> list[Pa
                               f"{assignment.id}: questions")
         files += [out / "totals.png", out / "questions.png"]
     return files
+
+
+def save(folder: Path, reply: dict, fingerprints: dict) -> dict:
+    """Write a graded submission's results.json, then its record, both cleaned as results.json
+    is (see clean_text); the record as written.  A record that cannot be written costs its
+    submission only: it is kept as status ``error``, with why."""
+    record = clean_data({**reply["record"], "fingerprints": fingerprints})
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        _atomic(folder / "results.json", json.dumps(clean_data(reply["results"]), indent=2,
+                                                    ensure_ascii=False))
+        _atomic(folder / "record.json", json.dumps(record, indent=1, ensure_ascii=False))
+    except (OSError, ValueError, TypeError, RecursionError) as exc:
+        why = clean_text(f"its grading could not be written to {folder}: "
+                         f"{type(exc).__name__}: {exc}")
+        return {"id": record.get("id"), "status": "error", "score": None, "tests": [],
+                "notes": [why]}
+    return record
 
 
 def grader_fingerprint(assignment: Assignment) -> str:
@@ -133,20 +159,16 @@ def default_timeout(assignment: Assignment) -> float:
 
 
 def _done(record: dict, prints: dict) -> bool:
-    return record.get("status") in DECIDED and record.get("fingerprints") == prints
+    return record.get("status") in DECIDED + UNANSWERED and record.get("fingerprints") == prints
 
 
 def _record(out: Path, entry: Entry) -> dict:
+    if entry.problem:
+        return {"id": entry.id, "status": "missing", "score": None, "notes": [entry.problem]}
     try:
         return json.loads((out / "submissions" / entry.id / "record.json").read_text())
     except (OSError, ValueError):
         return {"id": entry.id, "status": "missing", "notes": ["not graded yet"]}
-
-
-def _write(folder: Path, results: dict, record: dict) -> None:
-    folder.mkdir(parents=True, exist_ok=True)
-    _atomic(folder / "results.json", json.dumps(results, indent=2, ensure_ascii=False))
-    _atomic(folder / "record.json", json.dumps(record, indent=1, ensure_ascii=False))
 
 
 def _atomic(path: Path, text: str) -> Path:

@@ -97,7 +97,8 @@ def _grade(job: Job, verdicts: dict) -> dict:
 def record(job: Job, result: GradingResult, log: list[str]) -> dict:
     """What the batch keeps of one grading: scores by test, status, answers, instructor notes."""
     flagged = [t for t in result.undecided if not t.public]
-    status = "error" if result.engine_error else "flagged" if flagged else "graded"
+    status = "error" if result.engine_error else result.unread or \
+        ("flagged" if flagged else "graded")
     return {"id": job.id, "assignment": job.assignment, "status": status,
             "score": result.score, "max_score": result.max_score,
             "tests": [{"id": t.number or t.name, "name": t.name, "score": t.score,

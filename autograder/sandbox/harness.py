@@ -7,10 +7,11 @@ the grader's package unimportable (:func:`hide_grader`).  It executes the submis
 then answers probes read as JSON lines from REQUEST_FD with JSON lines on REPLY_FD:
 
 * ``{"op": "load", "cells": [{"label", "source"}], "module": name, "definitions_only": bool,
-  "statement_seconds": s}`` → ``{"errors": [...], "skipped": n, "isolation": text}`` (each
-  top-level statement runs on its own; in definitions-only mode those that train or plot are
-  skipped and the others stopped after ``s`` seconds; ``isolation`` says what shields the
-  host, for the instructor's log)
+  "statement_seconds": s}`` → ``{"errors": [...], "skipped": n, "statements": n,
+  "isolation": text}`` (each top-level statement runs on its own; in definitions-only mode
+  those that train or plot are skipped and the others stopped after ``s`` seconds;
+  ``statements`` counts those that parsed; ``isolation`` says what shields the host, for the
+  instructor's log)
 * ``{"op": "value", "name": n}`` → ``{"value": encoded}`` or ``{"missing": true}``
 * ``{"op": "call", "name": n, "args": [encoded...]}`` → ``{"value": encoded}`` or ``{"error": ...}``
 * ``{"op": "run", "source": text, "function": f, "module": m, "args": [...]}``: a trusted driver
@@ -240,16 +241,17 @@ class Harness:
         sys.modules[name] = module
         self.namespace = module.__dict__
         self.modules[name] = module, []  # its errors are this load's reply
-        errors, skipped = self._execute(request["cells"], module.__dict__,
-                                        request.get("definitions_only"),
-                                        request.get("statement_seconds"))
-        return {"errors": errors[:MAX_ERRORS], "skipped": skipped,
+        errors, skipped, statements = self._execute(request["cells"], module.__dict__,
+                                                    request.get("definitions_only"),
+                                                    request.get("statement_seconds"))
+        return {"errors": errors[:MAX_ERRORS], "skipped": skipped, "statements": statements,
                 "isolation": self.isolation}
 
     def _execute(self, cells, namespace, definitions_only=False, seconds=None):
         """Run the cells' top-level statements one at a time in ``namespace`` (line numbers
         kept): an error loses only its statement.  Definitions-only keeps what builds module
-        state, each statement bounded by ``seconds``.  Returns (errors, statements skipped)."""
+        state, each statement bounded by ``seconds``.  Returns (errors, statements skipped,
+        statements that parsed)."""
         errors, skipped = [], 0
         cells = [(cell["label"], self._parse(cell, errors)) for cell in cells]
         self.filenames.update(label for label, _ in cells)
@@ -265,7 +267,7 @@ class Harness:
                     run_statement(code, namespace, seconds)
                 except BaseException as exc:  # recorded; the next statement still runs
                     errors.append(describe_error(exc, self.filenames))
-        return errors, skipped
+        return errors, skipped, sum(len(tree.body) for _, tree in cells)
 
     @staticmethod
     def _parse(cell, errors):
@@ -312,7 +314,8 @@ class Harness:
         module = types.ModuleType(name)
         module.__file__ = path
         sys.modules[name] = module
-        errors, _ = self._execute([{"label": name + ".py", "source": source}], module.__dict__)
+        errors, _, _ = self._execute([{"label": name + ".py", "source": source}],
+                                     module.__dict__)
         return module, errors[:MAX_ERRORS]
 
     def op_call(self, request):

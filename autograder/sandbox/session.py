@@ -229,6 +229,7 @@ class SandboxSession:
         self.identity = identity              # the unprivileged user to run as (root only)
         self.definitions_only = definitions_only
         self.skipped = 0                      # statements left out in definitions-only mode
+        self.statements: int | None = None    # the submission's statements that parsed
         self.child: _Child | None = None
         self.load_errors: list[dict] = []
         self.fatal: str | None = None
@@ -265,6 +266,8 @@ class SandboxSession:
                 self.load_errors = [e for e in errors if isinstance(e, dict)][:50]
                 skipped = reply.value.get("skipped", 0)
                 self.skipped = skipped if isinstance(skipped, int) else 0
+                statements = reply.value.get("statements")
+                self.statements = statements if isinstance(statements, int) else None
                 self.isolation = str(reply.value.get("isolation", ""))[:500]
         else:
             self.fatal = f"running your code failed: {reply.message}"
