@@ -73,7 +73,7 @@ def without_label(text: str, labels: frozenset | None) -> str:
         return text
     key = label_key(parts[0])
     if not _SHAPE.fullmatch(key):
-        return text                        # 1 - ηa = ρ: an equation, refused by the parser
+        return text                        # 2 + x = y: an equation, refused by the parser
     if labels is None or key in labels:
         return parts[-1]
     raise ParseError(f"{parts[0].strip()} = …: the left side does not name this question's "
