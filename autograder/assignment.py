@@ -63,6 +63,7 @@ class QuestionSpec:
     shape: tuple = ()   # of a matrix answer, in dimension names or numbers
     options: tuple[str, ...] = ()
     square_side: bool = False   # a size asked as one number: "14x14" reads as 14
+    union: bool = False         # an interval's answer may be a union of ranges (x ≠ 0 too)
     custom: bool = False        # a closed form graded by a hand-written test
     check: dict = field(default_factory=dict, compare=False, hash=False)
 
@@ -187,6 +188,7 @@ def _question(q: dict, default_visibility: str) -> QuestionSpec:
         length=q.get("length", 1), variable=q.get("variable", ""),
         params=tuple(q.get("params", ())), shape=tuple(q.get("shape", ())),
         options=tuple(q.get("options", ())), square_side=bool(q.get("square_side", False)),
+        union=bool(q.get("union", False)),
         custom=bool(q.get("custom", False)),
         check={k: q[k] for k in CHECK_KEYS if k in q})
 

@@ -84,7 +84,10 @@ class _Bound:
 def _interval(question, assignment, references):
     return IntervalQuestion(_answer(question, references), question.variable, assignment.namespace(),
                             seed=question.id, wrong_ends=_wrong(question, "end"),
-                            openness_messages=dict(question.check.get("openness", {})))
+                            openness_messages=dict(question.check.get("openness", {})),
+                            union=question.union,
+                            **({"rtol": question.check["rtol"]} if "rtol" in question.check
+                               else {}))
 
 
 def _matrix(question, assignment, references):

@@ -31,7 +31,7 @@ PROJECT = PACKAGE.parent
 # are judged (known wrong answers, their messages, layouts, tolerances) and stays hidden
 PUBLIC_QUESTION_KEYS = {"id", "name", "kind", "title", "points", "visibility", "parts",
                         "length", "labels", "variable", "params", "shape", "options", "rows",
-                        "columns"}
+                        "columns", "union"}
 HIDDEN_ASSIGNMENT_KEYS = {"layouts"}
 STUDENT_README = """\
 # Self-check for `{id}`: {title}

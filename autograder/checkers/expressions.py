@@ -14,7 +14,7 @@ from typing import Sequence
 import sympy
 
 from ..budget import Undecided
-from .coerce import NotAnswered, parts_of, to_parsed
+from .coerce import NotAnswered, as_asked, parts_of, to_parsed
 from .equivalence import (RTOL, Domain, close, constant_offset, constant_ratio, equivalent,
                           hint_pairs)
 from .parse import Namespace, ParseError, parse
@@ -50,6 +50,10 @@ class ExpressionQuestion:
         return isinstance(self.ref, tuple)
 
     def check(self, answer: object) -> Verdict:
+        try:
+            answer = as_asked(answer, len(self.ref) if self.is_tuple else 1)
+        except ParseError as exc:
+            return Verdict.wrong(f"cannot read the answer: {exc}")
         try:
             parsed = to_parsed(answer, self.ns)
         except (NotAnswered, ParseError) as exc:
