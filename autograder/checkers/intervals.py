@@ -181,6 +181,7 @@ def _pieces(answer: object, ns: Namespace, symbol: sympy.Symbol) -> tuple[Range,
             notation = _interval_notation(answer, ns)
             if notation is not None:
                 return _checked(notation), []
+            answer = _conditions(answer, symbol)
         parsed = to_parsed(answer, ns).value
         if isinstance(parsed, tuple) and len(parsed) == 2 and \
                 all(isinstance(p, sympy.Expr) for p in parsed):
@@ -221,24 +222,49 @@ def _checked(found: Range) -> Range:
     return found
 
 
-def _interval_notation(text: str, ns: Namespace) -> Range | None:
-    """``[lo, hi)`` and friends; None when ``text`` is not in that notation."""
-    m = _NOTATION.match(text)
-    if not m:
-        return None
-    inner, depth, cut = m.group(2), 0, None
-    for i, ch in enumerate(inner):
-        depth += ch in "([" and 1 or (ch in ")]" and -1 or 0)
-        if ch == "," and depth == 0:
-            if cut is not None:
-                return None
-            cut = i
+def _split(text: str) -> list[str] | None:
+    """``text`` cut at its top-level commas; None when its brackets do not pair up."""
+    parts, depth, start = [], 0, 0
+    for i, ch in enumerate(text):
+        depth += (ch in "([") - (ch in ")]")
         if depth < 0:
             return None
-    if cut is None or depth != 0:
+        if ch == "," and depth == 0:
+            parts.append(text[start:i])
+            start = i + 1
+    return parts + [text[start:]] if depth == 0 else None
+
+
+def _ends(text: str) -> tuple[str, str, str, str] | None:
+    """``"[lo, hi)"`` as ``("[", lo, hi, ")")``; None when ``text`` is not in that notation."""
+    m = _NOTATION.match(text)
+    parts = _split(m.group(2)) if m else None
+    return (m[1], parts[0], parts[1], m[3]) if parts and len(parts) == 2 else None
+
+
+def _interval_notation(text: str, ns: Namespace) -> Range | None:
+    """``[lo, hi)`` and friends; None when ``text`` is not in that notation."""
+    if (ends := _ends(text)) is None:
         return None
-    lo, hi = _end_value(inner[:cut], ns), _end_value(inner[cut + 1:], ns)
-    return Range(lo, hi, m.group(1) != "[", m.group(3) != "]")
+    opening, lo, hi, closing = ends
+    return Range(_end_value(lo, ns), _end_value(hi, ns), opening != "[", closing != "]")
+
+
+def _conditions(text: str, symbol: sympy.Symbol) -> str:
+    """``[-2, 2], x ≠ 0`` as conditions joined by commas, each interval as its comparisons
+    (``-2 <= x <= 2``); any other text unchanged."""
+    parts = _split(text)
+    if not parts or len(parts) == 1 or not any(any(op in p for op in "<>≠!") for p in parts):
+        return text
+    out = []
+    for part in parts:
+        if (ends := _ends(part)) is not None:
+            opening, lo, hi, closing = ends
+            out.append(f"({lo}) {'<' if opening != '[' else '<='} {symbol.name} "
+                       f"{'<' if closing != ']' else '<='} ({hi})")
+        else:
+            out.append(part)
+    return ", ".join(out)
 
 
 def _relations(parsed: object, symbol: sympy.Symbol) -> list:
@@ -306,11 +332,11 @@ def _compare(a: sympy.Expr, b: sympy.Expr, domain: Domain) -> int:
     ParseError when that changes from point to point."""
     if a == b:
         return 0
-    signs = {(x > y) - (x < y) if abs(x - y) > 1e-9 * max(abs(x), abs(y), 1.0) else 0
-             for x, y in zip(_values(a, domain), _values(b, domain))}
+    signs = {0 if x == y or math.isfinite(x - y) and abs(x - y) <= 1e-9 * max(abs(x), abs(y))
+             else (x > y) - (x < y) for x, y in zip(_values(a, domain), _values(b, domain))}
     if len(signs) != 1:
-        raise ParseError(f"{a} and {b} are not in the same order for every value of the "
-                         f"symbols: give the intervals in an order that holds everywhere")
+        raise ParseError(f"whether {a} is below {b} depends on the values of the symbols: "
+                         f"give ranges whose order is the same for all of them")
     return signs.pop()
 
 
@@ -364,7 +390,7 @@ def upper_bound(answer: object, ns: Namespace, symbol: sympy.Symbol) -> object:
     if isinstance(answer, str) and any(op in answer for op in "<>≤≥∈"):
         found = to_range(answer, ns, symbol)
         if found.hi in INFINITY:
-            raise ParseError(f"give the largest {symbol.name}, not a lower bound")
+            raise ParseError(f"give the largest {symbol.name}: this range has no upper end")
         return found.hi
     if isinstance(answer, IntervalValue):
         return to_range(answer, ns, symbol).hi

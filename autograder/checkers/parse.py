@@ -159,7 +159,8 @@ def plain(text: str) -> str:
     parts = top_level_parts(text)
     if len(parts) > 1:   # "(η* = 3/c, ρ = …)": each part may have its label
         text = text.strip()
-        opening, closing = (text[0], text[-1]) if text[:1] in "([" else ("", "")
+        opening, closing = (text[0], text[-1]) if text[:1] in "([" and text[-1:] in ")]" \
+            else ("", "")
         text = opening + ",".join(map(_without_label, parts)) + closing
     return _bars(_without_label(text))
 
