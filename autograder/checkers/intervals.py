@@ -161,6 +161,9 @@ def _members_text(answer: object, ns: Namespace, symbol: sympy.Symbol) -> str | 
     if not isinstance(answer, str):
         return None
     text = plain(answer)
+    if "≈" in text:
+        raise ParseError(f"≈ at position {text.index('≈') + 1}: a range is given by its exact "
+                         f"ends, with <, ≤, > or ≥")
     if "U" not in ns.symbols:
         text = _U.sub("∪", text)
     return _without_member(text, ns, symbol)
