@@ -28,7 +28,7 @@ from ..values import IntervalValue
 
 _NOTATION = re.compile(r"^\s*([\[(\]])(.*)([\])\[])\s*$", re.S)
 _MEMBER = re.compile(r"\s*(\w+)(?:\s*∈|\s+in\b)(.*)", re.S)     # η ∈ (0, 1), eta in (0, 1)
-_U = re.compile(r"(?<=[\])\[])\s*U\s*(?=[\[(\]])")               # ") U [": a union
+_U = re.compile(r"(?<=[\])])\s*U\s*(?=[\[(])")                     # ") U [": a union
 INFINITY = (sympy.oo, -sympy.oo)
 
 
