@@ -20,6 +20,7 @@ from autograder.grading import grade
 from autograder.kinds import check_form, checker
 from autograder.package import public_toml
 from autograder.plugin import Grade
+from autograder.values import SympyText
 from conftest import REFERENCE_GD, ROOT, by_number, run_cli, write
 from test_notation import Answers, form, judge
 
@@ -258,10 +259,12 @@ ENDS_EQUIVALENT = [
     ("q2", r"-2 \le x \le -1 \text{ or } 1 \le x \le 2"), ("q2", "-2 <= x <= -1 or 1 <= x <= 2"),
     ("q2", "[-2, -1.5] ∪ [-1.5, -1] ∪ [1, 2]"), ("q2", "[-2, -1] ∪ [1, 3/2) ∪ [3/2, 2]"),
     ("q2", r"\left[-2, -1\right] \cup \left[1, 2\right]"),
+    ("q2", SympyText("Union(Interval(-2, -1), Interval(1, 2))")),   # sympy.Union(...) submitted
     # 2. ≠ leaves a value out, where the question takes a union
     ("q3", r"x \neq 0"), ("q3", r"x \ne 0"), ("q3", "x ≠ 0"), ("q3", "x != 0"),
     ("q3", r"(-\infty, 0) \cup (0, \infty)"), ("q3", "(−∞, 0) ∪ (0, +∞)"),
     ("q3", "x < 0 or x > 0"), ("q3", "(-oo, 0) U (0, oo)"), ("q3", "-x != 0"),
+    ("q3", SympyText("Union(Interval.open(-oo, 0), Interval.open(0, oo))")),   # Reals - {0}
     ("q8", r"\frac{1}{a} < \eta < \frac{2}{a}"),
     ("q8", r"(\frac1a, \frac2a)"), ("q8", r"\eta \in (\frac{1}{a}, \frac{2}{a}), \eta \neq 0"),
     # 2. ± as the two roots, + first (∓: − first)
@@ -310,7 +313,7 @@ ENDS_TWINS = [
     ("q4", r"\pm 2", ("2", "-2"), "x1: not correct"),
     # 2. ≈ with a decimal where the exact value is asked: "give the exact value"
     ("q5", r"\approx 0.444", "0.444", "give the exact value"),
-    ("q5", r"p \approx 0.4444", "0.4444", "give the exact value"),
+    ("q5", r"$\approx 0.4444$", "0.4444", "give the exact value"),
     ("q5", "≈ 0.5", "0.5", "not correct"),
     # 8. outside the tolerance
     ("q6", "(0, 0.07)", "0 < eta < 0.07", "the upper end is not correct"),
@@ -428,8 +431,9 @@ def test_ends_graded_end_to_end_by_the_cli(ends, tmp_path):
     env = {"AUTOGRADER_GRADERS": str(ends / "graders"),
            "AUTOGRADER_REFERENCE": str(ends / "reference"), "COLUMNS": "200"}
     answers = textwrap.dedent(r'''
+        import sympy as sp
         q1 = r"u \in (-\infty, \frac{2}{a})"
-        q2 = r"[-2, -1] \cup [1, 2]"
+        q2 = sp.Union(sp.Interval(-2, -1), sp.Interval(1, 2))
         q3 = "x ≠ 0"
         q4 = r"\pm\sqrt{2}"
         q5 = r"\frac{4}{9}"

@@ -160,13 +160,31 @@ def _members_text(answer: object, ns: Namespace, symbol: sympy.Symbol) -> str | 
     """A text answer in the text syntax, without ``η ∈`` and with ``) U (`` as ``∪``."""
     if not isinstance(answer, str):
         return None
-    text = plain(answer)
+    text = plain(_sympy_union(answer))
     if "≈" in text:
         raise ParseError(f"≈ at position {text.index('≈') + 1}: a range is given by its exact "
                          f"ends, with <, ≤, > or ≥")
     if "U" not in ns.symbols:
         text = _U.sub("∪", text)
     return _without_member(text, ns, symbol)
+
+
+_SYMPY_BRACKETS = {None: "[]", ".open": "()", ".Lopen": "(]", ".Ropen": "[)"}
+
+
+def _sympy_union(text: str) -> str:
+    """A SymPy ``Union`` of ``Interval``s as SymPy prints it (``Union(Interval(-2, -1),
+    Interval.open(1, 2))``) in interval notation (``[-2, -1] ∪ (1, 2)``); other text unchanged."""
+    m = re.fullmatch(r"\s*Union\((.*)\)\s*", text, re.S)
+    pieces = []
+    for part in (_split(m[1]) or ()) if m else ():
+        interval = re.fullmatch(r"\s*Interval(\.open|\.Lopen|\.Ropen)?\((.*)\)\s*", part, re.S)
+        ends = _split(interval[2]) if interval else None
+        if not ends or len(ends) != 2:
+            return text
+        opening, closing = _SYMPY_BRACKETS[interval[1]]
+        pieces.append(f"{opening}{ends[0]}, {ends[1]}{closing}")
+    return " ∪ ".join(pieces) or text
 
 
 def _pieces(answer: object, ns: Namespace, symbol: sympy.Symbol) -> tuple[Range, list]:

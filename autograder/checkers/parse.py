@@ -221,7 +221,8 @@ def _approximate(text: str) -> tuple[str, bool]:
     if "≈" not in text:
         return text, False
     before, _, after = text.partition("≈")
-    if "≈" in after or not after.strip() or (before.strip() and not _LABEL.fullmatch(before)):
+    if "≈" in after or not after.strip() or (
+            before.strip() and _without_label(f"{before}={after}") != after):   # η ≈ 0.067
         raise ParseError(f"≈ at position {text.index('≈') + 1}: an approximate value is read only "
                          f"alone (≈ 0.067); give the exact value")
     return after, True
