@@ -53,6 +53,7 @@ def _expression(question, assignment, references):
         _answer(question, references), ns, wrong=wrong.pop(None, ()), seed=question.id,
         component_wrong={part - 1: answers for part, answers in wrong.items()},
         labels=tuple(question.check.get("labels", ())),
+        unordered=bool(question.check.get("unordered", False)),
         constraint=_constraint(constraint, ns) if constraint else None,
         **({"rtol": question.check["rtol"]} if "rtol" in question.check else {}))
 

@@ -195,6 +195,16 @@ variable = "eta"
 union = true
 points = 1
 title = "the learning rates that converge, but not monotonically"
+
+[[questions]]
+id = "9"
+name = "q9"
+kind = "tuple"
+length = 2
+unordered = true
+points = 1
+title = "the solutions of x² = 4 (a set)"
+wrong = [{answer = ["4", "-4"], message = "these solve x = ±4, not x² = 4"}]
 '''
 
 ENDS_REFERENCE = '''
@@ -206,6 +216,7 @@ q5 = "4/9"
 q6 = "(0, 2/(15 + sqrt(221)))"
 q7 = 60200
 q8 = "(1/a, 2/a)"
+q9 = ("-2", "2")
 '''
 REFERENCE = {name: eval(value) for name, value in
              (line.split(" = ", 1) for line in ENDS_REFERENCE.strip().splitlines())}
@@ -270,6 +281,9 @@ ENDS_EQUIVALENT = [
     # 2. ± as the two roots, + first (∓: − first)
     ("q4", r"\pm\sqrt{2}"), ("q4", "±√2"), ("q4", r"$x = \pm \sqrt{2}$"), ("q4", "(±sqrt(2))"),
     ("q4", r"-(\mp\sqrt{2})"), ("q4", ("sqrt(2)", "-sqrt(2)")),
+    # 2. ± and ∓ as a set's two values, in either order
+    ("q9", r"\pm 2"), ("q9", r"x = \mp 2"), ("q9", "±2"), ("q9", r"\{-2, 2\}"), ("q9", r"\{2, -2\}"),
+    ("q9", ("2", "-2")), ("q9", r"$\left\{ \pm 2 \right\}$"),
     # 2. ≈ with the exact value is the exact value
     ("q5", r"\approx \frac{4}{9}"), ("q5", "4/9"),
     # 8. an interval's ends within the question's tolerance
@@ -311,6 +325,8 @@ ENDS_TWINS = [
     # 2. ± in the wrong order, or the wrong values
     ("q4", r"\mp\sqrt{2}", ("-sqrt(2)", "sqrt(2)"), "the values are in the wrong order"),
     ("q4", r"\pm 2", ("2", "-2"), "x1: not correct"),
+    ("q9", r"\pm 4", ("-4", "4"), "these solve x = ±4"),
+    ("q9", r"\{2, 2\}", ("2", "2"), "value 1: not correct"),
     # 2. ≈ with a decimal where the exact value is asked: "give the exact value"
     ("q5", r"\approx 0.444", "0.444", "give the exact value"),
     ("q5", r"$\approx 0.4444$", "0.4444", "give the exact value"),
@@ -440,12 +456,13 @@ def test_ends_graded_end_to_end_by_the_cli(ends, tmp_path):
         q6 = r"\eta \in (0, 0.06697)"
         q7 = r"60{,}200"
         q8 = r"(\frac{1}{a}, \frac{2}{a})"
+        q9 = r"x = \pm 2"
     ''')
     write(tmp_path / "right", "answers.py", answers)
     done = run_cli("grade", "ends", str(tmp_path / "right"), env=env)
-    assert done.returncode == 0 and "Total: 12 / 12 points" in done.stdout, done.stdout[-3000:]
+    assert done.returncode == 0 and "Total: 13 / 13 points" in done.stdout, done.stdout[-3000:]
     wrong = answers.replace(r"(-\infty,", "(0,").replace(r"\frac{4}{9}", r"\approx 0.444")
     write(tmp_path / "wrong", "answers.py", wrong)
     done = run_cli("grade", "ends", str(tmp_path / "wrong"), env=env)
-    assert "Total: 9 / 12 points" in done.stdout, done.stdout[-3000:]
+    assert "Total: 10 / 13 points" in done.stdout, done.stdout[-3000:]
     assert "the lower end is not correct" in done.stdout and "give the exact value" in done.stdout
