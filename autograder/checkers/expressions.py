@@ -17,7 +17,7 @@ from ..budget import Undecided
 from .coerce import NotAnswered, as_asked, parts_of, to_parsed
 from .equivalence import (RTOL, Domain, close, constant_offset, constant_ratio, equivalent,
                           hint_pairs)
-from .parse import Namespace, ParseError, parse
+from .parse import Namespace, ParseError, one_number, parse, plus_minus
 from .verdict import Verdict
 
 Wrong = Sequence[tuple[object, str]]  # (a known wrong answer, the message it earns)
@@ -212,5 +212,7 @@ def _parse_trusted(value: object, ns: Namespace) -> object:
         return value
     if isinstance(value, (int, float)):
         return sympy.nsimplify(value, rational=True)
-    return parse(str(value), ns)
+    if isinstance(value, str) and (pair := plus_minus(value)) is not None:
+        return tuple(_parse_trusted(v, ns) for v in pair)
+    return parse(str(one_number(value)), ns)    # as a student's: 60,000 is one number
 

@@ -133,11 +133,11 @@ def to_range(answer: object, ns: Namespace, symbol: sympy.Symbol) -> Range:
     text = _members_text(answer, ns, symbol)
     if text is not None and "∪" in text:
         raise ParseError("a union of intervals (∪) is not asked here: give one interval")
-    ranges, excluded = _pieces(answer if text is None else text, ns, symbol)
+    found, excluded = _pieces(answer if text is None else text, ns, symbol)
     if excluded:
         raise ParseError(f"{symbol.name} ≠ … leaves a value out, which makes two ranges; one "
                          f"interval is asked here")
-    return ranges
+    return found
 
 
 def to_ranges(answer: object, ns: Namespace, symbol: sympy.Symbol,
