@@ -45,7 +45,7 @@ HAND_WRITTEN = ("function", "code", "layers")   # kinds whose graders are pytest
 SCHEMA = Path(__file__).with_name("assignment.schema.json")
 # keys of a question that say how it is checked (the rest say what it is)
 CHECK_KEYS = ("labels", "rtol", "constraint", "layout", "rows", "columns", "function",
-              "variables", "openness", "wrong")
+              "variables", "openness", "wrong", "unordered")
 
 
 @dataclass(frozen=True)
@@ -77,6 +77,7 @@ class QuestionSpec:
     shape: tuple = ()   # of a matrix answer, in dimension names or numbers
     options: tuple[str, ...] = ()
     square_side: bool = False   # a size asked as one number: "14x14" reads as 14
+    union: bool = False         # an interval's answer may be a union of ranges (x ≠ 0 too)
     custom: bool = False        # a closed form graded by a hand-written test
     check: dict = field(default_factory=dict, compare=False, hash=False)
 
@@ -219,6 +220,7 @@ def _question(q: dict, default_visibility: str) -> QuestionSpec:
         length=q.get("length", 1), variable=q.get("variable", ""),
         params=tuple(q.get("params", ())), shape=tuple(q.get("shape", ())),
         options=tuple(q.get("options", ())), square_side=bool(q.get("square_side", False)),
+        union=bool(q.get("union", False)),
         custom=bool(q.get("custom", False)),
         check={k: q[k] for k in CHECK_KEYS if k in q})
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 import sympy
 
 from .assignment import Assignment, QuestionSpec
-from .checkers.coerce import NotAnswered, describe, parts_of, to_parsed
-from .checkers.intervals import to_range, upper_bound
+from .checkers.coerce import NotAnswered, as_asked, describe, parts_of, to_parsed
+from .checkers.intervals import range_domain, to_range, to_ranges, upper_bound
 from .checkers.matrices import check_shape
 from .checkers.choices import normalise_choice
 from .checkers.structures import matrix_entries, shape_of
@@ -44,7 +44,7 @@ def bound_form(question: QuestionSpec, answer: object, assignment: Assignment) -
 
 def _one_expression(question: QuestionSpec, answer: object, assignment: Assignment) -> Verdict:
     try:
-        value = to_parsed(answer, assignment.namespace(question)).value
+        value = to_parsed(as_asked(answer, 1), assignment.namespace(question)).value
     except (NotAnswered, ParseError) as exc:
         return Verdict.wrong(f"`{question.name}`: {exc}")
     if not isinstance(value, sympy.Expr):
@@ -56,6 +56,10 @@ def tuple_form(question: QuestionSpec, answer: object, assignment: Assignment) -
     if ambiguous := _ambiguous(question, answer, assignment):
         return ambiguous
     ns = assignment.namespace(question)
+    try:
+        answer = as_asked(answer, question.length)
+    except ParseError as exc:
+        return Verdict.wrong(f"`{question.name}`: {exc}")
     try:
         value = to_parsed(answer, ns).value
     except (NotAnswered, ParseError) as exc:
@@ -80,8 +84,12 @@ def interval_form(question: QuestionSpec, answer: object, assignment: Assignment
     if ambiguous := _ambiguous(question, answer, assignment):
         return ambiguous
     ns = assignment.namespace(question)
+    symbol = ns.symbols[question.variable]
     try:
-        to_range(answer, ns, ns.symbols[question.variable])
+        if question.union:
+            to_ranges(answer, ns, symbol, range_domain(ns, symbol, question.id))
+        else:
+            to_range(answer, ns, symbol)
     except (NotAnswered, ParseError) as exc:
         return Verdict.wrong(f"`{question.name}`: {exc}")
     return Verdict.right(f"`{question.name}` reads as a range of {question.variable}.")

@@ -53,6 +53,7 @@ def _expression(question, assignment, references):
         _answer(question, references), ns, wrong=wrong.pop(None, ()), seed=question.id,
         component_wrong={part - 1: answers for part, answers in wrong.items()},
         labels=tuple(question.check.get("labels", ())),
+        unordered=bool(question.check.get("unordered", False)),
         constraint=_constraint(constraint, ns) if constraint else None,
         **({"rtol": question.check["rtol"]} if "rtol" in question.check else {}))
 
@@ -84,7 +85,10 @@ class _Bound:
 def _interval(question, assignment, references):
     return IntervalQuestion(_answer(question, references), question.variable, assignment.namespace(question),
                             seed=question.id, wrong_ends=_wrong(question, "end"),
-                            openness_messages=dict(question.check.get("openness", {})))
+                            openness_messages=dict(question.check.get("openness", {})),
+                            union=question.union,
+                            **({"rtol": question.check["rtol"]} if "rtol" in question.check
+                               else {}))
 
 
 def _matrix(question, assignment, references):

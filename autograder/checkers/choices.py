@@ -12,7 +12,8 @@ from .verdict import Verdict
 
 _WORDS = {"minimum": {"min", "minimum", "minimizer", "minimiser"},
           "maximum": {"max", "maximum", "maximizer", "maximiser"},
-          "saddle": {"saddle"}, "none": {"none", "no", "nothing", "empty", "∅"},
+          "saddle": {"saddle"},
+          "none": {"none", "no", "nothing", "empty", "∅", "emptyset", "varnothing"},
           "yes": {"yes", "true"}, "no": {"no", "not", "false", "never", "doesn", "cannot"}}
 _FILLER = {"a", "an", "the", "it", "is", "point", "local", "strict", "global", "there", "are",
            "critical", "points", "set"}

@@ -8,7 +8,8 @@ import numpy as np
 import sympy
 
 from ..values import FunctionValue, IntervalValue, OtherValue, SympyText
-from .parse import Namespace, ParseError, Parsed, parse_answer, plain, top_level_parts
+from .parse import (Namespace, ParseError, Parsed, one_number, parse_answer, plain, plus_minus,
+                    top_level_parts)
 
 
 NOT_ANSWERED = "not answered yet (the value is still None)"
@@ -59,7 +60,7 @@ def to_parsed(value: object, ns: Namespace) -> Parsed:
     if isinstance(value, (tuple, list)):
         if len(value) > 10_000:
             raise ParseError(f"expected a few values, got {len(value)}")
-        parts = [to_parsed(v, ns) for v in value]
+        parts = [to_parsed(one_number(v), ns) for v in value]   # each part is one value
         return Parsed(tuple(p.value for p in parts), any(p.has_decimal for p in parts))
     if isinstance(value, IntervalValue):
         raise ParseError("expected an expression, got an interval")
@@ -80,10 +81,22 @@ def parts_of(value: object, ns: Namespace, n: int) -> list[Parsed | ValueError] 
     out: list[Parsed | ValueError] = []
     for part in value:
         try:
-            out.append(to_parsed(part, ns))
+            out.append(to_parsed(one_number(part), ns))
         except (NotAnswered, ParseError) as exc:
             out.append(exc)
     return out
+
+
+def as_asked(value: object, count: int) -> object:
+    """``value`` as a question of ``count`` values reads it: one number where one is asked
+    (``60,000``), the two values of a ``±`` where two are (``1 ± √2``); raises ParseError."""
+    if count == 1:
+        return one_number(value)
+    if isinstance(value, str) and (pair := plus_minus(value)) is not None:
+        if count != 2:
+            raise ParseError(f"± gives two values; {count} are asked here")
+        return pair
+    return value
 
 
 def entries_of(value: object, ns: Namespace) -> list[list[Parsed | ValueError]] | None:

@@ -5,6 +5,7 @@ evaluates both sides at seeded random points of each symbol's domain (positive s
 positive values, and so on), at 30 significant digits, so forms SymPy cannot simplify
 (``1/max(x, y)`` against ``Min(1/x, 1/y)``) still meet.  When no step can tell (a limit is
 reached, or the values are too large to evaluate) the answer is :class:`Undecided`, never wrong.
+An infinity (an unbounded end ``∞``) is equal to itself only: it is never sampled.
 """
 from __future__ import annotations
 
@@ -123,6 +124,8 @@ def equivalent(a: sympy.Expr, b: sympy.Expr, domain: Domain, *, rtol: float = RT
     :class:`Undecided` when neither SymPy nor the numeric probing can tell within its budget."""
     if a == b:
         return True
+    if _infinite(a) or _infinite(b):  # no value to sample: ∞ is only ever ∞ as written
+        return False
     if rtol == RTOL:  # an exact comparison: let SymPy try to prove it
         with cpu_limit(SIMPLIFY_SECONDS):
             try:
@@ -145,6 +148,10 @@ def equivalent(a: sympy.Expr, b: sympy.Expr, domain: Domain, *, rtol: float = RT
         raise Undecided("the answer's values are too large to evaluate",
                         f"{_short(a)} or {_short(b)} overflows at {too_large} point(s)")
     return False
+
+
+def _infinite(expr: sympy.Expr) -> bool:
+    return expr.has(sympy.oo, -sympy.oo, sympy.zoo)
 
 
 def _short(expr: sympy.Expr) -> str:

@@ -14,10 +14,10 @@ from typing import Sequence
 import sympy
 
 from ..budget import Undecided
-from .coerce import NotAnswered, parts_of, to_parsed
+from .coerce import NotAnswered, as_asked, parts_of, to_parsed
 from .equivalence import (RTOL, Domain, close, constant_offset, constant_ratio, equivalent,
                           hint_pairs)
-from .parse import Namespace, ParseError, parse
+from .parse import Namespace, ParseError, one_number, parse, plus_minus
 from .verdict import Verdict
 
 Wrong = Sequence[tuple[object, str]]  # (a known wrong answer, the message it earns)
@@ -35,6 +35,7 @@ class ExpressionQuestion:
     rtol: float = RTOL                     # > RTOL accepts decimals within this tolerance
     constraint: object = None              # narrows the numeric domain (e.g. a >= b)
     seed: str = ""
+    unordered: bool = False                # a tuple that is a set: any order is right
 
     def __post_init__(self):
         self.ref = _parse_trusted(self.reference, self.ns)
@@ -50,6 +51,10 @@ class ExpressionQuestion:
         return isinstance(self.ref, tuple)
 
     def check(self, answer: object) -> Verdict:
+        try:
+            answer = as_asked(answer, len(self.ref) if self.is_tuple else 1)
+        except ParseError as exc:
+            return Verdict.wrong(f"cannot read the answer: {exc}")
         try:
             parsed = to_parsed(answer, self.ns)
         except (NotAnswered, ParseError) as exc:
@@ -99,8 +104,10 @@ class ExpressionQuestion:
             return Verdict.wrong("each value must be an expression (no comparisons or lists)")
         readable = all(isinstance(v, sympy.Expr) for v in value)
         for wrong_value, message in self.wrong_parsed if readable else ():
-            if all(self._matches(v, w) for v, w in zip(value, wrong_value)):
+            if all(self._matches(v, w) for v, w in zip(self._arranged(value, wrong_value),
+                                                       wrong_value)):
                 return Verdict.wrong(message)
+        value = self._arranged(value, self.ref)
         names = self._names()
         right, unsure = [], []
         for i, (v, r) in enumerate(zip(value, self.ref)):
@@ -125,6 +132,29 @@ class ExpressionQuestion:
                             if self._matches(v, w)), None)
             problems.append(f"{names[i]}: {message or self._diagnose(v, r, has_decimal)}")
         return Verdict(sum(right) / n, "\n".join(problems), "\n".join(unsure))
+
+    def _arranged(self, value: list, target: tuple) -> list:
+        """A set's values in the order of the ``target`` values they equal (most matched, by
+        augmenting paths), the others in the places left; a tuple's as given."""
+        if not self.unordered:
+            return list(value)
+        same = [[isinstance(v, sympy.Expr) and self._matches(v, t) for t in target]
+                for v in value]
+        owner: dict[int, int] = {}   # target index -> value index
+
+        def claim(i: int, seen: set) -> bool:
+            for j, equal in enumerate(same[i]):
+                if equal and j not in seen:
+                    seen.add(j)
+                    if j not in owner or claim(owner[j], seen):
+                        owner[j] = i
+                        return True
+            return False
+
+        for i in range(len(value)):
+            claim(i, set())
+        rest = iter(i for i in range(len(value)) if i not in owner.values())
+        return [value[owner[j]] if j in owner else value[next(rest)] for j in range(len(target))]
 
     def _names(self) -> list[str]:
         return list(self.labels) or [f"value {i + 1}" for i in range(len(self.ref))]
@@ -182,5 +212,7 @@ def _parse_trusted(value: object, ns: Namespace) -> object:
         return value
     if isinstance(value, (int, float)):
         return sympy.nsimplify(value, rational=True)
-    return parse(str(value), ns)
+    if isinstance(value, str) and (pair := plus_minus(value)) is not None:
+        return tuple(_parse_trusted(v, ns) for v in pair)
+    return parse(str(one_number(value)), ns)    # as a student's: 60,000 is one number
 

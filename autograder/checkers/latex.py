@@ -34,7 +34,8 @@ SYMBOLS = {"cdot": "·", "times": "×", "odot": "⊙", "div": "/", "le": "<=", "
            "in": "∈", "infty": "∞", "|": "‖", "Vert": "‖", "lVert": "‖", "rVert": "‖",
            "{": "(", "}": ")", "top": "ᵀ", "intercal": "ᵀ", "nabla": "∇", "ell": "ℓ",
            "partial": "∂", "ast": "*", "star": "*", "vert": "|", "lvert": "|", "rvert": "|",
-           "mid": "|", "langle": "(", "rangle": ")", "prime": "'"}
+           "mid": "|", "langle": "(", "rangle": ")", "prime": "'",
+           "neq": "≠", "ne": "≠", "pm": "±", "mp": "∓", "approx": "≈", "cup": "∪"}
 IGNORED = {"left", "right", "big", "Big", "bigg", "Bigg", "bigl", "bigr", "Bigl", "Bigr",
            "displaystyle", "textstyle", "limits", ",", ";", ":", "!", " ", "quad", "qquad",
            "nonumber", "notag", "hfill"}

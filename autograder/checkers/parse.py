@@ -48,7 +48,7 @@ CONSTANTS = {"pi": sympy.pi, "π": sympy.pi, "e": sympy.E, "E": sympy.E,
              "otherwise": sympy.true}                           # a piecewise's last condition
 # Unicode a student may paste from a handout, and what it means.
 TRANSLATE = {"−": "-", "–": "-", "·": "*", "×": "*", "⋅": "*", "⊙": "*", "÷": "/", "≤": "<=",
-             "≥": ">=", "²": "^2", "³": "^3", "\u00a0": " ", "ₙ": "_n",
+             "≥": ">=", "≠": "!=", "∞": " oo ", "²": "^2", "³": "^3", "\u00a0": " ", "ₙ": "_n",
              "𝟏": "1", "𝟙": "1",                                  # \mathbf{1}: the number
              **{chr(0x2080 + d): str(d) for d in range(10)}}          # x₁ is x1
 GREEK = {"η": "eta", "λ": "lambda", "ρ": "rho", "κ": "kappa", "α": "alpha", "β": "beta",
@@ -159,6 +159,7 @@ def plain(text: str, labels: frozenset | None = None) -> str:
     from .latex import is_latex, latex_to_text, without_tag
     if len(text) > MAX_CHARS:
         raise ParseError(f"the answer is {len(text)} characters long; at most {MAX_CHARS} are read")
+    text = _digit_groups(text)
     text = latex_to_text(text) if is_latex(text) else without_tag(text)
     if len(text) > MAX_CHARS:
         raise ParseError("the answer is too long")
@@ -167,9 +168,74 @@ def plain(text: str, labels: frozenset | None = None) -> str:
     parts = top_level_parts(text)
     if len(parts) > 1:   # "(η* = 3/c, ρ = …)": each part may have its label
         text = text.strip()
-        opening, closing = (text[0], text[-1]) if text[:1] in "([" else ("", "")
+        opening, closing = (text[0], text[-1]) if text[:1] in "([" and text[-1:] in ")]" \
+            else ("", "")
         text = opening + ",".join(without_label(p, labels) for p in parts) + closing
     return _bars(without_label(text, labels))
+
+
+# 1\,000, 1{,}000, 1~000 and 1 000 (a thin space pasted from a PDF) are one number
+_DIGIT_GROUP = re.compile(r"(?<=\d)(?:\\,|\\ |\{,\}|~|[\u2009\u202f\u00a0])(?=\d{3}(?!\d))")
+
+
+def _digit_groups(text: str) -> str:
+    """Digit groups joined (``1\\,000`` is ``1000``); ``3{,}14`` is refused, naming it."""
+    text = _DIGIT_GROUP.sub("", text)
+    if m := re.search(r"\d+\{,\}\d+", text):
+        raise ParseError(f"{m[0]} at position {m.start() + 1}: {{,}} is read only between groups "
+                         f"of three digits (1{{,}}000); write a decimal with a point")
+    return text
+
+
+_THOUSANDS = re.compile(r"[+-]?[1-9]\d{0,2}(?:,\d{3})+(?:\.\d+)?")
+_DECIMAL_COMMA = re.compile(r"[+-]?\d+,\d+")
+
+
+def one_number(value: object) -> object:
+    """Where one value is asked, ``60,000`` is the number ``60000``; ``2,5`` (a decimal comma,
+    or two values?) raises ParseError naming both readings; anything else is unchanged."""
+    if not isinstance(value, str):
+        return value
+    try:
+        text = plain(value).strip()
+    except ParseError:
+        return value   # the parser says why
+    if _THOUSANDS.fullmatch(text):
+        return text.replace(",", "")
+    if _DECIMAL_COMMA.fullmatch(text):
+        whole, part = text.split(",")
+        raise ParseError(f"{text} can mean the number {whole}.{part} (a decimal comma) or the "
+                         f"two values {whole} and {part}; one number is asked: write it with a "
+                         f"decimal point")
+    return value
+
+
+def plus_minus(text: str) -> tuple[str, str] | None:
+    """``1 ± √2`` (``1 \\pm \\sqrt{2}``) as its two values, ``+`` first (``∓``: ``−`` first), where
+    two values are asked; None when ``text`` has no ±."""
+    text = plain(text)
+    signs = [c for c in text if c in "±∓"]
+    if not signs:
+        return None
+    if len(signs) > 1 or len(top_level_parts(text)) > 1:
+        raise ParseError("one ± is read, for the whole answer (±2 is 2 and −2); "
+                         "otherwise write the values one by one")
+    first, second = ("+", "-") if signs[0] == "±" else ("-", "+")
+    return text.replace(signs[0], first), text.replace(signs[0], second)
+
+
+def _approximate(text: str, labels: frozenset | None = None) -> tuple[str, bool]:
+    """``≈ 0.067`` and ``η ≈ 0.067`` are the value ``0.067``, read as a decimal is (it passes
+    only where it is exact, or within a question's tolerance)."""
+    from .labels import without_label
+    if "≈" not in text:
+        return text, False
+    before, _, after = text.partition("≈")
+    if "≈" in after or not after.strip() or (
+            before.strip() and without_label(f"{before}={after}", labels) != after):   # η ≈ 0.067
+        raise ParseError(f"≈ at position {text.index('≈') + 1}: an approximate value is read only "
+                         f"alone (≈ 0.067); give the exact value")
+    return after, True
 
 
 def _bars(text: str) -> str:
@@ -218,6 +284,9 @@ def tokenize(text: str) -> list[Token]:
         if m is None:
             if text[pos] in "'\"":
                 raise ParseError("quotes are not allowed inside an answer: write math only")
+            if text[pos] in "±∓":
+                raise ParseError(f"{text[pos]} at position {pos + 1} gives two values (±2 is 2 "
+                                 f"and −2); one value is asked here")
             raise ParseError(f"unexpected character {text[pos]!r} at position {pos + 1}")
         pos = m.end()
         if m.lastgroup == "ws":
@@ -396,7 +465,7 @@ def parse(text: str, ns: Namespace) -> object:
 def parse_answer(text: str, ns: Namespace) -> Parsed:
     if not isinstance(text, str):
         raise ParseError(f"expected text, got {type(text).__name__}")
-    text = plain(text, ns.labels)
+    text, approximate = _approximate(plain(text, ns.labels), ns.labels)
     if not text.strip():
         raise ParseError("the answer is empty")
     tokens = split_names(tokenize(text), set(ns.symbols) | set(ns.definitions) | set(CONSTANTS))
@@ -416,7 +485,7 @@ def parse_answer(text: str, ns: Namespace) -> Parsed:
         value = builder.build(tree.body)
     except RecursionError:
         raise ParseError("the answer is nested too deeply") from None
-    return Parsed(value, builder.has_decimal, warnings)
+    return Parsed(value, builder.has_decimal or approximate, warnings)
 
 
 def warnings_of(answer: object, ns: Namespace) -> list[str]:
@@ -565,9 +634,10 @@ class _Builder:
         for op, right_node in zip(node.ops, node.comparators):
             right = self.expr(right_node)
             maker = {ast.Lt: sympy.StrictLessThan, ast.LtE: sympy.LessThan,
-                     ast.Gt: sympy.StrictGreaterThan, ast.GtE: sympy.GreaterThan}.get(type(op))
+                     ast.Gt: sympy.StrictGreaterThan, ast.GtE: sympy.GreaterThan,
+                     ast.NotEq: sympy.Unequality}.get(type(op))
             if maker is None:
-                raise ParseError("only <, <=, > and >= may compare values")
+                raise ParseError("only <, <=, >, >= and ≠ may compare values")
             relations.append(maker(left, right, evaluate=False))
             left = right
         return relations[0] if len(relations) == 1 else sympy.And(*relations, evaluate=False)

@@ -157,8 +157,9 @@ class CriticalPointQuestion:
         except (NotAnswered, ParseError) as exc:
             return Verdict.wrong(f"cannot read the point: {exc}")
         if not (isinstance(point, tuple) and len(point) == len(self.vars)
-                and all(isinstance(p, sympy.Expr) and not p.free_symbols for p in point)):
-            return Verdict.wrong(f"the point must be {len(self.vars)} numbers "
+                and all(isinstance(p, sympy.Expr) and not p.free_symbols and p.is_finite
+                        for p in point)):
+            return Verdict.wrong(f"the point must be {len(self.vars)} finite numbers "
                                  f"({', '.join(self.variables)})")
         at = dict(zip(self.vars, point))
         critical = all(abs(complex(g.subs(at).evalf(30))) < 1e-20 for g in self.gradient)
