@@ -21,7 +21,7 @@ from .reference import reference_root
 from .sandbox.identity import (can_isolate, hand_over, lock_down, private_paths,
                                sandbox_identity, scratch_untouched)
 from .results import GradingResult
-from .student import Student
+from .student import SYNTAX_ERRORS, Student
 from .submission import find_submission, working_copy
 
 
@@ -158,7 +158,14 @@ def summary(result: GradingResult, submission, student: Student, public_only: bo
         where = error.get("where") or submission.label
         line = f", line {error['line']}" if error.get("line") else ""
         message = str(error.get("error", "")).strip().splitlines()[-1:] or [""]
-        lines.append(f"Running your code: {inert(where)}{line} raised {code(message[0])}.")
+        if error.get("type") in SYNTAX_ERRORS:
+            lost = ", ".join(code(n) for n in error.get("names", ()))
+            lines.append(f"Running your code: {inert(where)}{line} has a syntax error "
+                         f"({code(message[0])}); that statement was skipped"
+                         + (f" (it defines {lost})" if lost else "")
+                         + " and the rest was run.")
+        else:
+            lines.append(f"Running your code: {inert(where)}{line} raised {code(message[0])}.")
     return "\n\n".join(lines)
 
 
