@@ -19,7 +19,7 @@ import tokenize
 
 CONTINUATIONS = {"else", "elif", "except", "finally"}   # clauses of the statement above
 MAX_REACH = 10        # later margin lines tried as the end of an unclosed statement
-MAX_RESTARTS = 50     # tokenizer restarts after unclosed statements; then the rest is one
+MAX_RESTARTS = 100    # tokenizer restarts after unclosed statements; then the rest is one
 _MARGIN = re.compile(r"[^\W\d]|@")   # a line at the margin that may start a statement
 _OPEN, _CLOSE = "([{", ")]}"
 
@@ -101,7 +101,7 @@ def _starts(lines, first):
                 depth = max(depth - 1, 0)
     except (tokenize.TokenError, SyntaxError):
         return starts, False
-    return starts, True
+    return starts, depth == 0   # the tokenizer's own count goes wrong after a stray ")"
 
 
 def _reach(lines, first):
