@@ -1,6 +1,7 @@
 """An assignment's configuration: ``autograder/graders/<id>/assignment.toml``."""
 from __future__ import annotations
 
+import difflib
 import functools
 import os
 import re
@@ -138,19 +139,41 @@ class Assignment:
         return frozenset(q.name for q in self.questions if q.square_side)
 
 
-def available() -> list[str]:
-    return sorted(p.parent.name for p in graders_root().glob("*/assignment.toml"))
+def available(graders: Path | None = None) -> list[str]:
+    """The assignments' ids: the folders of ``graders`` (graders_root()) with an
+    assignment.toml."""
+    return sorted(p.parent.name for p in Path(graders or graders_root()).glob("*/assignment.toml"))
 
 
 class AssignmentError(ValueError):
     """assignment.toml is not valid: the message names the key and its line."""
 
 
+class UnknownAssignment(LookupError):
+    """A name that is not one of the assignments' ids (never a path): the message lists them
+    and suggests the closest."""
+
+    def __init__(self, name: str, known: list[str]):
+        close = difflib.get_close_matches(name.lower(), known, n=1)
+        super().__init__(f"unknown assignment {name!r}"
+                         + (f"; did you mean {close[0]!r}?" if close else "")
+                         + f" (known: {', '.join(known) or 'none'})")
+
+
+def known_assignment(name: str, graders: Path | None = None) -> str:
+    """``name`` if it is one of the assignments' ids, matched exactly (so ``../x`` or an
+    absolute path never is); else :class:`UnknownAssignment`."""
+    known = available(graders)
+    if name not in known:
+        raise UnknownAssignment(name, known)
+    return name
+
+
 def load_assignment(assignment_id: str, graders: Path | None = None) -> Assignment:
-    """Read and validate ``<graders>/<assignment_id>/assignment.toml``."""
-    path = Path(graders or graders_root()) / assignment_id / "assignment.toml"
-    if not path.is_file():
-        raise KeyError(f"unknown assignment {assignment_id!r}; available: {', '.join(available())}")
+    """Read and validate ``<graders>/<assignment_id>/assignment.toml``; an id that is not one
+    of :func:`available` raises :class:`UnknownAssignment`."""
+    path = Path(graders or graders_root()) / known_assignment(assignment_id, graders) \
+        / "assignment.toml"
     text = path.read_text(encoding="utf-8")
     try:
         data = tomllib.loads(text)

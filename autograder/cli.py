@@ -9,7 +9,7 @@ import shutil
 import sys
 from pathlib import Path
 
-from .assignment import available, load_assignment
+from .assignment import UnknownAssignment, available, known_assignment, load_assignment
 from .gradescope import engine_error_result, reserve_space, to_results_json, write_results
 from .grading import grade
 from .markdown import inert
@@ -73,6 +73,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--dir", type=Path, help="where to put the files ($AUTOGRADER_MNIST)")
 
     args = parser.parse_args(argv)
+    if getattr(args, "assignment", None) is not None and args.verb != "new":
+        try:   # an id from the list, never a path: nothing is read, written or locked first
+            known_assignment(args.assignment)
+        except UnknownAssignment as exc:
+            print(exc, file=sys.stderr)
+            return 2
     return {"grade": _grade, "check": _check, "solve": _solve, "gradescope": _gradescope,
             "list": _list, "data": _data, "new": _new, "package": _package,
             "regrade": _regrade}[args.verb](args)
@@ -134,7 +140,10 @@ def _new(args) -> int:
     from .scaffold import scaffold
     try:
         paths = scaffold(args.assignment)
-    except (ValueError, FileExistsError) as exc:
+    except ValueError as exc:   # not a plain id
+        print(exc, file=sys.stderr)
+        return 2
+    except FileExistsError as exc:
         print(exc, file=sys.stderr)
         return 1
     for path in paths:
@@ -149,8 +158,8 @@ def _package(args) -> int:
     from .package import PackageError, build
     try:
         paths = build(args.assignment, args.out)
-    except (PackageError, AssignmentError, KeyError) as exc:
-        print(exc.args[0] if isinstance(exc, KeyError) else exc, file=sys.stderr)
+    except (PackageError, AssignmentError) as exc:
+        print(exc, file=sys.stderr)
         return 1
     gradescope, student = paths
     print(f"wrote {gradescope}: upload it as the autograder of {args.assignment} on Gradescope")
@@ -169,8 +178,8 @@ def _regrade(args) -> int:
     try:
         outcome = regrade(args.assignment, args.input, args.out, jobs=args.jobs,
                           force=args.force, scheduler=args.scheduler, timeout=args.timeout)
-    except (InputError, AssignmentError, KeyError) as exc:
-        print(exc.args[0] if isinstance(exc, KeyError) else exc, file=sys.stderr)
+    except (InputError, AssignmentError) as exc:
+        print(exc, file=sys.stderr)
         return 2
     if outcome.interrupted:
         return 130
@@ -192,14 +201,19 @@ def _gradescope(args) -> int:
         log.append(f"could not reserve disk space for {results}")
     assignment = os.environ.get("AUTOGRADER_ASSIGNMENT", "")
     result = engine_error_result(assignment or "?", "grading did not finish")
+    status = 0
     try:
         if not assignment:
             assignment = (root / "source" / "ASSIGNMENT").read_text(encoding="utf-8").strip()
-        result = grade(assignment, root / "submission", log=log)
+        result = grade(known_assignment(assignment), root / "submission", log=log)
         result.student = read_metadata(root / "submission_metadata.json")
         submitter = describe_submitter(result.student)
         if submitter:
             result.output = f"{inert(submitter)}\n\n{result.output}"
+    except UnknownAssignment as exc:   # the package's configuration, not the submission
+        result = engine_error_result(assignment or "?", str(exc))
+        log.append(f"{exc}: AUTOGRADER_ASSIGNMENT or the file ASSIGNMENT must name one of them")
+        status = 2
     except BaseException as exc:  # noqa: BLE001 - results.json must be written in every case
         result = engine_error_result(assignment or "?", f"{type(exc).__name__}: {exc}")
         if not isinstance(exc, Exception):
@@ -208,7 +222,7 @@ def _gradescope(args) -> int:
         write_results(result, results)
         print(clean_text("\n".join(log)))  # stdout: instructors only
         print(f"score {result.score:g}/{result.max_score:g}; results written to {results}")
-    return 0
+    return status
 
 
 def _data(args) -> int:
