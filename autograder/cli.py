@@ -84,8 +84,23 @@ def main(argv: list[str] | None = None) -> int:
             "regrade": _regrade}[args.verb](args)
 
 
+def _not_there(path: Path, folder: bool = True) -> bool:
+    """Say (naming the full path) that ``path`` is not there to read, or is not a folder when
+    ``folder``; return whether it said so."""
+    full = path.expanduser().absolute()
+    if not path.exists():
+        print(f"no such {'folder' if folder else 'file or folder'}: {full}", file=sys.stderr)
+    elif folder and not path.is_dir():
+        print(f"{full} is a file: give the folder that holds the submission", file=sys.stderr)
+    else:
+        return False
+    return True
+
+
 def _grade(args) -> int:
     from .batch.inputs import export_root
+    if _not_there(args.submission):
+        return 2
     if args.submission.is_dir() and export_root(args.submission):
         print(f"{args.submission} is a Gradescope export of a whole class: grade it with "
               f"python -m autograder regrade {args.assignment} {args.submission}",
@@ -110,6 +125,8 @@ def _grade(args) -> int:
 
 
 def _check(args) -> int:
+    if _not_there(args.submission):
+        return 2
     result = grade(args.assignment, args.submission, public_only=True)
     print_report(result, title=f"Self-check of {args.assignment} (form only)", show_scores=False)
     print("These checks say whether each answer is present and readable. Whether it is "
@@ -174,6 +191,8 @@ def _regrade(args) -> int:
     from .batch.run import regrade
     if args.jobs < 1:
         print("--jobs must be at least 1", file=sys.stderr)
+        return 2
+    if _not_there(args.input, folder=False):
         return 2
     try:
         outcome = regrade(args.assignment, args.input, args.out, jobs=args.jobs,
