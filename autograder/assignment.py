@@ -94,6 +94,7 @@ class Assignment:
     modules: tuple[str, ...] = ()    # code files beside the answers (mlp.py), imported by name
     extras: tuple[str, ...] = ()     # optional packages students may use (pyproject extras of
                                      # the same name, which setup.sh installs): ["torch"]
+    data: tuple[str, ...] = ()       # data sets the graders read: ["mnist"]
     matrices: dict[str, tuple] = field(default_factory=dict)
     derived: dict[str, str] = field(default_factory=dict)
     matrix_scalars: dict[str, str] = field(default_factory=dict)  # "positive" or "dim:n"
@@ -192,6 +193,7 @@ def load_assignment(assignment_id: str, graders: Path | None = None) -> Assignme
                       definitions_only=bool(data.get("definitions_only", False)),
                       modules=tuple(data.get("modules", ())),
                       extras=tuple(data.get("extras", ())),
+                      data=tuple(data.get("data", ())),
                       matrices={k: tuple(v) for k, v in data.get("matrices", {}).items()},
                       derived=dict(data.get("derived", {})),
                       matrix_scalars=dict(data.get("matrix_scalars", {})),

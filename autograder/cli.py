@@ -11,7 +11,7 @@ from pathlib import Path
 
 from .assignment import UnknownAssignment, available, known_assignment, load_assignment
 from .gradescope import engine_error_result, reserve_space, to_results_json, write_results
-from .grading import grade
+from .grading import grade, missing_data
 from .markdown import inert
 from .metadata import describe_submitter, read_metadata
 from .reference import reference_dir
@@ -193,6 +193,10 @@ def _regrade(args) -> int:
         print("--jobs must be at least 1", file=sys.stderr)
         return 2
     if _not_there(args.input, folder=False):
+        return 2
+    problem = missing_data(load_assignment(args.assignment))
+    if problem:   # said once, before any submission is graded
+        print(f"not graded: {problem}", file=sys.stderr)
         return 2
     try:
         outcome = regrade(args.assignment, args.input, args.out, jobs=args.jobs,

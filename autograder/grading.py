@@ -16,6 +16,8 @@ import pytest
 from .assignment import GRADERS, Assignment, load_assignment
 from .gradescope import engine_error_result
 from .markdown import code, inert
+from .mnist import MnistError
+from .mnist import verify as verify_mnist
 from .plugin import GradingPlugin
 from .reference import reference_root
 from .sandbox.identity import (can_isolate, hand_over, lock_down, private_paths,
@@ -47,12 +49,27 @@ def grade(assignment: str | Assignment, submission_dir: Path, *, public_only: bo
     try:
         if isinstance(assignment, str):
             assignment = load_assignment(assignment)
-        result = _run(assignment, Path(submission_dir), public_only, log, verdicts)
+        problem = None if public_only else missing_data(assignment)
+        if problem:   # the grader's setup: no student code runs, no score is given
+            result = engine_error_result(name, problem)
+        else:
+            result = _run(assignment, Path(submission_dir), public_only, log, verdicts)
     except Exception as exc:  # the engine's own failure: still produce a valid result
         log.append(traceback.format_exc())
         result = engine_error_result(name, f"{type(exc).__name__}: {exc}")
     result.execution_time = time.monotonic() - started
     return result
+
+
+def missing_data(assignment: Assignment) -> str | None:
+    """Why a data set the assignment's graders read (its ``data``) cannot be read, naming
+    where it was looked for and how to get it; None when all are there."""
+    if "mnist" in assignment.data:
+        try:
+            verify_mnist()
+        except MnistError as exc:
+            return str(exc)
+    return None
 
 
 def _run(assignment: Assignment, submission_dir: Path, public_only: bool, log: list[str],
