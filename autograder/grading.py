@@ -16,8 +16,7 @@ import pytest
 from .assignment import GRADERS, Assignment, load_assignment
 from .gradescope import engine_error_result
 from .markdown import code, inert
-from .mnist import MnistError
-from .mnist import verify as verify_mnist
+from .mnist import MnistError, verified
 from .plugin import GradingPlugin
 from .reference import reference_root
 from .sandbox.identity import (can_isolate, hand_over, lock_down, private_paths,
@@ -66,7 +65,7 @@ def missing_data(assignment: Assignment) -> str | None:
     where it was looked for and how to get it; None when all are there."""
     if "mnist" in assignment.data:
         try:
-            verify_mnist()
+            verified()
         except MnistError as exc:
             return str(exc)
     return None

@@ -89,3 +89,15 @@ def test_the_self_check_needs_no_data(tmp_path, submission, monkeypatch):
     monkeypatch.setenv("AUTOGRADER_MNIST", str(tmp_path / "nowhere"))
     result = grade("mnist", submission, public_only=True)
     assert not result.engine_error and result.tests
+
+
+@pytest.mark.skipif(not (ROOT.parent / "shared" / "mnist").is_dir(),
+                    reason="shared/mnist is not beside the repo")
+def test_a_file_damaged_after_a_check_is_caught(tmp_path):
+    from autograder.mnist import MnistError, verified
+    folder = tmp_path / "mnist"
+    shutil.copytree(ROOT.parent / "shared" / "mnist", folder)
+    assert verified(folder) == folder and verified(folder) == folder   # the second: remembered
+    (folder / "t10k-labels-idx1-ubyte.gz").write_bytes(b"cut")
+    with pytest.raises(MnistError, match="corrupted or truncated"):
+        verified(folder)
