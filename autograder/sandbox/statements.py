@@ -13,6 +13,7 @@ Standard library only, and nothing of the grader: the harness loads this file by
 """
 import ast
 import io
+import itertools
 import keyword
 import re
 import tokenize
@@ -107,10 +108,10 @@ def _starts(lines, first):
 def _reach(lines, first):
     """Where the unclosed statement starting at line ``first`` ends: at the first of the next
     MAX_REACH margin lines up to which it parses, or else at the next one."""
-    margins = [i for i in range(first + 1, len(lines))
-               if _MARGIN.match(lines[i]) and lines[i].split(None, 1)[0].rstrip(":")
-               not in CONTINUATIONS]
-    for end in margins[:MAX_REACH]:
+    margins = list(itertools.islice(
+        (i for i in range(first + 1, len(lines)) if _MARGIN.match(lines[i])
+         and lines[i].split(None, 1)[0].rstrip(":") not in CONTINUATIONS), MAX_REACH))
+    for end in margins:
         try:
             ast.parse("".join(lines[first:end]))
             return end
