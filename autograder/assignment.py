@@ -1,6 +1,7 @@
 """An assignment's configuration: ``autograder/graders/<id>/assignment.toml``."""
 from __future__ import annotations
 
+import difflib
 import functools
 import os
 import re
@@ -108,6 +109,7 @@ class Assignment:
     modules: tuple[str, ...] = ()    # code files beside the answers (mlp.py), imported by name
     extras: tuple[str, ...] = ()     # optional packages students may use (pyproject extras of
                                      # the same name, which setup.sh installs): ["torch"]
+    data: tuple[str, ...] = ()       # data sets the graders read: ["mnist"]
     matrices: dict[str, tuple] = field(default_factory=dict)
     derived: dict[str, str] = field(default_factory=dict)
     matrix_scalars: dict[str, str] = field(default_factory=dict)  # "positive" or "dim:n"
@@ -167,23 +169,45 @@ class Assignment:
         return frozenset(q.name for q in self.questions if q.square_side)
 
 
-def available() -> list[str]:
-    return sorted({path.parent.name for root in graders_roots()
-                   for path in root.glob("*/assignment.toml")})
+def available(graders: Path | None = None) -> list[str]:
+    """The assignments' ids: the folders with an assignment.toml in ``graders`` or, without
+    it, in any of :func:`graders_roots`."""
+    roots = [Path(graders)] if graders else graders_roots()
+    return sorted({p.parent.name for root in roots for p in root.glob("*/assignment.toml")})
 
 
 class AssignmentError(ValueError):
     """assignment.toml is not valid: the message names the key and its line."""
 
 
+class UnknownAssignment(LookupError):
+    """A name that is not one of the assignments' ids (never a path): the message lists them
+    and suggests the closest."""
+
+    def __init__(self, name: str, known: list[str]):
+        close = difflib.get_close_matches(name.lower(), known, n=1)
+        super().__init__(f"unknown assignment {name!r}"
+                         + (f"; did you mean {close[0]!r}?" if close else "")
+                         + f" (known: {', '.join(known) or 'none'})")
+
+
+def known_assignment(name: str, graders: Path | None = None) -> str:
+    """``name`` if it is one of the assignments' ids, matched exactly (so ``../x`` or an
+    absolute path never is); else :class:`UnknownAssignment`."""
+    known = available(graders)
+    if name not in known:
+        raise UnknownAssignment(name, known)
+    return name
+
+
 def load_assignment(assignment_id: str, graders: Path | None = None) -> Assignment:
     """Read and validate ``<graders>/<assignment_id>/assignment.toml`` (``graders``: the first
-    of :func:`graders_roots` that holds it)."""
+    of :func:`graders_roots` that holds it); an id that is not one of :func:`available`
+    raises :class:`UnknownAssignment`."""
+    known_assignment(assignment_id, graders)
     roots = [Path(graders)] if graders else graders_roots()
-    paths = [root / assignment_id / "assignment.toml" for root in roots]
-    path = next((p for p in paths if p.is_file()), paths[0])
-    if not path.is_file():
-        raise KeyError(f"unknown assignment {assignment_id!r}; available: {', '.join(available())}")
+    path = next(p for p in (root / assignment_id / "assignment.toml" for root in roots)
+                if p.is_file())
     text = path.read_text(encoding="utf-8")
     try:
         data = tomllib.loads(text)
@@ -202,6 +226,7 @@ def load_assignment(assignment_id: str, graders: Path | None = None) -> Assignme
                       definitions_only=bool(data.get("definitions_only", False)),
                       modules=tuple(data.get("modules", ())),
                       extras=tuple(data.get("extras", ())),
+                      data=tuple(data.get("data", ())),
                       matrices={k: tuple(v) for k, v in data.get("matrices", {}).items()},
                       derived=dict(data.get("derived", {})),
                       matrix_scalars=dict(data.get("matrix_scalars", {})),

@@ -9,9 +9,9 @@ import shutil
 import sys
 from pathlib import Path
 
-from .assignment import available, load_assignment
+from .assignment import UnknownAssignment, available, known_assignment, load_assignment
 from .gradescope import engine_error_result, reserve_space, to_results_json, write_results
-from .grading import grade
+from .grading import grade, missing_data
 from .markdown import inert
 from .metadata import describe_submitter, read_metadata
 from .reference import reference_dir
@@ -90,13 +90,34 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--dir", type=Path, help="where to put the files ($AUTOGRADER_MNIST)")
 
     args = parser.parse_args(argv)
+    if getattr(args, "assignment", None) is not None and args.verb != "new":
+        try:   # an id from the list, never a path: nothing is read, written or locked first
+            known_assignment(args.assignment)
+        except UnknownAssignment as exc:
+            print(exc, file=sys.stderr)
+            return 2
     return {"grade": _grade, "check": _check, "solve": _solve, "gradescope": _gradescope,
             "list": _list, "data": _data, "new": _new, "package": _package,
             "regrade": _regrade, "demo": _demo}[args.verb](args)
 
 
+def _not_there(path: Path, folder: bool = True) -> bool:
+    """Say (naming the full path) that ``path`` is not there to read, or is not a folder when
+    ``folder``; return whether it said so."""
+    full = path.expanduser().absolute()
+    if not path.exists():
+        print(f"no such {'folder' if folder else 'file or folder'}: {full}", file=sys.stderr)
+    elif folder and not path.is_dir():
+        print(f"{full} is a file: give the folder that holds the submission", file=sys.stderr)
+    else:
+        return False
+    return True
+
+
 def _grade(args) -> int:
     from .batch.inputs import export_root
+    if _not_there(args.submission):
+        return 2
     if args.submission.is_dir() and export_root(args.submission):
         print(f"{args.submission} is a Gradescope export of a whole class: grade it with "
               f"python -m autograder regrade {args.assignment} {args.submission}",
@@ -121,6 +142,8 @@ def _grade(args) -> int:
 
 
 def _check(args) -> int:
+    if _not_there(args.submission):
+        return 2
     result = grade(args.assignment, args.submission, public_only=True)
     print_report(result, title=f"Self-check of {args.assignment} (form only)", show_scores=False)
     print(FORM_ONLY)
@@ -150,7 +173,10 @@ def _new(args) -> int:
     from .scaffold import scaffold
     try:
         paths = scaffold(args.assignment)
-    except (ValueError, FileExistsError) as exc:
+    except ValueError as exc:   # not a plain id
+        print(exc, file=sys.stderr)
+        return 2
+    except FileExistsError as exc:
         print(exc, file=sys.stderr)
         return 1
     for path in paths:
@@ -165,8 +191,8 @@ def _package(args) -> int:
     from .package import PackageError, build
     try:
         paths = build(args.assignment, args.out)
-    except (PackageError, AssignmentError, KeyError) as exc:
-        print(exc.args[0] if isinstance(exc, KeyError) else exc, file=sys.stderr)
+    except (PackageError, AssignmentError) as exc:
+        print(exc, file=sys.stderr)
         return 1
     gradescope, student = paths
     print(f"wrote {gradescope}: upload it as the autograder of {args.assignment} on Gradescope")
@@ -182,12 +208,18 @@ def _regrade(args) -> int:
     if args.jobs < 1:
         print("--jobs must be at least 1", file=sys.stderr)
         return 2
+    if _not_there(args.input, folder=False):
+        return 2
+    problem = missing_data(load_assignment(args.assignment))
+    if problem:   # said once, before any submission is graded
+        print(f"not graded: {problem}", file=sys.stderr)
+        return 2
     try:
         outcome = regrade(args.assignment, args.input, args.out, jobs=args.jobs,
                           force=args.force, scheduler=args.scheduler, timeout=args.timeout,
                           count_unanswered=args.count_unanswered)
-    except (InputError, AssignmentError, KeyError) as exc:
-        print(exc.args[0] if isinstance(exc, KeyError) else exc, file=sys.stderr)
+    except (InputError, AssignmentError, UnknownAssignment) as exc:
+        print(exc, file=sys.stderr)
         return 2
     if outcome.interrupted:
         return 130
@@ -234,14 +266,19 @@ def _gradescope(args) -> int:
         log.append(f"could not reserve disk space for {results}")
     assignment = os.environ.get("AUTOGRADER_ASSIGNMENT", "")
     result = engine_error_result(assignment or "?", "grading did not finish")
+    status = 0
     try:
         if not assignment:
             assignment = (root / "source" / "ASSIGNMENT").read_text(encoding="utf-8").strip()
-        result = grade(assignment, root / "submission", log=log)
+        result = grade(known_assignment(assignment), root / "submission", log=log)
         result.student = read_metadata(root / "submission_metadata.json")
         submitter = describe_submitter(result.student)
         if submitter:
             result.output = f"{inert(submitter)}\n\n{result.output}"
+    except UnknownAssignment as exc:   # the package's configuration, not the submission
+        result = engine_error_result(assignment or "?", str(exc))
+        log.append(f"{exc}: AUTOGRADER_ASSIGNMENT or the file ASSIGNMENT must name one of them")
+        status = 2
     except BaseException as exc:  # noqa: BLE001 - results.json must be written in every case
         result = engine_error_result(assignment or "?", f"{type(exc).__name__}: {exc}")
         if not isinstance(exc, Exception):
@@ -250,7 +287,7 @@ def _gradescope(args) -> int:
         write_results(result, results)
         print(clean_text("\n".join(log)))  # stdout: instructors only
         print(f"score {result.score:g}/{result.max_score:g}; results written to {results}")
-    return 0
+    return status
 
 
 def _data(args) -> int:

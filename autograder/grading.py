@@ -17,12 +17,13 @@ from .assignment import GRADERS, Assignment, load_assignment
 from .budget import Expired
 from .gradescope import engine_error_result
 from .markdown import code, inert
+from .mnist import MnistError, verified
 from .plugin import GradingPlugin, not_judged_question
 from .reference import reference_root
 from .sandbox.identity import (can_isolate, hand_over, lock_down, private_paths,
                                sandbox_identity, scratch_untouched)
 from .results import GradingResult
-from .student import Student
+from .student import SYNTAX_ERRORS, Student
 from .submission import find_submission, working_copy
 
 
@@ -49,7 +50,11 @@ def grade(assignment: str | Assignment, submission_dir: Path, *, public_only: bo
     try:
         if isinstance(assignment, str):
             assignment = load_assignment(assignment)
-        result = _run(assignment, Path(submission_dir), public_only, log, verdicts)
+        problem = None if public_only else missing_data(assignment)
+        if problem:   # the grader's setup: no student code runs, no score is given
+            result = engine_error_result(name, problem)
+        else:
+            result = _run(assignment, Path(submission_dir), public_only, log, verdicts)
     except Expired:  # before pytest started (in it, the plugin keeps what was judged)
         log.append(traceback.format_exc())
         result = _not_judged(assignment, public_only)
@@ -70,6 +75,17 @@ def _not_judged(assignment: str | Assignment, public_only: bool) -> GradingResul
     result.output = (f"{score_line(result)}\n\nYour answers could not be checked in this run; "
                      f"they are flagged for your instructor.")
     return result
+
+
+def missing_data(assignment: Assignment) -> str | None:
+    """Why a data set the assignment's graders read (its ``data``) cannot be read, naming
+    where it was looked for and how to get it; None when all are there."""
+    if "mnist" in assignment.data:
+        try:
+            verified()
+        except MnistError as exc:
+            return str(exc)
+    return None
 
 
 def _run(assignment: Assignment, submission_dir: Path, public_only: bool, log: list[str],
@@ -198,7 +214,14 @@ def summary(result: GradingResult, submission, student: Student, public_only: bo
         where = error.get("where") or submission.label
         line = f", line {error['line']}" if error.get("line") else ""
         message = str(error.get("error", "")).strip().splitlines()[-1:] or [""]
-        lines.append(f"Running your code: {inert(where)}{line} raised {code(message[0])}.")
+        if error.get("type") in SYNTAX_ERRORS:
+            lost = ", ".join(code(n) for n in error.get("names", ()))
+            lines.append(f"Running your code: {inert(where)}{line} has a syntax error "
+                         f"({code(message[0])}); that statement was skipped"
+                         + (f" (it defines {lost})" if lost else "")
+                         + " and the rest was run.")
+        else:
+            lines.append(f"Running your code: {inert(where)}{line} raised {code(message[0])}.")
     return "\n\n".join(lines)
 
 

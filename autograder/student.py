@@ -35,6 +35,9 @@ from .submission import Submission
 from .values import PENDING, FunctionValue, short_text
 
 
+SYNTAX_ERRORS = ("SyntaxError", "IndentationError", "TabError")
+
+
 class NotFetched(RuntimeError):
     """A grader asked, while judging, for a probe its planning run did not make: a grader bug
     (an input taken from a reply, or a probe made only after a check passed)."""
@@ -155,7 +158,7 @@ class Student:
         """The value the student's code gave ``name``."""
         reply = self._reply(Probe(value_request(name), f"`{name}`"))
         if reply.status == "missing":
-            raise Incorrect(f"`{name}` is not defined in {self.where}." + self._load_note())
+            raise Incorrect(self._not_defined(name))
         value = self._unwrap(reply, f"reading `{name}`")
         return side_of_square(value) if name in self.square_sides else value
 
@@ -174,7 +177,7 @@ class Student:
         shown = f"{name}({', '.join(map(repr, args))})" if show_args else f"{name}(...)"
         reply = self._reply(Probe(call_request(name, args), f"`{shown}`", timeout))
         if reply.status == "missing":
-            raise Incorrect(f"`{name}` is not defined in {self.where}." + self._load_note())
+            raise Incorrect(self._not_defined(name))
         if reply.status == "not_callable":
             raise Incorrect(f"`{name}` should be a function, but it is not callable "
                             f"(it is a {reply.message}).")
@@ -247,9 +250,19 @@ class Student:
             raise Incorrect(f"{what}: the answer is too large to grade ({reply.message}).")
         raise Incorrect(f"{what} failed: {reply.message}")
 
-    def _load_note(self) -> str:
-        note = _may_be_why(self.session.load_errors, self.where)
-        return f" {note}" if note else ""
+    def _not_defined(self, name: str) -> str:
+        """Why ``name`` is missing: the statement that would have defined it failed (a syntax
+        error, or an error when it ran), or, if none did, that it is not defined, with the
+        first failed line as a hint."""
+        failed = next((e for e in self.session.load_errors if name in e.get("names", ())), None)
+        if failed is None:
+            note = _may_be_why(self.session.load_errors, self.where)
+            return f"`{name}` is not defined in {self.where}." + (f" {note}" if note else "")
+        where = failed.get("where") or self.where
+        line = f"line {failed['line']} of {where}" if failed.get("line") else where
+        what = "has a syntax error" if failed.get("type") in SYNTAX_ERRORS else "raised an error"
+        return (f"`{name}`: {line} {what}, so `{name}` is not defined:\n\n"
+                f"    {_indent(str(failed.get('error')))}")
 
     @property
     def load_errors(self) -> list[dict]:

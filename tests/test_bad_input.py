@@ -198,7 +198,7 @@ def test_the_wire_format_limits_are_stated_once():
     h = wire
     assert session.MAX_REPLY_BYTES is h.MAX_REPLY_BYTES
     harness = (ROOT / "autograder" / "sandbox" / "harness.py").read_text()
-    assert 'os.path.join(SANDBOX, "wire.py")' in harness and "MAX_TEXT =" not in harness
+    assert '_load_beside("wire")' in harness and "MAX_TEXT =" not in harness
 
     def nested(depth):
         return [] if depth == 0 else [nested(depth - 1)]

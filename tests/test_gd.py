@@ -136,9 +136,9 @@ def test_syntax_error_names_the_line(tmp_path):
     folder = tmp_path / "s"
     write(folder, "answers.py", "q1a = ('a*w1', 'b*w2')\nq1b = (0,\n")
     result = grade_gd(folder)
-    assert result.score == 0
-    assert "SyntaxError" in by_number(result)["1a"].output
-    assert "line 2" in by_number(result)["1a"].output
+    assert result.score == 2   # q1a, above the broken line, still counts
+    assert "SyntaxError" in by_number(result)["1b"].output
+    assert "`q1b`: line 2 of answers.py has a syntax error" in by_number(result)["1b"].output
 
 
 def test_missing_file_is_explained(tmp_path):

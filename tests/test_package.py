@@ -302,7 +302,7 @@ def test_the_gradescope_zip_holds_its_assignment_only(assignment_id, packages):
 def test_packaging_an_unknown_assignment_says_so(tmp_path):
     done = subprocess.run([sys.executable, "-m", "autograder", "package", "nope", "--out",
                            str(tmp_path)], cwd=ROOT, capture_output=True, text=True)
-    assert done.returncode == 1 and "unknown assignment 'nope'" in done.stderr
+    assert done.returncode == 2 and "unknown assignment 'nope'" in done.stderr
     assert not list(tmp_path.iterdir())
 
 

@@ -81,13 +81,13 @@ def test_an_engine_error_shows_students_no_detail(tmp_path, results_schema):
     write(root / "submission", "answers.py", REFERENCE_GD)
     done = run_cli("gradescope", env={"AUTOGRADER_ROOT": str(root),
                                       "AUTOGRADER_ASSIGNMENT": "no-such-assignment"})
-    assert done.returncode == 0
+    assert done.returncode == 2
     data = json.loads((root / "results" / "results.json").read_text())
     shown = [data["output"]] + [t["output"] for t in data["tests"] if t["visibility"] != "hidden"]
-    assert all("KeyError" not in text and "no-such-assignment" not in text for text in shown)
+    assert all("unknown" not in text and "no-such-assignment" not in text for text in shown)
     assert any("contact your instructor" in text for text in shown)
     hidden = [t for t in data["tests"] if t["visibility"] == "hidden"]
-    assert len(hidden) == 1 and "KeyError" in hidden[0]["output"]
+    assert len(hidden) == 1 and "unknown assignment 'no-such-assignment'" in hidden[0]["output"]
     assert hidden[0]["max_score"] == 0
 
 

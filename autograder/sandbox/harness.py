@@ -37,21 +37,23 @@ import types
 SANDBOX = os.path.dirname(os.path.realpath(__file__))
 
 
-def _load_wire():
-    """wire.py, loaded by path under a private name (``python -I`` puts no folder of the
-    grader's on sys.path, and a submission's own ``wire.py`` must stay importable)."""
+def _load_beside(name):
+    """A module of this folder (wire.py, statements.py), loaded by path under a private name
+    (``python -I`` puts no folder of the grader's on sys.path, and a submission's own
+    ``wire.py`` must stay importable)."""
     import importlib.util
-    spec = importlib.util.spec_from_file_location("_grader_wire",
-                                                  os.path.join(SANDBOX, "wire.py"))
+    spec = importlib.util.spec_from_file_location("_grader_" + name,
+                                                  os.path.join(SANDBOX, name + ".py"))
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
 
 
-_wire = _load_wire()
+_wire, _statements = _load_beside("wire"), _load_beside("statements")
 MAX_ERRORS, MAX_ERROR_TEXT, MAX_REPLY_BYTES = (_wire.MAX_ERRORS, _wire.MAX_ERROR_TEXT,
                                                _wire.MAX_REPLY_BYTES)
 TooLarge, encode = _wire.TooLarge, _wire.encode
+MAX_NAMES = 50      # names a failed statement reports it would have defined
 
 
 def decode(data):
@@ -249,16 +251,21 @@ class Harness:
 
     def _execute(self, cells, namespace, definitions_only=False, seconds=None):
         """Run the cells' top-level statements one at a time in ``namespace`` (line numbers
-        kept): an error loses only its statement.  Definitions-only keeps what builds module
-        state, each statement bounded by ``seconds``.  Returns (errors, statements skipped,
-        statements that parsed)."""
+        kept): an error, a syntax error included, loses only its statement (see
+        statements.py); each error names what the statement would have defined.
+        Definitions-only keeps what builds module state, each statement bounded by
+        ``seconds``.  Returns (errors, statements skipped, statements that parsed)."""
         errors, skipped = [], 0
-        cells = [(cell["label"], self._parse(cell, errors)) for cell in cells]
+        cells = [(cell["label"], self._split(cell)) for cell in cells]
         self.filenames.update(label for label, _ in cells)
-        definitions = Definitions([tree for _, tree in cells]) if definitions_only else None
+        definitions = Definitions([ast.Module([p for p in parts if isinstance(p, ast.AST)], [])
+                                   for _, parts in cells]) if definitions_only else None
         seconds = seconds if definitions else None
-        for label, tree in cells:
-            for node in tree.body:
+        for label, parts in cells:
+            for node in parts:
+                if isinstance(node, _statements.Broken):
+                    errors.append(self._error(node.error, node.names))
+                    continue
                 if definitions and not definitions.keep(node):
                     skipped += 1
                     continue
@@ -266,17 +273,20 @@ class Harness:
                     code = compile(ast.Module([node], []), label, "exec", dont_inherit=True)
                     run_statement(code, namespace, seconds)
                 except BaseException as exc:  # recorded; the next statement still runs
-                    errors.append(describe_error(exc, self.filenames))
-        return errors, skipped, sum(len(tree.body) for _, tree in cells)
+                    errors.append(self._error(exc, _statements.defined_names(node)))
+        return errors, skipped, sum(isinstance(p, ast.AST) for _, parts in cells for p in parts)
+
+    def _error(self, exc, names):
+        """What a failed statement reports: its error and the names it would have defined."""
+        return dict(describe_error(exc, self.filenames), names=sorted(names)[:MAX_NAMES])
 
     @staticmethod
-    def _parse(cell, errors):
-        """The cell's syntax tree (an empty one, its error recorded, if it does not parse)."""
+    def _split(cell):
+        """The cell's top-level statements (a whole cell too deep to split is one Broken)."""
         try:
-            return ast.parse(cell["source"], cell["label"])
-        except BaseException as exc:
-            errors.append(describe_error(exc, {cell["label"]}))
-            return ast.Module([], [])
+            return _statements.split(cell["source"], cell["label"])
+        except (RecursionError, MemoryError) as exc:
+            return [_statements.Broken(exc, [])]
 
     def op_value(self, request):
         name = request["name"]

@@ -263,7 +263,7 @@ class SandboxSession:
         if reply.status == "ok" and isinstance(reply.value, dict):
             if self.starts == 1:  # a restarted child runs the same code: keep the first account
                 errors = reply.value.get("errors", [])
-                self.load_errors = [e for e in errors if isinstance(e, dict)][:50]
+                self.load_errors = _errors(errors)
                 skipped = reply.value.get("skipped", 0)
                 self.skipped = skipped if isinstance(skipped, int) else 0
                 statements = reply.value.get("statements")
@@ -359,12 +359,15 @@ def interpret(raw: dict) -> Reply:
 
 
 def _errors(raw: object) -> list[dict]:
-    """The errors a reply lists (statements that failed), each trimmed to plain fields."""
+    """The errors a reply lists (statements that failed), each trimmed to plain fields: the
+    error, its type, line and file, and the names the statement would have defined."""
     if not isinstance(raw, list):
         return []
     return [{"error": str(e.get("error"))[:2000], "type": str(e.get("type"))[:100],
              "line": e.get("line") if type(e.get("line")) is int else None,
-             "where": str(e.get("where") or "")[:200]}
+             "where": str(e.get("where") or "")[:200],
+             "names": [str(n)[:100] for n in e.get("names") or () if isinstance(n, str)][:50]
+             if isinstance(e.get("names"), list) else []}
             for e in raw[:50] if isinstance(e, dict)]
 
 

@@ -49,7 +49,8 @@ def verify(folder):
         if found != expected:
             raise MnistError(f"MNIST file {path} is corrupted or truncated (MD5 {found}, "
                              f"expected {expected}): delete it and run `python -m autograder "
-                             f"data` again")
+                             f"data` again, or set AUTOGRADER_MNIST to a folder holding the "
+                             f"four official files")
     return folder
 
 
