@@ -14,7 +14,8 @@ from pathlib import Path
 ASSIGNMENT = "gd"
 CLASS = Path(__file__).resolve().parents[1] / "demo" / "gd-export"
 MARKER = ".autograder-demo"   # in a folder this command wrote: it may replace it
-TIMEOUT = 30.0                # seconds per submission: the endless loop is stopped soon
+TIMEOUT = 10.0                # a core's seconds per submission: the endless loop is stopped
+#                              well before gd's own 30 s limit on loading answers.py
 
 
 class DemoError(Exception):
