@@ -188,7 +188,7 @@ class UnknownAssignment(LookupError):
         close = difflib.get_close_matches(name.lower(), known, n=1)
         super().__init__(f"unknown assignment {name!r}"
                          + (f"; did you mean {close[0]!r}?" if close else "")
-                         + f" (known: {', '.join(known) or 'none'})")
+                         + f" (known: {', '.join(known) or 'no assignment at all'})")
 
 
 def known_assignment(name: str, graders: Path | None = None) -> str:
