@@ -23,6 +23,7 @@ from .sandbox.identity import (can_isolate, hand_over, lock_down, private_paths,
 from .results import GradingResult
 from .student import Student
 from .submission import find_submission, working_copy
+from .writeup import read_writeup
 
 
 # pytest's plugins a grading run does without: graders use only our fixtures, and these cost
@@ -69,9 +70,12 @@ def _run(assignment: Assignment, submission_dir: Path, public_only: bool, log: l
         if identity is not None:
             hand_over(workdir, identity)
             log.append(f"sandbox uid: {identity.uid}")
+        writeup = read_writeup(submission.writeup, assignment, _shown(submission)) \
+            if submission.writeup is not None else None
         student = Student(submission, workdir / submission.folder, assignment.limits, identity,
                           definitions_only=assignment.definitions_only,
-                          square_sides=assignment.square_sides, extras=assignment.extras)
+                          square_sides=assignment.square_sides, extras=assignment.extras,
+                          writeup=writeup)
         result = run_graders(assignment, student, public_only, log, verdicts)
         if identity is not None and all(student.session.private_scratch):
             scratch_untouched(identity)
@@ -115,6 +119,11 @@ def run_graders(assignment: Assignment, student: Student, public_only: bool,
     return result
 
 
+def _shown(submission) -> str:
+    """The write-up's name as the student knows it (its path in the submission)."""
+    return str(submission.writeup.relative_to(submission.root))
+
+
 @contextlib.contextmanager
 def _run_folder():
     """The run's own temporary folder, removed afterwards however deep the folders student code
@@ -147,9 +156,13 @@ def summary(result: GradingResult, submission, student: Student, public_only: bo
         lines = [score_line(result)]
     if submission.problem:
         lines.append(f"Problem with your submission: {inert(submission.problem)}")
-    else:
-        lines.append(f"Checked {inert(submission.origin)}." if submission.origin else
-                     f"Graded {code(submission.path.relative_to(submission.root))}.")
+    elif submission.origin:
+        lines.append(f"Checked {inert(submission.origin)}.")
+    elif submission.path is not None:
+        lines.append(f"Graded {code(submission.path.relative_to(submission.root))}.")
+    if student.writeup is not None:
+        lines.append(f"Write-up: {inert(student.writeup.problem or student.writeup.handout)}; "
+                     f"each answer read from it is quoted with its line.")
     lines += [f"Note: {inert(n)}." for n in submission.notes]
     if student.session.skipped:
         lines.append(f"Note: only definitions were run: {student.session.skipped} top-level "

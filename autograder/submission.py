@@ -42,6 +42,7 @@ class Submission:
     problem: str | None = None
     notes: list[str] = field(default_factory=list)
     folder: Path = Path(".")   # where its files are, relative to root (nested uploads)
+    writeup: Path | None = None   # a Markdown write-up: it answers what the answers file leaves
     origin: str = ""           # what was read when it is no file ("the values your kernel holds")
 
     @property
@@ -76,12 +77,19 @@ def find_submission(root: Path, accepted: list[str], scratch: Path | None = None
         note = f"unpacked {archives[0].name}" + _left_out(left_out) + (f"; {note}" if note else "")
     notes = [note] if note else []
     code = next((p for p in candidates if p.name in modules), None)
+    writeup = _writeup(candidates, notes)
+    if path is None and writeup is not None:
+        return Submission(root, notes=notes, folder=_folder(writeup, root), writeup=writeup)
     if path is None:
         found = ", ".join(sorted(p.name for p in candidates)[:10]) or "no files"
+        if any(p.suffix.lower() == ".pdf" for p in candidates):
+            found += ("; a PDF is not read: submit the source of your write-up (the .md file) "
+                      "beside it")
         return Submission(root, problem=f"no {' or '.join(accepted)} found in your submission "
                                         f"(found: {found})", notes=notes,
                           folder=_folder(code, root))
-    submission = Submission(root, path, notes=notes, folder=_folder(path, root))
+    submission = Submission(root, path, notes=notes, folder=_folder(path, root),
+                            writeup=writeup)
     try:
         if path.suffix.lower() == ".ipynb":
             _read_notebook(submission)
@@ -90,6 +98,16 @@ def find_submission(root: Path, accepted: list[str], scratch: Path | None = None
     except ValueError as exc:
         submission.problem = str(exc)
     return submission
+
+
+def _writeup(candidates: list[Path], notes: list[str]) -> Path | None:
+    """The Markdown write-up, if any: the largest ``*.md`` file (the others are named)."""
+    found = sorted((p for p in candidates if p.suffix.lower() == ".md"),
+                   key=lambda p: (-p.stat().st_size, p.name))
+    if len(found) > 1:
+        notes.append(f"read {found[0].name} as your write-up (also found: "
+                     f"{', '.join(p.name for p in found[1:4])})")
+    return found[0] if found else None
 
 
 def _normalised(name: str) -> str:

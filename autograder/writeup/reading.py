@@ -1,0 +1,199 @@
+"""What a write-up answers: for each closed-form question, the one reading to grade (with the
+student's text and line it came from), or why there is none.
+
+The write-up is matched to the assignment's handout whose part labels and quantity labels it
+fits best; a tie between handouts that would read a question differently leaves that question
+undecided.  Within a question's region the best priority with a reading that passes the
+question's form check wins (see :mod:`.locate`); two different readings there, or a boxed or
+labelled answer that cannot be read, are undecided, never a zero.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..assignment import Assignment, QuestionSpec
+from ..budget import Undecided
+from ..checkers.verdict import Incorrect
+from ..kinds import KINDS
+from .anchors import Handout, anchors, handouts_of, regions
+from .document import MAX_WRITEUP_BYTES, Block, read_markdown
+from .locate import LABELLED, PRIORITY_NAMES, Candidate, candidates
+
+# kinds whose answers.py value is text (or a tuple of texts), as a write-up gives it
+READ_KINDS = ("expression", "tuple", "bound", "interval", "matrix", "sym_matrix", "choice")
+MAX_MATH_CHARS = 2_000   # one span of math longer than this is no final answer
+
+
+@dataclass
+class Reading:
+    """How the write-up answers one question."""
+    question: QuestionSpec
+    file: str
+    value: object = None
+    read: list[Candidate] = field(default_factory=list)   # what the value was read from
+    undecided: str = ""
+    missing: str = ""
+
+    def answer(self) -> object:
+        """The value to grade, as answers.py would give it; raises when there is none."""
+        if self.undecided:
+            raise Undecided(self.undecided, detail=self.undecided)
+        if self.missing:
+            raise Incorrect(self.missing)
+        return self.value
+
+    @property
+    def source(self) -> str:
+        """``Read from hw1.md, line 42: `…```, for the feedback (Markdown)."""
+        from ..markdown import code
+        read = dict.fromkeys((c.line, c.quote) for c in self.read)
+        lines = "; ".join(f"line {line}: {code(quote)}" for line, quote in read)
+        return f"Read from {code(self.file)}, {lines}" if self.read else ""
+
+    def evidence(self) -> tuple:
+        return (self.file, repr(self.value), self.undecided, self.missing,
+                [(c.line, c.quote) for c in self.read])
+
+
+@dataclass
+class Writeup:
+    file: str
+    handout: str                      # the handout it was matched to, said in the output
+    readings: dict[str, Reading]      # by question name (the answers.py variable)
+    problem: str = ""                 # the write-up could not be read at all
+
+
+def read_writeup(path: Path, assignment: Assignment, shown_as: str | None = None) -> Writeup:
+    """Read the Markdown write-up ``path`` for ``assignment``'s closed-form questions."""
+    name = shown_as or path.name
+    questions = [q for q in assignment.questions if q.closed_form and q.graded]
+    size = path.stat().st_size
+    if size > MAX_WRITEUP_BYTES:
+        problem = (f"{name} is {size / 2**20:.1f} MB; at most {MAX_WRITEUP_BYTES // 2**20} MB "
+                   f"of write-up is read")
+        return Writeup(name, "", {q.name: Reading(q, name, missing=problem) for q in questions},
+                       problem)
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        problem = f"{name} is not readable text (save it as UTF-8): {exc}"
+        return Writeup(name, "", {q.name: Reading(q, name, missing=problem) for q in questions},
+                       problem)
+    blocks = read_markdown(text)
+    found = anchors(blocks)
+    where = regions(blocks, found)
+    fits = []
+    for handout in handouts_of(assignment):
+        readings = {q.name: _reading(q, handout, blocks, where, assignment, name)
+                    for q in questions}
+        fits.append((_fit(handout, where, readings), handout, readings))
+    fits.sort(key=lambda fit: -fit[0])
+    (best, handout, readings), tied = fits[0], [f for f in fits[1:] if f[0] == fits[0][0]]
+    statement = f"{name} follows the numbering of {handout.name}"
+    for _, other, theirs in tied:
+        statement = f"{name} fits {handout.name} and {other.name} equally well"
+        for key, reading in readings.items():
+            if reading.evidence()[1:] != theirs[key].evidence()[1:]:
+                reading.undecided = (f"{name} fits the numbering of {handout.name} and of "
+                                     f"{other.name} equally well, and they locate "
+                                     f"{reading.question.id} differently")
+    return Writeup(name, statement, readings)
+
+
+def _fit(handout: Handout, where: dict[str, list[int]], readings: dict[str, Reading]) -> int:
+    """How well a write-up fits a handout: its part labels found, and its answers found by
+    the quantity's labels."""
+    labelled = sum(any(c.priority == LABELLED for c in r.read) for r in readings.values())
+    return sum(key in where for key in handout.parts) + labelled
+
+
+def _labels(question: QuestionSpec, handout: Handout) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The names of the whole quantity, and of each value of a tuple."""
+    labels = tuple(question.check.get("labels", ()))
+    whole = handout.labels.get(question.id, ())
+    if question.kind == "tuple" and len(labels) == question.length:
+        return whole, labels
+    return whole + labels, ()
+
+
+def _reading(question: QuestionSpec, handout: Handout, blocks: list[Block],
+             where: dict[str, list[int]], assignment: Assignment, name: str) -> Reading:
+    keys = [key for key in handout.keys_of(question.id) if key in where]
+    if not keys:
+        declared = ", ".join(handout.keys_of(question.id)) or question.id
+        return Reading(question, name, missing=f"no answer found for {question.id}: {name} has "
+                                               f"no part labelled {declared} ({handout.name})")
+    region = sorted({i for key in keys for i in where[key]})
+    lines = f"lines {blocks[region[0]].line}–{_last_line(blocks, region)}"
+    if question.kind not in READ_KINDS:
+        return Reading(question, name, undecided=f"{question.id} is a {question.kind} question, "
+                                                 f"which is not read from a write-up yet: "
+                                                 f"{name}, {lines}")
+    whole, parts = _labels(question, handout)
+    found = [c for c in candidates(blocks, region, whole, parts) if len(c.quote) <= MAX_MATH_CHARS]
+    for priority in sorted(PRIORITY_NAMES):
+        here = [c for c in found if c.priority == priority]
+        readings = _combined(here, question)
+        good = _distinct([(v, cs) for v, cs in readings if _readable(question, v, assignment)])
+        if len(good) == 1:
+            value, read = good[0]
+            return Reading(question, name, value=value, read=read)
+        shown = "; ".join(f"line {c.line}: {c.quote}" for c in here[:6])
+        if len(good) > 1:
+            return Reading(question, name, undecided=(
+                f"{name} gives {question.id} {len(good)} different answers as "
+                f"{PRIORITY_NAMES[priority]} ({shown}); which one is final is for the "
+                f"instructor to decide"))
+        if readings and priority <= LABELLED:
+            return Reading(question, name, undecided=(
+                f"{name} answers {question.id} as {PRIORITY_NAMES[priority]}, but it cannot be "
+                f"read ({shown})"))
+    named = sorted({parts[c.part] for c in found if c.part is not None})
+    if named:
+        return Reading(question, name, undecided=(
+            f"{name} names {', '.join(named)} of {question.id} but not every value of it "
+            f"({name}, {lines}); what the rest is for the instructor to decide"))
+    return Reading(question, name, missing=(
+        f"no answer found for {question.id}: looked in {name}, {lines} (the part labelled "
+        f"{', '.join(keys)}) for a boxed or \"Answer:\" line, an equation naming "
+        f"{', '.join(whole + parts) or 'it'}, a concluding sentence and a display"))
+
+
+def _last_line(blocks: list[Block], region: list[int]) -> int:
+    after = region[-1] + 1
+    return blocks[after].line - 1 if after < len(blocks) else blocks[region[-1]].line
+
+
+def _combined(here: list[Candidate], question: QuestionSpec) -> list[tuple[object, list]]:
+    """The readings of one priority: each whole candidate, and the tuple its part-labelled
+    candidates make when every value is there (one per different value found)."""
+    readings = [(c.value, [c]) for c in here if c.part is None]
+    by_part = [[c for c in here if c.part == i] for i in range(question.length)]
+    if question.kind == "tuple" and all(by_part):
+        firsts, lasts = [p[0] for p in by_part], [p[-1] for p in by_part]
+        readings += [(tuple(c.value for c in chosen), chosen) for chosen in (firsts, lasts)]
+        for part in by_part:   # a value labelled twice differently
+            readings += [(tuple(c.value if p is part else p[-1].value for p in by_part),
+                          [c]) for c in part[1:-1]]
+    return readings
+
+
+def _readable(question: QuestionSpec, value: object, assignment: Assignment) -> bool:
+    try:
+        return KINDS[question.kind].check_form(question, value, assignment).passed
+    except Exception:   # a form check that breaks on a value reads nothing
+        return False
+
+
+def _distinct(readings: list[tuple[object, list]]) -> list[tuple[object, list]]:
+    kept: dict[str, tuple[object, list]] = {}
+    for value, read in readings:
+        kept.setdefault(_spelling(value), (value, read))
+    return list(kept.values())
+
+
+def _spelling(value: object) -> str:
+    text = repr(value) if not isinstance(value, str) else value
+    return re.sub(r"\s+|\\[,;!]", "", text).removeprefix("(").removesuffix(")")
