@@ -35,6 +35,7 @@ class Reading:
     read: list[Candidate] = field(default_factory=list)   # what the value was read from
     undecided: str = ""
     missing: str = ""
+    labelled: bool = False   # its region names the quantity (a sign the handout fits)
 
     def answer(self) -> object:
         """The value to grade, as answers.py would give it; raises when there is none."""
@@ -104,9 +105,10 @@ def read_writeup(path: Path, assignment: Assignment, shown_as: str | None = None
 
 def _fit(handout: Handout, where: dict[str, list[int]], readings: dict[str, Reading]) -> int:
     """How well a write-up fits a handout: its part labels found, and its answers found by
-    the quantity's labels."""
-    labelled = sum(any(c.priority == LABELLED for c in r.read) for r in readings.values())
-    return sum(key in where for key in handout.parts) + labelled
+    the quantity's labels, less the write-up's part labels the handout does not have."""
+    labelled = sum(r.labelled for r in readings.values())
+    unknown = sum(not key.isdigit() and key not in handout.parts for key in where)
+    return sum(key in where for key in handout.parts) + labelled - unknown
 
 
 def _labels(question: QuestionSpec, handout: Handout) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -122,9 +124,10 @@ def _reading(question: QuestionSpec, handout: Handout, blocks: list[Block],
              where: dict[str, list[int]], assignment: Assignment, name: str) -> Reading:
     keys = [key for key in handout.keys_of(question.id) if key in where]
     if not keys:
-        declared = ", ".join(handout.keys_of(question.id)) or question.id
-        return Reading(question, name, missing=f"no answer found for {question.id}: {name} has "
-                                               f"no part labelled {declared} ({handout.name})")
+        declared = ", ".join(handout.keys_of(question.id))
+        where_not = (f"{name} has no part labelled {declared} ({handout.name})" if declared
+                     else f"{name} follows {handout.name}, which does not ask it")
+        return Reading(question, name, missing=f"no answer found for {question.id}: {where_not}")
     region = sorted({i for key in keys for i in where[key]})
     lines = f"lines {blocks[region[0]].line}–{_last_line(blocks, region)}"
     if question.kind not in READ_KINDS:
@@ -133,9 +136,17 @@ def _reading(question: QuestionSpec, handout: Handout, blocks: list[Block],
                                                  f"{name}, {lines}")
     whole, parts = _labels(question, handout)
     found = [c for c in candidates(blocks, region, whole, parts) if len(c.quote) <= MAX_MATH_CHARS]
+    reading = _chosen(question, found, assignment, name, lines, keys, whole + parts)
+    reading.labelled = any(c.priority == LABELLED for c in found)
+    return reading
+
+
+def _chosen(question: QuestionSpec, found: list[Candidate], assignment: Assignment, name: str,
+            lines: str, keys: list[str], labels: tuple[str, ...]) -> Reading:
+    """The reading at the best priority that has one that passes the form check."""
     for priority in sorted(PRIORITY_NAMES):
         here = [c for c in found if c.priority == priority]
-        readings = _combined(here, question)
+        readings = _combined(here, [c for c in found if c.priority <= priority], question)
         good = _distinct([(v, cs) for v, cs in readings if _readable(question, v, assignment)])
         if len(good) == 1:
             value, read = good[0]
@@ -150,7 +161,7 @@ def _reading(question: QuestionSpec, handout: Handout, blocks: list[Block],
             return Reading(question, name, undecided=(
                 f"{name} answers {question.id} as {PRIORITY_NAMES[priority]}, but it cannot be "
                 f"read ({shown})"))
-    named = sorted({parts[c.part] for c in found if c.part is not None})
+    named = sorted({labels[-question.length:][c.part] for c in found if c.part is not None})
     if named:
         return Reading(question, name, undecided=(
             f"{name} names {', '.join(named)} of {question.id} but not every value of it "
@@ -158,7 +169,7 @@ def _reading(question: QuestionSpec, handout: Handout, blocks: list[Block],
     return Reading(question, name, missing=(
         f"no answer found for {question.id}: looked in {name}, {lines} (the part labelled "
         f"{', '.join(keys)}) for a boxed or \"Answer:\" line, an equation naming "
-        f"{', '.join(whole + parts) or 'it'}, a concluding sentence and a display"))
+        f"{', '.join(labels) or 'it'}, a concluding sentence and a display"))
 
 
 def _last_line(blocks: list[Block], region: list[int]) -> int:
@@ -166,11 +177,17 @@ def _last_line(blocks: list[Block], region: list[int]) -> int:
     return blocks[after].line - 1 if after < len(blocks) else blocks[region[-1]].line
 
 
-def _combined(here: list[Candidate], question: QuestionSpec) -> list[tuple[object, list]]:
-    """The readings of one priority: each whole candidate, and the tuple its part-labelled
-    candidates make when every value is there (one per different value found)."""
+def _combined(here: list[Candidate], so_far: list[Candidate],
+              question: QuestionSpec) -> list[tuple[object, list]]:
+    """The readings of one priority: each whole candidate, and the tuple the part-labelled
+    candidates found so far make when every value is there, each value at its best priority
+    (one reading per different value found)."""
     readings = [(c.value, [c]) for c in here if c.part is None]
-    by_part = [[c for c in here if c.part == i] for i in range(question.length)]
+    by_part = []
+    for i in range(question.length):
+        labelled = [c for c in so_far if c.part == i]
+        best = min((c.priority for c in labelled), default=0)
+        by_part.append([c for c in labelled if c.priority == best])
     if question.kind == "tuple" and all(by_part):
         firsts, lasts = [p[0] for p in by_part], [p[-1] for p in by_part]
         readings += [(tuple(c.value for c in chosen), chosen) for chosen in (firsts, lasts)]
