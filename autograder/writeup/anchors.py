@@ -20,6 +20,8 @@ _NUMBERED = re.compile(
     rf"^\W*(?:{_WORD}\s*\.?\s*)?(\d{{1,2}})(?:\s*[.,:]?\s*(?:part\s*)?\(?([a-h])\)|"
     rf"(?:\.?|\s*,?\s*part\s+)([a-h])\b(?![.,]?[a-z0-9])|(?=\W|$))", re.IGNORECASE)
 _LETTER = re.compile(r"^\W*(?:part\s*)?\(([a-h])\)", re.IGNORECASE)
+_LABEL_ONLY = re.compile(rf"^\W*(?:{_WORD}\s*\.?\s*)?\d{{1,2}}\s*[.,]?\s*(?:part\s*)?\(?[a-h]?\)?\W*$",
+                         re.IGNORECASE)
 _NEEDS_WORD = re.compile(rf"^\W*{_WORD}", re.IGNORECASE)
 
 
@@ -59,7 +61,12 @@ def _block_key(block: Block, number: str) -> str | None:
         text = text.strip("$").strip()
         match = _LETTER.match(text)   # "(a) \quad R(w) = ..." opens part (a); "(1) + (3)" no
         return f"{number}{match.group(1).lower()}" if match and number else None
-    if block.kind == "cell" or text.startswith("$"):
+    if block.kind == "cell":   # a table of answers: a cell that is only a part label
+        key = part_key(text, number) if len(text) <= 24 else None
+        if key is None or not _LABEL_ONLY.match(text):
+            return None   # a bare number in a cell is a value, unless a word says "Q3"
+        return key if not key.isdigit() or _NEEDS_WORD.match(text) else None
+    if text.startswith("$"):
         return None
     key = part_key(text, number)
     if key is None:

@@ -32,6 +32,7 @@ _TAG = re.compile(r"(?:\\quad|\\qquad|\\dots|\\ldots|\\cdots|\s)*\(\d{1,3}\)\s*$
 # what separates two statements in one span of math
 _SEPARATORS = re.compile(r"\\text\{\s*(?:and|or|where|with|for|since|,)\s*\}|\\q?quad"
                          r"|\\(?:Rightarrow|Longrightarrow|implies|iff|therefore)|;|\\\\")
+_ENVIRONMENT = re.compile(r"\\begin\{(\w+\*?)\}.*?\\end\{\1\}", re.DOTALL)
 _CONCLUDING = re.compile(r"\b(therefore|thus|hence|so|finally|we get|gives)\b", re.IGNORECASE)
 _ANSWER_LINE = re.compile(r"^\W*(final\s+answer|answer)\s*(?:\([a-z0-9]+\))?\s*[:=.]",
                           re.IGNORECASE)
@@ -61,10 +62,20 @@ def _without_arguments(key: str) -> str:
 
 def statements(math: str) -> list[str]:
     """The statements of a span of math, tags and alignment marks dropped."""
+    kept: list[str] = []   # matrices and cases keep their & and \\
+
+    def keep(match: re.Match) -> str:
+        kept.append(match.group())
+        return f"\x00{len(kept) - 1}\x00"
+
+    math = _ENVIRONMENT.sub(keep, math)
     parts = []
     for part in _SEPARATORS.split(math):
         part = _TAG.sub("", part.replace("&", "")).strip().rstrip(".,").strip()
-        if part:
+        part = re.sub("\x00(\\d+)\x00", lambda m: kept[int(m.group(1))], part)
+        if part.startswith("=") and parts:   # an aligned chain's next line: "&= c"
+            parts[-1] = f"{parts[-1]} {part}"
+        elif part:
             parts.append(part)
     return parts
 
