@@ -2,7 +2,8 @@
 
 Priorities (lower is better): 1 a ``\\boxed{}``/``\\fbox{}`` or an "Answer:"/"Final answer"
 line; 2 an equation whose left side is one of the question's labels (the last part of a chain
-``a = b = c``); 3 the math of a concluding sentence ("therefore", "so", "hence", "thus"); 4 the
+``a = b = c``); 3 the math of a concluding sentence ("therefore", "so", "hence", "thus") or of a table's
+answer cell; 4 the
 region's last display.  Equation tags (``\\quad (4)``, ``\\dots (1)``, ``\\tag{4}``) are document
 structure and are dropped before anything is read.
 """
@@ -130,6 +131,10 @@ def candidates(blocks: list[Block], region: list[int], whole: tuple[str, ...],
                 last_display = math
         if _ANSWER_LINE.match(block.text):
             found += _answer_line(block, whole_keys, part_keys)
+        elif block.kind == "cell":   # a table of answers: its cells state them
+            for math in block.maths:
+                found += _read(CONCLUDING, math.text, math, whole_keys, part_keys,
+                               labelled_only=False)
         elif block.kind != "display" and block.maths and _CONCLUDING.search(block.text):
             math = _after_last_conclusion(block)
             if math is not None:

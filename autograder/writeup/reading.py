@@ -13,8 +13,11 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import sympy
+
 from ..assignment import Assignment, QuestionSpec
 from ..budget import Undecided
+from ..checkers.coerce import to_parsed
 from ..checkers.verdict import Incorrect
 from ..kinds import KINDS
 from .anchors import Handout, anchors, handouts_of, regions
@@ -147,7 +150,8 @@ def _chosen(question: QuestionSpec, found: list[Candidate], assignment: Assignme
     for priority in sorted(PRIORITY_NAMES):
         here = [c for c in found if c.priority == priority]
         readings = _combined(here, [c for c in found if c.priority <= priority], question)
-        good = _distinct([(v, cs) for v, cs in readings if _readable(question, v, assignment)])
+        good = _distinct([(v, cs) for v, cs in readings if _readable(question, v, assignment)],
+                         assignment)
         if len(good) == 1:
             value, read = good[0]
             return Reading(question, name, value=value, read=read)
@@ -204,11 +208,26 @@ def _readable(question: QuestionSpec, value: object, assignment: Assignment) -> 
         return False
 
 
-def _distinct(readings: list[tuple[object, list]]) -> list[tuple[object, list]]:
+def _distinct(readings: list[tuple[object, list]],
+              assignment: Assignment) -> list[tuple[object, list]]:
+    """The readings that differ: two spellings of one value (``(a w_1, b w_2)`` and a column
+    vector of the same entries) are one."""
     kept: dict[str, tuple[object, list]] = {}
     for value, read in readings:
-        kept.setdefault(_spelling(value), (value, read))
+        kept.setdefault(_same_value(value, assignment), (value, read))
     return list(kept.values())
+
+
+def _same_value(value: object, assignment: Assignment) -> str:
+    """A key equal for two readings of the same value (expanded), else the spelling."""
+    try:
+        parsed = to_parsed(value, assignment.namespace()).value
+        parts = parsed if isinstance(parsed, tuple) else (parsed,)
+        if all(isinstance(p, sympy.Expr) for p in parts):
+            return repr(tuple(sympy.srepr(sympy.expand(p)) for p in parts))
+    except Exception:   # unreadable as an expression: compared as written
+        pass
+    return _spelling(value)
 
 
 def _spelling(value: object) -> str:
