@@ -302,6 +302,13 @@ SEED_VERDICTS = {
     ("000", "gd"): {"2a": "right"},
     # seed 001's 1.a is our 1a and 1b, 1.b our 1c, 1.c our 1d; w* = ⟨0, 0⟩ (angle brackets)
     ("001", "gd"): {"1a": "right", "1b": "right or undecided", "1c": "right", "1d": "right"},
+    # seed 002 numbers section.item(letter); its Jacobian's second row is wrong; the others
+    # are written entry by entry (∇f(A)_{ij} = v_i v_j), in words ("no critical points"), as
+    # 1 for the identity, or in names of earlier results: undecided until those are read
+    ("002", "calculus"): {
+        "1a": "right", "3": "wrong", "4a": "right", "6a": "right",
+        **{q: "undecided" for q in ("1b", "2b", "4b", "5b", "6e")},
+        **{q: "right or undecided" for q in ("2a", "5a", "6b", "6c", "6d", "6f", "6g")}},
 }
 
 
@@ -314,6 +321,8 @@ def test_seeds_are_graded_as_a_ta_would_or_undecided(tmp_path, seed, assignment)
         test = tests[question]
         got = ("right" if test.score == test.max_score else
                "undecided" if test.outcome == "undecided" else "wrong")
+        if verdict == "wrong":
+            assert test.score < test.max_score and test.outcome != "undecided", test.output
         assert got in verdict.split(" or "), (question, test.output)
         if got != "undecided":
             assert test.output.startswith("Read from `writeup.md`, line"), test.output

@@ -19,6 +19,7 @@ _WORD = r"(?:question|problem|exercise|part|q)"
 _NUMBERED = re.compile(
     rf"^\W*(?:{_WORD}\s*\.?\s*)?(\d{{1,2}})(?:\s*[.,:]?\s*(?:part\s*)?\(?([a-h])\)|"
     rf"(?:\.?|\s*,?\s*part\s+)([a-h])\b(?![.,]?[a-z0-9])|(?=\W|$))", re.IGNORECASE)
+_DOTTED = re.compile(r"(\d{1,2})\.(\d{1,2})\s*(?:\(([a-h])\)|([a-h]))?", re.IGNORECASE)
 _LETTER = re.compile(r"^\W*(?:part\s*)?\(([a-h])\)", re.IGNORECASE)
 _LABEL_ONLY = re.compile(rf"^\W*(?:{_WORD}\s*\.?\s*)?\d{{1,2}}\s*[.,]?\s*(?:part\s*)?\(?[a-h]?\)?\W*$",
                          re.IGNORECASE)
@@ -27,7 +28,10 @@ _NEEDS_WORD = re.compile(rf"^\W*{_WORD}", re.IGNORECASE)
 
 def part_key(label: str, number: str = "") -> str | None:
     """``"Problem 2, part (c)"`` -> ``"2c"``; ``"(b)"`` in question 1 -> ``"1b"``; None if
-    ``label`` opens with no part label."""
+    ``label`` opens with no part label.  A declared ``"2.1(b)"`` is item 1's (b) in section 2
+    (``"2.1b"``): numbered-list items of a write-up open such parts."""
+    if match := _DOTTED.fullmatch(label.strip()):
+        return f"{match.group(1)}.{match.group(2)}{(match.group(3) or '').lower()}"
     if match := _NUMBERED.match(label):
         letter = match.group(2) or match.group(3) or ""
         return f"{match.group(1)}{letter.lower()}"
@@ -43,14 +47,24 @@ class Anchor:
     index: int   # of its block
 
 
-def anchors(blocks: list[Block]) -> list[Anchor]:
-    """The part labels of a write-up, in order."""
-    found, number = [], ""
+def anchors(blocks: list[Block], items: bool = False) -> list[Anchor]:
+    """The part labels of a write-up, in order; with ``items``, a numbered-list item opens
+    part ``section.item`` and its letters ``section.item(letter)`` (a handout numbered so)."""
+    found, number, item = [], "", ""
     for index, block in enumerate(blocks):
+        if items and block.item and number:
+            item = block.item
+            found.append(Anchor(f"{number}.{item}", block.line, index))
+            continue
         key = _block_key(block, number)
         if key is None:
             continue
-        number = re.match(r"\d+", key).group()
+        letter = key.lstrip("0123456789")
+        if items and item and letter and not block.kind == "heading" and \
+                _LETTER.match(block.text.strip().strip("$").strip()):
+            key = f"{number}.{item}{letter}"
+        else:
+            number, item = re.match(r"\d+", key).group(), ""
         found.append(Anchor(key, block.line, index))
     return found
 
@@ -85,6 +99,11 @@ class Handout:
     name: str
     parts: dict[str, tuple[str, ...]]
     labels: dict[str, tuple[str, ...]]
+
+    @property
+    def items(self) -> bool:
+        """Whether its parts are numbered section.item(letter): "2.1(b)"."""
+        return any("." in key for key in self.parts)
 
     def keys_of(self, question: str) -> tuple[str, ...]:
         return tuple(key for key, ids in self.parts.items() if question in ids)

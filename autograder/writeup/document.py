@@ -30,6 +30,7 @@ class Block:
     text: str = ""
     maths: list[Math] = field(default_factory=list)
     bold_start: bool = False   # the block opens with bold text (**1.d**)
+    item: str = ""             # the number of the ordered-list item it opens ("2" of "2. …")
 
 
 def _parser() -> MarkdownIt:
@@ -40,18 +41,25 @@ def _parser() -> MarkdownIt:
 def read_markdown(text: str) -> list[Block]:
     """The blocks of a Markdown write-up, in document order."""
     blocks: list[Block] = []
-    kind = "paragraph"
+    kind, item = "paragraph", ""
     for token in _parser().parse(text):
-        if token.type in ("heading_open", "paragraph_open"):
+        if token.type == "list_item_open" and token.info.isdigit():
+            item = token.info
+        elif token.type in ("heading_open", "paragraph_open"):
             kind = "heading" if token.type == "heading_open" else "paragraph"
         elif token.type in ("td_open", "th_open"):
             kind = "cell"
         elif token.type in ("math_block", "math_block_label"):
             line = token.map[0] + 1 if token.map else 0
-            blocks.append(Block("display", line, f"$${token.content.strip()}$$",
-                                [Math(token.content.strip(), line, True)]))
+            content = token.content.strip()
+            if content.startswith("=") and blocks and blocks[-1].kind == "display":
+                last = blocks[-1].maths[-1]   # "$$= …$$" goes on with the display before
+                blocks[-1].maths[-1] = Math(f"{last.text} {content}", last.line, True)
+                continue
+            blocks.append(Block("display", line, f"$${content}$$", [Math(content, line, True)]))
         elif token.type == "inline":
             blocks.append(_inline_block(token, kind))
+            blocks[-1].item, item = item, ""
     return blocks
 
 

@@ -34,7 +34,7 @@ _TAG = re.compile(r"(?:\\quad|\\qquad|\\dots|\\ldots|\\cdots|\s)*\(\d{1,3}\)\s*$
 _SEPARATORS = re.compile(r"\\text\{\s*(?:and|or|where|with|for|since|,)\s*\}|\\q?quad"
                          r"|\\(?:Rightarrow|Longrightarrow|implies|iff|therefore)|;|\\\\")
 _ENVIRONMENT = re.compile(r"\\begin\{(\w+\*?)\}.*?\\end\{\1\}", re.DOTALL)
-_CONCLUDING = re.compile(r"\b(therefore|thus|hence|so|finally|we get|gives)\b", re.IGNORECASE)
+CONCLUSION = re.compile(r"\b(therefore|thus|hence|so|finally|we get|gives)\b", re.IGNORECASE)
 _ANSWER_LINE = re.compile(r"^\W*(final\s+answer|answer)\s*(?:\([a-z0-9]+\))?\s*[:=.]",
                           re.IGNORECASE)
 _GREEK = {"alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ", "epsilon": "ε",
@@ -48,17 +48,24 @@ _DROPPED = re.compile(r"\\(?:left|right|big|Big|bigg|Bigg|mathbf|boldsymbol|bm|m
 
 def label_key(text: str) -> str:
     """A label or an equation's left side, spelled one way: ``\\rho_1``, ``ρ_1`` and ``ρ1`` are
-    ``ρ1``; ``\\frac{\\partial L}{\\partial w_1}`` and ``∂L/∂w1`` are ``∂l/∂w1``."""
+    ``ρ1``; ``\\frac{\\partial L}{\\partial w_1}`` and ``∂L/∂w1`` are ``∂L/∂w1`` (case counts:
+    ``W`` is not ``w``)."""
     text = re.sub(r"\\[dtc]?frac\s*\{(.*)\}\s*\{(.*)\}", r"(\1)/(\2)", text)
     text = re.sub(r"\\([A-Za-z]+)", lambda m: _GREEK.get(m.group(1), m.group(0)), text)
     text = text.replace("\\ast", "*").replace("^*", "*").replace("^{*}", "*").replace("′", "'")
     text = _DROPPED.sub("", text).replace("_", "").replace("^", "")
     text = re.sub(r"\(([^()/]*)\)/\(([^()/]*)\)", r"\1/\2", text)
-    return text.lower()
+    return text
 
 
 def _without_arguments(key: str) -> str:
     return re.sub(r"[()]", "", re.sub(r"(?<=[^\W\d_]|[*'])\([^()+\-]*\)", "", key))
+
+
+def _entrywise(key: str, labels: set[str]) -> bool:
+    """Whether a left side is a label with entry indices: ``∇f(A)ij``, ``(∂z2/∂z1)ii``."""
+    return any(key.startswith(label) and re.fullmatch(r"[ijkl]{1,2}'?|,?[ijkl],[ijkl]",
+                                                      key[len(label):]) for label in labels)
 
 
 def statements(math: str) -> list[str]:
@@ -135,7 +142,7 @@ def candidates(blocks: list[Block], region: list[int], whole: tuple[str, ...],
             for math in block.maths:
                 found += _read(CONCLUDING, math.text, math, whole_keys, part_keys,
                                labelled_only=False)
-        elif block.kind != "display" and block.maths and _CONCLUDING.search(block.text):
+        elif block.kind != "display" and block.maths and CONCLUSION.search(block.text):
             math = _after_last_conclusion(block)
             if math is not None:
                 found += _read(CONCLUDING, math.text, math, whole_keys, part_keys,
@@ -168,7 +175,7 @@ def _prose_before(block: Block) -> list[str]:
 
 def _after_last_conclusion(block: Block) -> Math | None:
     """The last math span of a concluding sentence that comes after its concluding word."""
-    words = list(_CONCLUDING.finditer(block.text))
+    words = list(CONCLUSION.finditer(block.text))
     spans = list(re.finditer(r"\$[^$]+\$", block.text))
     after = [i for i, span in enumerate(spans) if span.start() > words[-1].start()]
     return block.maths[after[-1]] if after and after[-1] < len(block.maths) else None
@@ -195,7 +202,10 @@ def _read(priority: int, text: str, math: Math, whole_keys, part_keys,
         key = label_key(parts[0])
         bare = _without_arguments(key)   # L(w1, w2) names L; w1(t+1) is no w1
         key = key if key in whole_keys or key in part_keys else bare
-        if key in whole_keys or key in part_keys:
+        if _entrywise(label_key(parts[0]), whole_keys | set(part_keys)):
+            # "∇f(A)_{ij} = v_i v_j" answers entry by entry: found, not read as the matrix
+            found.append(Candidate(priority, statement, math.text, math.line))
+        elif key in whole_keys or key in part_keys:
             found.append(Candidate(priority, parts[-1], math.text, math.line, part_keys.get(key)
                                    if key not in whole_keys else None))
     if found or labelled_only:

@@ -22,7 +22,7 @@ from ..checkers.verdict import Incorrect
 from ..kinds import KINDS
 from .anchors import Handout, anchors, handouts_of, regions
 from .document import MAX_WRITEUP_BYTES, Block, read_markdown
-from .locate import LABELLED, PRIORITY_NAMES, Candidate, candidates
+from .locate import CONCLUDING, CONCLUSION, LABELLED, PRIORITY_NAMES, Candidate, candidates
 
 # kinds whose answers.py value is text (or a tuple of texts), as a write-up gives it
 READ_KINDS = ("expression", "tuple", "bound", "interval", "matrix", "sym_matrix", "choice")
@@ -86,10 +86,9 @@ def read_writeup(path: Path, assignment: Assignment, shown_as: str | None = None
         return Writeup(name, "", {q.name: Reading(q, name, missing=problem) for q in questions},
                        problem)
     blocks = read_markdown(text)
-    found = anchors(blocks)
-    where = regions(blocks, found)
     fits = []
     for handout in handouts_of(assignment):
+        where = regions(blocks, anchors(blocks, handout.items))
         readings = {q.name: _reading(q, handout, blocks, where, assignment, name)
                     for q in questions}
         fits.append((_fit(handout, where, readings), handout, readings))
@@ -139,13 +138,15 @@ def _reading(question: QuestionSpec, handout: Handout, blocks: list[Block],
                                                  f"{name}, {lines}")
     whole, parts = _labels(question, handout)
     found = [c for c in candidates(blocks, region, whole, parts) if len(c.quote) <= MAX_MATH_CHARS]
-    reading = _chosen(question, found, assignment, name, lines, keys, whole + parts)
+    concluded = next((f"line {blocks[i].line}: {blocks[i].text[:200]}" for i in reversed(region)
+                      if blocks[i].kind != "display" and CONCLUSION.search(blocks[i].text)), "")
+    reading = _chosen(question, found, assignment, name, lines, keys, whole + parts, concluded)
     reading.labelled = any(c.priority == LABELLED for c in found)
     return reading
 
 
 def _chosen(question: QuestionSpec, found: list[Candidate], assignment: Assignment, name: str,
-            lines: str, keys: list[str], labels: tuple[str, ...]) -> Reading:
+            lines: str, keys: list[str], labels: tuple[str, ...], concluded: str = "") -> Reading:
     """The reading at the best priority that has one that passes the form check."""
     for priority in sorted(PRIORITY_NAMES):
         here = [c for c in found if c.priority == priority]
@@ -165,6 +166,11 @@ def _chosen(question: QuestionSpec, found: list[Candidate], assignment: Assignme
             return Reading(question, name, undecided=(
                 f"{name} answers {question.id} as {PRIORITY_NAMES[priority]}, but it cannot be "
                 f"read ({shown})"))
+    if question.kind == "choice" and any(c.priority == CONCLUDING for c in found) or \
+            question.kind == "choice" and concluded:
+        return Reading(question, name, undecided=(
+            f"{name} answers {question.id} in words ({concluded or lines}); a choice written "
+            f"in a sentence is not read from a write-up yet"))
     named = sorted({labels[-question.length:][c.part] for c in found if c.part is not None})
     if named:
         return Reading(question, name, undecided=(
