@@ -163,9 +163,9 @@ class Student:
         if written is not None and self.submission.path is None:
             return written.answer()
         reply = self._reply(Probe(value_request(name), f"`{name}`"))
-        if written is not None and self._phase == "judge" and (
+        if written is not None and not written.missing and self._phase == "judge" and (
                 reply.status == "missing" or (reply.status == "ok" and reply.value is None)):
-            return written.answer()
+            return written.answer()   # nothing in the write-up either: answers.py says so
         if reply.status == "missing":
             raise Incorrect(f"`{name}` is not defined in {self.where}." + self._load_note())
         value = self._unwrap(reply, f"reading `{name}`")

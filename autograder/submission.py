@@ -30,6 +30,7 @@ MAX_DEPTH = 20                          # folders a file may be nested in
 MAX_NAME_CHARS = 1_000                  # a path in a zip
 CLEAR_OUTPUTS = ("Outputs (plots, printed text) are what usually makes a notebook large: clear "
                  "them (in Jupyter: Edit > Clear All Outputs), save, and submit again.")
+NOT_WRITEUPS = {"readme", "license", "changelog"}   # a template's or a repository's .md files
 SKIPPED_DIRS = {"__MACOSX", ".ipynb_checkpoints", "__pycache__", ".git"}
 _MAGIC = re.compile(r"^\s*[%!]")
 
@@ -101,8 +102,10 @@ def find_submission(root: Path, accepted: list[str], scratch: Path | None = None
 
 
 def _writeup(candidates: list[Path], notes: list[str]) -> Path | None:
-    """The Markdown write-up, if any: the largest ``*.md`` file (the others are named)."""
-    found = sorted((p for p in candidates if p.suffix.lower() == ".md"),
+    """The Markdown write-up, if any: the largest ``*.md`` file but a README (the others are
+    named)."""
+    found = sorted((p for p in candidates if p.suffix.lower() == ".md"
+                    and p.stem.lower() not in NOT_WRITEUPS),
                    key=lambda p: (-p.stat().st_size, p.name))
     if len(found) > 1:
         notes.append(f"read {found[0].name} as your write-up (also found: "

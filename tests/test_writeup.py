@@ -309,6 +309,15 @@ SEED_VERDICTS = {
         "1a": "right", "3": "wrong", "4a": "right", "6a": "right",
         **{q: "undecided" for q in ("1b", "2b", "4b", "5b", "6e")},
         **{q: "right or undecided" for q in ("2a", "5a", "6b", "6c", "6d", "6f", "6g")}},
+    # seed 003 (items 1.3 and 1.4 of Problem 1): 1.4 is left blank ("k"); 1.3's gradients are
+    # written in the partials' names and without transposes: undecided until those are read
+    ("003", "backprop"): {**{q: "unanswered" for q in ("3a", "3b", "3c")},
+                          **{q: "undecided or wrong" for q in ("3d", "3e", "3f", "3g")}},
+    # seed 004 (the course's 1.1.1 … 3.3): λ̃ = 0 and a receptive field of 15 are wrong;
+    # its 1a gives ŵ = Xᵀa and w* = Xᵀ(XXᵀ)⁻¹t, 2b and 7a answer in words
+    ("004", "optim_cnn"): {"2a": "right", "3": "right", "4a": "right", "5": "wrong",
+                           "8a": "wrong", "1a": "undecided or right", "2b": "undecided",
+                           "7a": "undecided"},
 }
 
 
@@ -320,9 +329,26 @@ def test_seeds_are_graded_as_a_ta_would_or_undecided(tmp_path, seed, assignment)
     for question, verdict in SEED_VERDICTS[(seed, assignment)].items():
         test = tests[question]
         got = ("right" if test.score == test.max_score else
-               "undecided" if test.outcome == "undecided" else "wrong")
+               "undecided" if test.outcome == "undecided" else
+               "unanswered" if f"no answer found for {question}" in test.output else "wrong")
         if verdict == "wrong":
             assert test.score < test.max_score and test.outcome != "undecided", test.output
         assert got in verdict.split(" or "), (question, test.output)
-        if got != "undecided":
+        if got in ("right", "wrong"):
             assert test.output.startswith("Read from `writeup.md`, line"), test.output
+
+
+def test_a_readme_beside_the_template_is_no_writeup(tmp_path):
+    template = (ROOT / "student_template" / "gd" / "answers.py").read_text()
+    folder = _submit(tmp_path, GD_TYPORA, "README.md", **{"answers.py": template})
+    tests = by_number(grade("gd", folder, public_only=True))
+    assert "not answered yet" in tests["0.1c"].output and "Read from" not in tests["0.1c"].output
+
+
+def test_what_neither_file_answers_is_said_as_for_answers_py(tmp_path):
+    template = (ROOT / "student_template" / "gd" / "answers.py").read_text()
+    text = GD_TYPORA.split("## Question 2")[0]      # the write-up answers Question 1 only
+    tests = by_number(grade("gd", _submit(tmp_path, text, **{"answers.py": template}),
+                            public_only=True))
+    assert tests["0.1c"].output.startswith("Read from `hw1.md`")
+    assert "not answered yet" in tests["0.2a"].output

@@ -19,7 +19,8 @@ _WORD = r"(?:question|problem|exercise|part|q)"
 _NUMBERED = re.compile(
     rf"^\W*(?:{_WORD}\s*\.?\s*)?(\d{{1,2}})(?:\s*[.,:]?\s*(?:part\s*)?\(?([a-h])\)|"
     rf"(?:\.?|\s*,?\s*part\s+)([a-h])\b(?![.,]?[a-z0-9])|(?=\W|$))", re.IGNORECASE)
-_DOTTED = re.compile(r"(\d{1,2})\.(\d{1,2})\s*(?:\(([a-h])\)|([a-h]))?", re.IGNORECASE)
+_DOTTED = re.compile(r"(\d{1,2}(?:\.\d{1,2})+)\s*(?:\(([a-h])\)|([a-h]))?", re.IGNORECASE)
+_SECTION = re.compile(r"^\W{0,3}(\d{1,2}(?:\.\d{1,2})+)(?=\s|$)")   # "2.2.1 Optimal …"
 _LETTER = re.compile(r"^\W*(?:part\s*)?\(([a-h])\)", re.IGNORECASE)
 _LABEL_ONLY = re.compile(rf"^\W*(?:{_WORD}\s*\.?\s*)?\d{{1,2}}\s*[.,]?\s*(?:part\s*)?\(?[a-h]?\)?\W*$",
                          re.IGNORECASE)
@@ -31,7 +32,7 @@ def part_key(label: str, number: str = "") -> str | None:
     ``label`` opens with no part label.  A declared ``"2.1(b)"`` is item 1's (b) in section 2
     (``"2.1b"``): numbered-list items of a write-up open such parts."""
     if match := _DOTTED.fullmatch(label.strip()):
-        return f"{match.group(1)}.{match.group(2)}{(match.group(3) or '').lower()}"
+        return f"{match.group(1)}{(match.group(2) or match.group(3) or '').lower()}"
     if match := _NUMBERED.match(label):
         letter = match.group(2) or match.group(3) or ""
         return f"{match.group(1)}{letter.lower()}"
@@ -48,23 +49,26 @@ class Anchor:
 
 
 def anchors(blocks: list[Block], items: bool = False) -> list[Anchor]:
-    """The part labels of a write-up, in order; with ``items``, a numbered-list item opens
-    part ``section.item`` and its letters ``section.item(letter)`` (a handout numbered so)."""
-    found, number, item = [], "", ""
+    """The part labels of a write-up, in order; with ``items`` (a handout numbered so), a
+    numbered-list item opens part ``section.item``, a paragraph opening with ``2.2.1`` opens
+    that part, and their letters ``section.item(letter)``."""
+    found, number, prefix = [], "", ""   # prefix: the dotted part letters belong to
     for index, block in enumerate(blocks):
-        if items and block.item and number:
-            item = block.item
-            found.append(Anchor(f"{number}.{item}", block.line, index))
+        section = _SECTION.match(block.text) if items and block.kind != "display" else None
+        if section or (items and block.item and number):
+            prefix = section.group(1) if section else f"{number}.{block.item}"
+            number = prefix.split(".")[0]
+            found.append(Anchor(prefix, block.line, index))
             continue
         key = _block_key(block, number)
         if key is None:
             continue
         letter = key.lstrip("0123456789")
-        if items and item and letter and not block.kind == "heading" and \
+        if items and prefix and letter and not block.kind == "heading" and \
                 _LETTER.match(block.text.strip().strip("$").strip()):
-            key = f"{number}.{item}{letter}"
+            key = f"{prefix}{letter}"
         else:
-            number, item = re.match(r"\d+", key).group(), ""
+            number, prefix = re.match(r"\d+", key).group(), ""
         found.append(Anchor(key, block.line, index))
     return found
 

@@ -33,7 +33,11 @@ _TAG = re.compile(r"(?:\\quad|\\qquad|\\dots|\\ldots|\\cdots|\s)*\(\d{1,3}\)\s*$
 # what separates two statements in one span of math
 _SEPARATORS = re.compile(r"\\text\{\s*(?:and|or|where|with|for|since|,)\s*\}|\\q?quad"
                          r"|\\(?:Rightarrow|Longrightarrow|implies|iff|therefore)|;|\\\\")
-_ENVIRONMENT = re.compile(r"\\begin\{(\w+\*?)\}.*?\\end\{\1\}", re.DOTALL)
+_ANNOTATION = re.compile(r"&&.*?(?=\\\\|\\end\{|$)", re.DOTALL)   # "&& \text{let } c = …"
+_ENVIRONMENT = re.compile(r"\\begin\{((?:[pbBvV]?|small)matrix|cases|array)\}.*?\\end\{\1\}",
+                          re.DOTALL)   # kept whole; aligned, align*, gather, split are opened
+_ALIGNMENT = re.compile(r"\\(?:begin|end)\{(?:aligned|align\*?|gather\*?|split|eqnarray\*?|"
+                        r"equation\*?|multline\*?)\}")
 CONCLUSION = re.compile(r"\b(therefore|thus|hence|so|finally|we get|gives)\b", re.IGNORECASE)
 _ANSWER_LINE = re.compile(r"^\W*(final\s+answer|answer)\s*(?:\([a-z0-9]+\))?\s*[:=.]",
                           re.IGNORECASE)
@@ -76,6 +80,7 @@ def statements(math: str) -> list[str]:
         kept.append(match.group())
         return f"\x00{len(kept) - 1}\x00"
 
+    math = _ANNOTATION.sub("", _ALIGNMENT.sub(r"\\\\", math))
     math = _ENVIRONMENT.sub(keep, math)
     parts = []
     for part in _SEPARATORS.split(math):
@@ -192,9 +197,10 @@ def _answer_line(block: Block, whole_keys, part_keys) -> list[Candidate]:
 
 def _read(priority: int, text: str, math: Math, whole_keys, part_keys,
           labelled_only: bool = True) -> list[Candidate]:
-    """The candidates of one span: its labelled statements (all of them), or else, when
-    ``labelled_only`` is false, its last statement's last part."""
-    found = []
+    """The candidates of one span: its labelled statements (of a derivation in one span, the
+    last line of each label: ``\\eta^* &= … \\\\ \\eta^* &= …``), or else, when ``labelled_only``
+    is false, its last statement's last part."""
+    entrywise, labelled = [], {}
     for statement in statements(text):
         parts = chain(statement)
         if len(parts) < 2:
@@ -204,12 +210,28 @@ def _read(priority: int, text: str, math: Math, whole_keys, part_keys,
         key = key if key in whole_keys or key in part_keys else bare
         if _entrywise(label_key(parts[0]), whole_keys | set(part_keys)):
             # "∇f(A)_{ij} = v_i v_j" answers entry by entry: found, not read as the matrix
-            found.append(Candidate(priority, statement, math.text, math.line))
+            entrywise.append(Candidate(priority, statement, *_quoted(math, parts)))
         elif key in whole_keys or key in part_keys:
-            found.append(Candidate(priority, parts[-1], math.text, math.line, part_keys.get(key)
-                                   if key not in whole_keys else None))
+            part = part_keys.get(key) if key not in whole_keys else None
+            labelled[part] = Candidate(priority, parts[-1], *_quoted(math, parts), part)
+    found = entrywise + list(labelled.values())
     if found or labelled_only:
         return found
     last = statements(text)[-1:] or [""]
-    value = chain(last[0])[-1]
-    return [Candidate(priority, value, math.text, math.line)] if value else []
+    parts = chain(last[0])
+    return [Candidate(priority, parts[-1], *_quoted(math, parts))] if parts[-1] else []
+
+
+def _quoted(math: Math, parts: list[str]) -> tuple[str, int]:
+    """The student's lines a chain was read from, verbatim, and the line of the first: the
+    whole span if it is one line, else its label's line and its value's line."""
+    lines = math.text.splitlines()
+    if len(lines) <= 1:
+        return math.text, math.line
+    def where(text: str, before: int) -> int:   # the last line up to ``before`` holding it
+        probe = text.strip()[:40]
+        return next((i for i in range(before, -1, -1) if probe and probe in lines[i]), before)
+    last = where(parts[-1], len(lines) - 1)
+    first = where(parts[0], last)
+    shown = [lines[first].strip()] + ([lines[last].strip()] if last > first else [])
+    return " … ".join(shown), math.line + first

@@ -138,9 +138,16 @@ def _reading(question: QuestionSpec, handout: Handout, blocks: list[Block],
                                                  f"{name}, {lines}")
     whole, parts = _labels(question, handout)
     found = [c for c in candidates(blocks, region, whole, parts) if len(c.quote) <= MAX_MATH_CHARS]
+    equations = [f"line {m.line}: {m.text[:80]}" for i in region for m in blocks[i].maths
+                 if "=" in m.text]
     concluded = next((f"line {blocks[i].line}: {blocks[i].text[:200]}" for i in reversed(region)
                       if blocks[i].kind != "display" and CONCLUSION.search(blocks[i].text)), "")
     reading = _chosen(question, found, assignment, name, lines, keys, whole + parts, concluded)
+    if reading.missing and question.kind == "tuple" and equations:
+        reading = Reading(question, name, undecided=(
+            f"{name} has equations in {', '.join(keys)} ({'; '.join(equations[-4:])}) but none "
+            f"names each value of {question.id} ({', '.join(whole + parts)}); which is which "
+            f"is for the instructor to decide"))
     reading.labelled = any(c.priority == LABELLED for c in found)
     return reading
 
