@@ -27,6 +27,7 @@ from .locate import CONCLUDING, CONCLUSION, LABELLED, PRIORITY_NAMES, Candidate,
 # kinds whose answers.py value is text (or a tuple of texts), as a write-up gives it
 READ_KINDS = ("expression", "tuple", "bound", "interval", "matrix", "sym_matrix", "choice")
 MAX_MATH_CHARS = 2_000   # one span of math longer than this is no final answer
+MAX_CANDIDATES = 40      # of one priority in one part: the last ones (a derivation's end)
 
 
 @dataclass
@@ -86,14 +87,14 @@ def read_writeup(path: Path, assignment: Assignment, shown_as: str | None = None
         return Writeup(name, "", {q.name: Reading(q, name, missing=problem) for q in questions},
                        problem)
     blocks = read_markdown(text)
-    fits = []
+    fits, checked = [], {}   # checked: form checks already run, for every handout
     for handout in handouts_of(assignment):
         where = regions(blocks, anchors(blocks, handout.items))
-        readings = {q.name: _reading(q, handout, blocks, where, assignment, name)
+        readings = {q.name: _reading(q, handout, blocks, where, assignment, name, checked)
                     for q in questions}
         fits.append((_fit(handout, where, readings), handout, readings))
     fits.sort(key=lambda fit: -fit[0])
-    (best, handout, readings), tied = fits[0], [f for f in fits[1:] if f[0] == fits[0][0]]
+    (_, handout, readings), tied = fits[0], [f for f in fits[1:] if f[0] == fits[0][0]]
     statement = f"{name} follows the numbering of {handout.name}"
     for _, other, theirs in tied:
         statement = f"{name} fits {handout.name} and {other.name} equally well"
@@ -123,7 +124,8 @@ def _labels(question: QuestionSpec, handout: Handout) -> tuple[tuple[str, ...], 
 
 
 def _reading(question: QuestionSpec, handout: Handout, blocks: list[Block],
-             where: dict[str, list[int]], assignment: Assignment, name: str) -> Reading:
+             where: dict[str, list[int]], assignment: Assignment, name: str,
+             checked: dict) -> Reading:
     keys = [key for key in handout.keys_of(question.id) if key in where]
     if not keys:
         declared = ", ".join(handout.keys_of(question.id))
@@ -142,7 +144,8 @@ def _reading(question: QuestionSpec, handout: Handout, blocks: list[Block],
                  if "=" in m.text]
     concluded = next((f"line {blocks[i].line}: {blocks[i].text[:200]}" for i in reversed(region)
                       if blocks[i].kind != "display" and CONCLUSION.search(blocks[i].text)), "")
-    reading = _chosen(question, found, assignment, name, lines, keys, whole + parts, concluded)
+    reading = _chosen(question, found, assignment, name, lines, keys, whole + parts, concluded,
+                      checked)
     if reading.missing and question.kind == "tuple" and equations:
         reading = Reading(question, name, undecided=(
             f"{name} has equations in {', '.join(keys)} ({'; '.join(equations[-4:])}) but none "
@@ -153,12 +156,14 @@ def _reading(question: QuestionSpec, handout: Handout, blocks: list[Block],
 
 
 def _chosen(question: QuestionSpec, found: list[Candidate], assignment: Assignment, name: str,
-            lines: str, keys: list[str], labels: tuple[str, ...], concluded: str = "") -> Reading:
+            lines: str, keys: list[str], labels: tuple[str, ...], concluded: str,
+            checked: dict) -> Reading:
     """The reading at the best priority that has one that passes the form check."""
     for priority in sorted(PRIORITY_NAMES):
-        here = [c for c in found if c.priority == priority]
+        here = [c for c in found if c.priority == priority][-MAX_CANDIDATES:]
         readings = _combined(here, [c for c in found if c.priority <= priority], question)
-        good = _distinct([(v, cs) for v, cs in readings if _readable(question, v, assignment)],
+        good = _distinct([(v, cs) for v, cs in readings
+                          if _readable(question, v, assignment, checked)],
                          assignment)
         if len(good) == 1:
             value, read = good[0]
@@ -173,8 +178,7 @@ def _chosen(question: QuestionSpec, found: list[Candidate], assignment: Assignme
             return Reading(question, name, undecided=(
                 f"{name} answers {question.id} as {PRIORITY_NAMES[priority]}, but it cannot be "
                 f"read ({shown})"))
-    if question.kind == "choice" and any(c.priority == CONCLUDING for c in found) or \
-            question.kind == "choice" and concluded:
+    if question.kind == "choice" and (concluded or any(c.priority == CONCLUDING for c in found)):
         return Reading(question, name, undecided=(
             f"{name} answers {question.id} in words ({concluded or lines}); a choice written "
             f"in a sentence is not read from a write-up yet"))
@@ -214,11 +218,15 @@ def _combined(here: list[Candidate], so_far: list[Candidate],
     return readings
 
 
-def _readable(question: QuestionSpec, value: object, assignment: Assignment) -> bool:
-    try:
-        return KINDS[question.kind].check_form(question, value, assignment).passed
-    except Exception:   # a form check that breaks on a value reads nothing
-        return False
+def _readable(question: QuestionSpec, value: object, assignment: Assignment,
+              checked: dict) -> bool:
+    key = (question.id, value)
+    if key not in checked:
+        try:
+            checked[key] = KINDS[question.kind].check_form(question, value, assignment).passed
+        except Exception:   # a form check that breaks on a value reads nothing
+            checked[key] = False
+    return checked[key]
 
 
 def _distinct(readings: list[tuple[object, list]],
