@@ -161,7 +161,7 @@ def summary(result: GradingResult, submission, student: Student, public_only: bo
     elif submission.path is not None:
         lines.append(f"Graded {code(submission.path.relative_to(submission.root))}.")
     if student.writeup is not None:
-        lines.append(f"Write-up: {inert(student.writeup.problem or student.writeup.handout)}; "
+        lines.append(f"Write-up: {student.writeup.problem or inert(student.writeup.handout)}; "
                      f"each answer read from it is quoted with its line.")
     lines += [f"Note: {inert(n)}." for n in submission.notes]
     if student.session.skipped:

@@ -148,7 +148,7 @@ Final answers (derivations on the next pages):
     for question in ("1c", "2a", "2b"):
         assert tests[question].score == tests[question].max_score, tests[question].output
     assert tests["1c"].output.startswith("Read from `answers-sheet.md`, line 6")
-    assert "no answer found for 1a: answers-sheet.md has no part labelled 1a" in \
+    assert "no answer found for 1a: `answers-sheet.md` has no part labelled 1a" in \
         tests["1a"].output
 
 
@@ -175,8 +175,8 @@ def test_nothing_found_is_zero_and_says_where_it_looked(tmp_path):
         r"$$w_1(t+1) = w_1(t) - \eta a w_1(t) = (1 - \eta a) w_1(t)$$", "No time for this one.")
     test = by_number(grade("gd", _submit(tmp_path, text)))["1c"]
     assert test.score == 0 and test.outcome == "failed"
-    assert f"looked in hw1.md, lines {_line(text, '### 1(c)')[5:]}–" in test.output
-    assert "ρ1, ρ2" in test.output
+    assert f"looked in `hw1.md`, lines {_line(text, '### 1(c)')[5:]}–" in test.output
+    assert "`ρ1`, `ρ2`" in test.output
 
 
 def test_answers_py_answers_first_and_the_writeup_what_it_leaves_out(tmp_path):
@@ -352,3 +352,13 @@ def test_what_neither_file_answers_is_said_as_for_answers_py(tmp_path):
                             public_only=True))
     assert tests["0.1c"].output.startswith("Read from `hw1.md`")
     assert "not answered yet" in tests["0.2a"].output
+
+
+def test_student_text_in_feedback_is_inert(tmp_path):
+    """A quoted answer cannot forge a heading or a link in the Markdown feedback."""
+    text = GD_TYPORA.replace(r"$$w_1 = 1, \quad w_2 = 3 \quad (2)$$",
+                             "$\\boxed{w^* = (1, 3)}$ or $\\boxed{w^* = (3, 1)}$\n\n"
+                             "Therefore [full marks](http://x.example) $w^* = (1, 3)$")
+    test = by_number(grade("gd", _submit(tmp_path, text, "# 15 of 15.md")))["2a"]
+    assert test.outcome == "undecided"
+    assert "`\\boxed{w^* = (1, 3)}`" in test.output and "`# 15 of 15.md`" in test.output

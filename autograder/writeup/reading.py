@@ -20,6 +20,7 @@ from ..budget import Undecided
 from ..checkers.coerce import to_parsed
 from ..checkers.verdict import Incorrect
 from ..kinds import KINDS
+from ..markdown import code, inert
 from .anchors import Handout, anchors, handouts_of, regions
 from .document import MAX_WRITEUP_BYTES, Block, read_markdown
 from .locate import CONCLUDING, CONCLUSION, LABELLED, PRIORITY_NAMES, Candidate, candidates
@@ -52,7 +53,6 @@ class Reading:
     @property
     def source(self) -> str:
         """``Read from hw1.md, line 42: `…```, for the feedback (Markdown)."""
-        from ..markdown import code
         read = dict.fromkeys((c.line, c.quote) for c in self.read)
         lines = "; ".join(f"line {line}: {code(quote)}" for line, quote in read)
         return f"Read from {code(self.file)}, {lines}" if self.read else ""
@@ -76,14 +76,14 @@ def read_writeup(path: Path, assignment: Assignment, shown_as: str | None = None
     questions = [q for q in assignment.questions if q.closed_form and q.graded]
     size = path.stat().st_size
     if size > MAX_WRITEUP_BYTES:
-        problem = (f"{name} is {size / 2**20:.1f} MB; at most {MAX_WRITEUP_BYTES // 2**20} MB "
+        problem = (f"{code(name)} is {size / 2**20:.1f} MB; at most {MAX_WRITEUP_BYTES // 2**20} MB "
                    f"of write-up is read")
         return Writeup(name, "", {q.name: Reading(q, name, missing=problem) for q in questions},
                        problem)
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        problem = f"{name} is not readable text (save it as UTF-8): {exc}"
+        problem = f"{code(name)} is not readable text (save it as UTF-8): {exc}"
         return Writeup(name, "", {q.name: Reading(q, name, missing=problem) for q in questions},
                        problem)
     blocks = read_markdown(text)
@@ -126,30 +126,31 @@ def _labels(question: QuestionSpec, handout: Handout) -> tuple[tuple[str, ...], 
 def _reading(question: QuestionSpec, handout: Handout, blocks: list[Block],
              where: dict[str, list[int]], assignment: Assignment, name: str,
              checked: dict) -> Reading:
+    shown = code(name)   # the student's file name, as feedback shows it
     keys = [key for key in handout.keys_of(question.id) if key in where]
     if not keys:
         declared = ", ".join(handout.keys_of(question.id))
-        where_not = (f"{name} has no part labelled {declared} ({handout.name})" if declared
-                     else f"{name} follows {handout.name}, which does not ask it")
+        where_not = (f"{shown} has no part labelled {declared} ({handout.name})" if declared
+                     else f"{shown} follows {handout.name}, which does not ask it")
         return Reading(question, name, missing=f"no answer found for {question.id}: {where_not}")
     region = sorted({i for key in keys for i in where[key]})
     lines = f"lines {blocks[region[0]].line}–{_last_line(blocks, region)}"
     if question.kind not in READ_KINDS:
         return Reading(question, name, undecided=f"{question.id} is a {question.kind} question, "
                                                  f"which is not read from a write-up yet: "
-                                                 f"{name}, {lines}")
+                                                 f"{shown}, {lines}")
     whole, parts = _labels(question, handout)
     found = [c for c in candidates(blocks, region, whole, parts) if len(c.quote) <= MAX_MATH_CHARS]
-    equations = [f"line {m.line}: {m.text[:80]}" for i in region for m in blocks[i].maths
+    equations = [f"line {m.line}: {code(m.text, 80)}" for i in region for m in blocks[i].maths
                  if "=" in m.text]
-    concluded = next((f"line {blocks[i].line}: {blocks[i].text[:200]}" for i in reversed(region)
+    concluded = next((f"line {blocks[i].line}: {inert(blocks[i].text, 200)}" for i in reversed(region)
                       if blocks[i].kind != "display" and CONCLUSION.search(blocks[i].text)), "")
     reading = _chosen(question, found, assignment, name, lines, keys, whole + parts, concluded,
                       checked)
     if reading.missing and question.kind == "tuple" and equations:
         reading = Reading(question, name, undecided=(
-            f"{name} has equations in {', '.join(keys)} ({'; '.join(equations[-4:])}) but none "
-            f"names each value of {question.id} ({', '.join(whole + parts)}); which is which "
+            f"{shown} has equations in {', '.join(keys)} ({'; '.join(equations[-4:])}) but none "
+            f"names each value of {question.id} ({', '.join(map(code, whole + parts))}); which is which "
             f"is for the instructor to decide"))
     reading.labelled = any(c.priority == LABELLED for c in found)
     return reading
@@ -159,6 +160,7 @@ def _chosen(question: QuestionSpec, found: list[Candidate], assignment: Assignme
             lines: str, keys: list[str], labels: tuple[str, ...], concluded: str,
             checked: dict) -> Reading:
     """The reading at the best priority that has one that passes the form check."""
+    shown = code(name)
     for priority in sorted(PRIORITY_NAMES):
         here = [c for c in found if c.priority == priority][-MAX_CANDIDATES:]
         readings = _combined(here, [c for c in found if c.priority <= priority], question)
@@ -168,29 +170,29 @@ def _chosen(question: QuestionSpec, found: list[Candidate], assignment: Assignme
         if len(good) == 1:
             value, read = good[0]
             return Reading(question, name, value=value, read=read)
-        shown = "; ".join(f"line {c.line}: {c.quote}" for c in here[:6])
+        quoted = "; ".join(f"line {c.line}: {code(c.quote)}" for c in here[:6])
         if len(good) > 1:
             return Reading(question, name, undecided=(
-                f"{name} gives {question.id} {len(good)} different answers as "
-                f"{PRIORITY_NAMES[priority]} ({shown}); which one is final is for the "
+                f"{shown} gives {question.id} {len(good)} different answers as "
+                f"{PRIORITY_NAMES[priority]} ({quoted}); which one is final is for the "
                 f"instructor to decide"))
         if readings and priority <= LABELLED:
             return Reading(question, name, undecided=(
-                f"{name} answers {question.id} as {PRIORITY_NAMES[priority]}, but it cannot be "
-                f"read ({shown})"))
+                f"{shown} answers {question.id} as {PRIORITY_NAMES[priority]}, but it cannot be "
+                f"read ({quoted})"))
     if question.kind == "choice" and (concluded or any(c.priority == CONCLUDING for c in found)):
         return Reading(question, name, undecided=(
-            f"{name} answers {question.id} in words ({concluded or lines}); a choice written "
+            f"{shown} answers {question.id} in words ({concluded or lines}); a choice written "
             f"in a sentence is not read from a write-up yet"))
     named = sorted({labels[-question.length:][c.part] for c in found if c.part is not None})
     if named:
         return Reading(question, name, undecided=(
-            f"{name} names {', '.join(named)} of {question.id} but not every value of it "
-            f"({name}, {lines}); what the rest is for the instructor to decide"))
+            f"{shown} names {', '.join(named)} of {question.id} but not every value of it "
+            f"({shown}, {lines}); what the rest is for the instructor to decide"))
     return Reading(question, name, missing=(
-        f"no answer found for {question.id}: looked in {name}, {lines} (the part labelled "
+        f"no answer found for {question.id}: looked in {shown}, {lines} (the part labelled "
         f"{', '.join(keys)}) for a boxed or \"Answer:\" line, an equation naming "
-        f"{', '.join(labels) or 'it'}, a concluding sentence and a display"))
+        f"{', '.join(map(code, labels)) or 'it'}, a concluding sentence and a display"))
 
 
 def _last_line(blocks: list[Block], region: list[int]) -> int:
