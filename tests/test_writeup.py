@@ -313,9 +313,10 @@ SEED_VERDICTS = {
     # written in the partials' names and without transposes: undecided until those are read
     ("003", "backprop"): {**{q: "unanswered" for q in ("3a", "3b", "3c")},
                           **{q: "undecided or wrong" for q in ("3d", "3e", "3f", "3g")}},
-    # seed 004 (the course's 1.1.1 … 3.3): λ̃ = 0 and a receptive field of 15 are wrong;
+    # seed 004 (the course's 1.1.1 … 3.3): λ̃ = 0 and a receptive field of 15 are wrong (6a,
+    # graded by a hand-written test, is read and quoted too);
     # its 1a gives ŵ = Xᵀa and w* = Xᵀ(XXᵀ)⁻¹t, 2b and 7a answer in words
-    ("004", "optim_cnn"): {"2a": "right", "3": "right", "4a": "right", "5": "wrong",
+    ("004", "optim_cnn"): {"2a": "right", "3": "right", "4a": "right", "6a": "right", "5": "wrong",
                            "8a": "wrong", "1a": "undecided or right", "2b": "undecided",
                            "7a": "undecided"},
 }

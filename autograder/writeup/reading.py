@@ -15,7 +15,7 @@ from pathlib import Path
 
 import sympy
 
-from ..assignment import Assignment, QuestionSpec
+from ..assignment import HAND_WRITTEN, Assignment, QuestionSpec
 from ..budget import Undecided
 from ..checkers.coerce import to_parsed
 from ..checkers.verdict import Incorrect
@@ -73,7 +73,8 @@ class Writeup:
 def read_writeup(path: Path, assignment: Assignment, shown_as: str | None = None) -> Writeup:
     """Read the Markdown write-up ``path`` for ``assignment``'s closed-form questions."""
     name = shown_as or path.name
-    questions = [q for q in assignment.questions if q.closed_form and q.graded]
+    # closed forms, those graded by a hand-written test (custom) too
+    questions = [q for q in assignment.questions if q.kind not in HAND_WRITTEN and q.graded]
     size = path.stat().st_size
     if size > MAX_WRITEUP_BYTES:
         problem = (f"{code(name)} is {size / 2**20:.1f} MB; at most {MAX_WRITEUP_BYTES // 2**20} MB "
