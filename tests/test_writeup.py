@@ -363,3 +363,27 @@ def test_student_text_in_feedback_is_inert(tmp_path):
     test = by_number(grade("gd", _submit(tmp_path, text, "# 15 of 15.md")))["2a"]
     assert test.outcome == "undecided"
     assert "`\\boxed{w^* = (1, 3)}`" in test.output and "`# 15 of 15.md`" in test.output
+
+
+def test_handouts_that_fit_equally_well_leave_what_they_read_differently_undecided(tmp_path):
+    assignment = load_assignment("gd")
+    assignment.handouts = [{"name": "handout A", "parts": {"1d": "1d"}},
+                           {"name": "handout B", "parts": {"1d": "1e"}}]
+    path = write(tmp_path, "hw.md", "### 1(d)\n\nTherefore $0 < \\eta < 2/\\max(a, b)$.\n")
+    writeup = read_writeup(path, assignment)
+    assert writeup.handout == "hw.md fits handout A and handout B equally well"
+    assert "equally well" in writeup.readings["q1d"].undecided
+    assert not writeup.readings["q1c"].undecided   # both say 1c is not there: 0 as usual
+
+
+def test_a_multiline_typora_display_with_aligned_and_tags(tmp_path):
+    text = GD_TYPORA.replace(r"$$\rho_1 = 1 - \eta a, \quad \rho_2 = 1 - \eta b$$", r"""$$
+\begin{aligned}
+\rho_1 &= 1 - \eta a \tag{3}\\
+\rho_2 &= 1 - \eta b \tag{4}
+\end{aligned}
+$$""")
+    test = by_number(grade("gd", _submit(tmp_path, text)))["1c"]
+    assert test.score == test.max_score, test.output
+    assert f"Read from `hw1.md`, {_line(text, chr(92) + 'rho_1 &=')}: " \
+           "`\\rho_1 &= 1 - \\eta a \\tag{3}\\\\`" in test.output

@@ -42,6 +42,7 @@ def read_markdown(text: str) -> list[Block]:
     """The blocks of a Markdown write-up, in document order."""
     blocks: list[Block] = []
     kind, item = "paragraph", ""
+    source = text.splitlines()
     for token in _parser().parse(text):
         if token.type == "list_item_open" and token.info.isdigit():
             item = token.info
@@ -51,6 +52,8 @@ def read_markdown(text: str) -> list[Block]:
             kind = "cell"
         elif token.type in ("math_block", "math_block_label"):
             line = token.map[0] + 1 if token.map else 0
+            if line and source[line - 1].strip() == "$$":   # the math starts below "$$"
+                line += 1
             content = token.content.strip()
             if content.startswith("=") and blocks and blocks[-1].kind == "display":
                 last = blocks[-1].maths[-1]   # "$$= …$$" goes on with the display before

@@ -100,11 +100,17 @@ def read_writeup(path: Path, assignment: Assignment, shown_as: str | None = None
     for _, other, theirs in tied:
         statement = f"{name} fits {handout.name} and {other.name} equally well"
         for key, reading in readings.items():
-            if reading.evidence()[1:] != theirs[key].evidence()[1:]:
+            if _outcome(reading) != _outcome(theirs[key]):
                 reading.undecided = (f"{name} fits the numbering of {handout.name} and of "
                                      f"{other.name} equally well, and they locate "
                                      f"{reading.question.id} differently")
     return Writeup(name, statement, readings)
+
+
+def _outcome(reading: Reading) -> tuple:
+    """What a reading decides (not how its messages word it)."""
+    return (repr(reading.value), [(c.line, c.quote) for c in reading.read],
+            bool(reading.undecided), bool(reading.missing))
 
 
 def _fit(handout: Handout, where: dict[str, list[int]], readings: dict[str, Reading]) -> int:
