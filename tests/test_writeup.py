@@ -387,3 +387,17 @@ $$""")
     assert test.score == test.max_score, test.output
     assert f"Read from `hw1.md`, {_line(text, chr(92) + 'rho_1 &=')}: " \
            "`\\rho_1 &= 1 - \\eta a \\tag{3}\\\\`" in test.output
+
+
+def test_a_writeup_that_takes_too_long_to_read_is_undecided_not_a_verdict(tmp_path, monkeypatch):
+    """2 MB of "[" costs markdown-it minutes: the reading stops at its CPU limit."""
+    import time
+
+    from autograder.writeup import reading
+    monkeypatch.setattr(reading, "READ_SECONDS", 0.5)
+    path = write(tmp_path, "hw.md", "### 1c\n\n" + "[" * 1_500_000)
+    started = time.monotonic()
+    writeup = read_writeup(path, load_assignment("gd"))
+    assert time.monotonic() - started < 30
+    assert "could not be read within 0.5 s" in writeup.problem
+    assert all(r.undecided and not r.read for r in writeup.readings.values())

@@ -16,7 +16,7 @@ from pathlib import Path
 import sympy
 
 from ..assignment import HAND_WRITTEN, Assignment, QuestionSpec
-from ..budget import Undecided
+from ..budget import WALL_FACTOR, Undecided, cpu_limit, wall_limit
 from ..checkers.coerce import to_parsed
 from ..checkers.verdict import Incorrect
 from ..kinds import KINDS
@@ -28,6 +28,7 @@ from .locate import CONCLUDING, CONCLUSION, LABELLED, PRIORITY_NAMES, Candidate,
 # kinds whose answers.py value is text (or a tuple of texts), as a write-up gives it
 READ_KINDS = ("expression", "tuple", "bound", "interval", "matrix", "sym_matrix", "choice")
 MAX_MATH_CHARS = 2_000   # one span of math longer than this is no final answer
+READ_SECONDS = 10        # of CPU time to read one write-up (reached: every answer undecided)
 MAX_CANDIDATES = 40      # of one priority in one part: the last ones (a derivation's end)
 
 
@@ -87,6 +88,18 @@ def read_writeup(path: Path, assignment: Assignment, shown_as: str | None = None
         problem = f"{code(name)} is not readable text (save it as UTF-8): {exc}"
         return Writeup(name, "", {q.name: Reading(q, name, missing=problem) for q in questions},
                        problem)
+    writeup = None
+    with cpu_limit(READ_SECONDS) as cpu, wall_limit(WALL_FACTOR * READ_SECONDS) as wall:
+        writeup = _read(text, name, questions, assignment)
+    if writeup is None or cpu.expired or wall.expired:
+        problem = (f"{code(name)} could not be read within {READ_SECONDS:g} s (a document this "
+                   f"tangled is read by your instructor instead)")
+        return Writeup(name, "", {q.name: Reading(q, name, undecided=problem)
+                                  for q in questions}, problem)
+    return writeup
+
+
+def _read(text: str, name: str, questions: list[QuestionSpec], assignment: Assignment) -> Writeup:
     blocks = read_markdown(text)
     fits, checked = [], {}   # checked: form checks already run, for every handout
     for handout in handouts_of(assignment):
