@@ -78,7 +78,7 @@ def find_submission(root: Path, accepted: list[str], scratch: Path | None = None
         note = f"unpacked {archives[0].name}" + _left_out(left_out) + (f"; {note}" if note else "")
     notes = [note] if note else []
     code = next((p for p in candidates if p.name in modules), None)
-    writeup = _writeup(candidates, notes)
+    writeup = _writeup(candidates, notes, answers=path is not None)
     if path is None and writeup is not None:
         return Submission(root, notes=notes, folder=_folder(writeup, root), writeup=writeup)
     if path is None:
@@ -101,12 +101,13 @@ def find_submission(root: Path, accepted: list[str], scratch: Path | None = None
     return submission
 
 
-def _writeup(candidates: list[Path], notes: list[str]) -> Path | None:
-    """The Markdown write-up, if any: the largest ``*.md`` file but a README (the others are
-    named)."""
-    found = sorted((p for p in candidates if p.suffix.lower() == ".md"
-                    and p.stem.lower() not in NOT_WRITEUPS),
+def _writeup(candidates: list[Path], notes: list[str], answers: bool) -> Path | None:
+    """The Markdown write-up, if any: the largest ``*.md`` file (the others are named); a
+    README only if it is all there is (beside a template's answers.py it is the template's)."""
+    found = sorted((p for p in candidates if p.suffix.lower() == ".md"),
                    key=lambda p: (-p.stat().st_size, p.name))
+    if answers or len(found) > 1:
+        found = [p for p in found if p.stem.lower() not in NOT_WRITEUPS]
     if len(found) > 1:
         notes.append(f"read {found[0].name} as your write-up (also found: "
                      f"{', '.join(p.name for p in found[1:4])})")

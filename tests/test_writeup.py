@@ -401,3 +401,8 @@ def test_a_writeup_that_takes_too_long_to_read_is_undecided_not_a_verdict(tmp_pa
     assert time.monotonic() - started < 30
     assert "could not be read within 0.5 s" in writeup.problem
     assert all(r.undecided and not r.read for r in writeup.readings.values())
+
+
+def test_a_readme_alone_is_the_writeup(tmp_path):
+    test = by_number(grade("gd", _submit(tmp_path, GD_TYPORA, "README.md")))["1c"]
+    assert test.score == test.max_score and test.output.startswith("Read from `README.md`")
