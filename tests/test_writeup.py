@@ -3,7 +3,6 @@
 would give it, graded by the same checker, and quoted with the line it was read from."""
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest

@@ -22,8 +22,8 @@ _NUMBERED = re.compile(
 _DOTTED = re.compile(r"(\d{1,2}(?:\.\d{1,2})+)\s*(?:\(([a-h])\)|([a-h]))?", re.IGNORECASE)
 _SECTION = re.compile(r"^\W{0,3}(\d{1,2}(?:\.\d{1,2})+)(?=\s|$)")   # "2.2.1 Optimal …"
 _LETTER = re.compile(r"^\W*(?:part\s*)?\(([a-h])\)", re.IGNORECASE)
-_LABEL_ONLY = re.compile(rf"^\W*(?:{_WORD}\s*\.?\s*)?\d{{1,2}}\s*[.,]?\s*(?:part\s*)?\(?[a-h]?\)?\W*$",
-                         re.IGNORECASE)
+_LABEL_ONLY = re.compile(   # a table cell that is a part label and nothing else
+    rf"^\W*(?:{_WORD}\s*\.?\s*)?\d{{1,2}}\s*[.,]?\s*(?:part\s*)?\(?[a-h]?\)?\W*$", re.IGNORECASE)
 _NEEDS_WORD = re.compile(rf"^\W*{_WORD}", re.IGNORECASE)
 
 

@@ -2,8 +2,8 @@
 
 Priorities (lower is better): 1 a ``\\boxed{}``/``\\fbox{}`` or an "Answer:"/"Final answer"
 line; 2 an equation whose left side is one of the question's labels (the last part of a chain
-``a = b = c``); 3 the math of a concluding sentence ("therefore", "so", "hence", "thus") or of a table's
-answer cell; 4 the
+``a = b = c``); 3 the math of a concluding sentence ("therefore", "so", "hence", "thus") or
+of a table's answer cell; 4 the
 region's last display.  Equation tags (``\\quad (4)``, ``\\dots (1)``, ``\\tag{4}``) are document
 structure and are dropped before anything is read.
 """
@@ -128,8 +128,9 @@ def candidates(blocks: list[Block], region: list[int], whole: tuple[str, ...],
     part_keys = {label_key(label): i for i, label in enumerate(parts)}
     found: list[Candidate] = []
     last_display: Math | None = None
-    words = {label.lower(): i for i, label in enumerate(parts) if re.fullmatch(r"[A-Za-z ]{3,}", label)}
-    words.update({label.lower(): None for label in whole if re.fullmatch(r"[A-Za-z ]{3,}", label)})
+    in_words = re.compile(r"[A-Za-z ]{3,}")   # a label in words ("rate") names prose too
+    words = {label.lower(): i for i, label in enumerate(parts) if in_words.fullmatch(label)}
+    words.update({label.lower(): None for label in whole if in_words.fullmatch(label)})
     for index in region:
         block = blocks[index]
         for math, prose in zip(block.maths, _prose_before(block)):

@@ -78,8 +78,8 @@ def read_writeup(path: Path, assignment: Assignment, shown_as: str | None = None
     questions = [q for q in assignment.questions if q.kind not in HAND_WRITTEN and q.graded]
     size = path.stat().st_size
     if size > MAX_WRITEUP_BYTES:
-        problem = (f"{code(name)} is {size / 2**20:.1f} MB; at most {MAX_WRITEUP_BYTES // 2**20} MB "
-                   f"of write-up is read")
+        problem = (f"{code(name)} is {size / 2**20:.1f} MB; at most "
+                   f"{MAX_WRITEUP_BYTES // 2**20} MB of write-up is read")
         return Writeup(name, "", {q.name: Reading(q, name, missing=problem) for q in questions},
                        problem)
     try:
@@ -163,15 +163,16 @@ def _reading(question: QuestionSpec, handout: Handout, blocks: list[Block],
     found = [c for c in candidates(blocks, region, whole, parts) if len(c.quote) <= MAX_MATH_CHARS]
     equations = [f"line {m.line}: {code(m.text, 80)}" for i in region for m in blocks[i].maths
                  if "=" in m.text]
-    concluded = next((f"line {blocks[i].line}: {inert(blocks[i].text, 200)}" for i in reversed(region)
+    concluded = next((f"line {blocks[i].line}: {inert(blocks[i].text, 200)}"
+                      for i in reversed(region)
                       if blocks[i].kind != "display" and CONCLUSION.search(blocks[i].text)), "")
     reading = _chosen(question, found, assignment, name, lines, keys, whole + parts, concluded,
                       checked)
     if reading.missing and question.kind == "tuple" and equations:
         reading = Reading(question, name, undecided=(
             f"{shown} has equations in {', '.join(keys)} ({'; '.join(equations[-4:])}) but none "
-            f"names each value of {question.id} ({', '.join(map(code, whole + parts))}); which is which "
-            f"is for the instructor to decide"))
+            f"names each value of {question.id} ({', '.join(map(code, whole + parts))}); "
+            f"which is which is for the instructor to decide"))
     reading.labelled = any(c.priority == LABELLED for c in found)
     return reading
 
