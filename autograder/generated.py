@@ -39,6 +39,9 @@ def closed_form_tests(assignment_id: str):
     def test_closed_form(question, student, assignment, grade):
         references = load_reference(assignment_id)
         verdict = checker(question, assignment, references).check(student.value(question.name))
+        if not verdict.passed and not verdict.undecided:   # feedback only, never points
+            step = student.first_wrong_step(question.name, assignment)
+            verdict = Verdict(verdict.fraction, "\n\n".join(filter(None, (verdict.message, step))))
         grade(quoted(verdict, student.source_of(question.name)))
 
     return test_closed_form

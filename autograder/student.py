@@ -183,6 +183,12 @@ class Student:
         from_code = reply is not None and reply.status == "ok" and reply.value is not None
         return "" if from_code else written.source
 
+    def first_wrong_step(self, name: str, assignment) -> str:
+        """Where the derivation the write-up's value of ``name`` ends came first goes wrong
+        ("" if it was not read from a write-up, or every step holds)."""
+        written = self._written(name)
+        return written.first_wrong_step(assignment) if self.source_of(name) else ""
+
     def function(self, name: str, params: tuple[str, ...] = ()) -> FunctionValue:
         """The signature of the student's function ``name``; check it takes ``params``."""
         value = self.value(name)

@@ -405,3 +405,15 @@ def test_a_writeup_that_takes_too_long_to_read_is_undecided_not_a_verdict(tmp_pa
 def test_a_readme_alone_is_the_writeup(tmp_path):
     test = by_number(grade("gd", _submit(tmp_path, GD_TYPORA, "README.md")))["1c"]
     assert test.score == test.max_score and test.output.startswith("Read from `README.md`")
+
+
+def test_a_wrong_derivation_says_its_first_wrong_step_as_feedback_only(tmp_path):
+    text = GD_TYPORA.replace(
+        r"$$w_1(t+1) = w_1(t) - \eta a w_1(t) = (1 - \eta a) w_1(t)$$",
+        r"$$\rho_1 = 1 - \eta a = 1 + \eta a$$" + "\n\n" + r"$$\rho_2 = 1 - \eta b = 1 - b\eta$$"
+    ).replace(r"$$\rho_1 = 1 - \eta a, \quad \rho_2 = 1 - \eta b$$", "")
+    test = by_number(grade("gd", _submit(tmp_path, text)))["1c"]
+    assert test.score == test.max_score / 2 and "sign of the step" in test.output
+    assert "the step `1 - \\eta a = 1 + \\eta a` does not hold" in test.output
+    right = by_number(grade("gd", _submit(tmp_path / "right", GD_TYPORA)))["1c"]
+    assert "does not hold" not in right.output

@@ -26,6 +26,7 @@ class Candidate:
     quote: str       # the student's math, verbatim
     line: int
     part: int | None = None   # which value of a tuple a part label names (0-based)
+    steps: tuple[str, ...] = ()   # a labelled chain's values, in order (the last is ``value``)
 
 
 _TAG = re.compile(r"(?:\\quad|\\qquad|\\dots|\\ldots|\\cdots|\s)*\(\d{1,3}\)\s*$"
@@ -214,7 +215,8 @@ def _read(priority: int, text: str, math: Math, whole_keys, part_keys,
             entrywise.append(Candidate(priority, statement, *_quoted(math, parts)))
         elif key in whole_keys or key in part_keys:
             part = part_keys.get(key) if key not in whole_keys else None
-            labelled[part] = Candidate(priority, parts[-1], *_quoted(math, parts), part)
+            labelled[part] = Candidate(priority, parts[-1], *_quoted(math, parts), part,
+                                       tuple(parts[1:]))
     found = entrywise + list(labelled.values())
     if found or labelled_only:
         return found

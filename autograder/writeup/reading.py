@@ -18,6 +18,7 @@ import sympy
 from ..assignment import HAND_WRITTEN, Assignment, QuestionSpec
 from ..budget import WALL_FACTOR, Undecided, cpu_limit, wall_limit
 from ..checkers.coerce import to_parsed
+from ..checkers.equivalence import Domain, equivalent
 from ..checkers.verdict import Incorrect
 from ..kinds import KINDS
 from ..markdown import code, inert
@@ -57,6 +58,18 @@ class Reading:
         read = dict.fromkeys((c.line, c.quote) for c in self.read)
         lines = "; ".join(f"line {line}: {code(quote)}" for line, quote in read)
         return f"Read from {code(self.file)}, {lines}" if self.read else ""
+
+    def first_wrong_step(self, assignment: Assignment) -> str:
+        """Feedback on a wrong chain ``ρ = A = B = C``: its first link that does not hold,
+        checked as answers are (never points; "" when every link holds or none can be told)."""
+        for candidate in self.read:
+            steps = candidate.steps
+            for left, right in zip(steps, steps[1:]):
+                if _differ(left, right, assignment):
+                    return (f"In your derivation on line {candidate.line} of {code(self.file)}, "
+                            f"the step {code(f'{left} = {right}')} does not hold: the first "
+                            f"place it goes wrong.")
+        return ""
 
     def evidence(self) -> tuple:
         return (self.file, repr(self.value), self.undecided, self.missing,
@@ -118,6 +131,20 @@ def _read(text: str, name: str, questions: list[QuestionSpec], assignment: Assig
                                      f"{other.name} equally well, and they locate "
                                      f"{reading.question.id} differently")
     return Writeup(name, statement, readings)
+
+
+def _differ(left: str, right: str, assignment: Assignment) -> bool:
+    """Whether two steps of a chain are different expressions (False if either is no
+    expression or it cannot be told in time)."""
+    ns = assignment.namespace()
+    try:
+        a, b = (to_parsed(side, ns).value for side in (left, right))
+        if not (isinstance(a, sympy.Expr) and isinstance(b, sympy.Expr)):
+            return False
+        symbols = sorted(a.free_symbols | b.free_symbols, key=lambda s: s.name)
+        return not equivalent(a, b, Domain(symbols, seed=f"{left}={right}"))
+    except Exception:   # unreadable, or undecided: no feedback rather than a wrong one
+        return False
 
 
 def _outcome(reading: Reading) -> tuple:
