@@ -116,6 +116,7 @@ class Assignment:
     increasing: tuple[str, ...] = ()  # dimensions sampled in this order (n < d)
     answer_names: dict[str, str] = field(default_factory=dict)  # d_yp -> q6a (the reference's)
     layouts: dict[str, str] = field(default_factory=dict)
+    handouts: list[dict] = field(default_factory=list)   # part labels of each handout, ours first
 
     def namespace(self, question: QuestionSpec | None = None) -> Namespace:
         """The names every answer of this assignment may use; with ``question``, also what
@@ -232,7 +233,8 @@ def load_assignment(assignment_id: str, graders: Path | None = None) -> Assignme
                       matrix_scalars=dict(data.get("matrix_scalars", {})),
                       increasing=tuple(data.get("increasing", ())),
                       answer_names=dict(data.get("answer_names", {})),
-                      layouts=dict(data.get("layouts", {})))
+                      layouts=dict(data.get("layouts", {})),
+                      handouts=list(data.get("handouts", ())))
 
 
 def _question(q: dict, default_visibility: str) -> QuestionSpec:

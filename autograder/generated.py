@@ -9,6 +9,7 @@ import pytest
 from gradescope_utils.autograder_utils.decorators import number
 
 from .assignment import load_assignment
+from .checkers.verdict import Verdict
 from .kinds import check_form, checker
 from .reference import load_reference
 
@@ -23,7 +24,7 @@ def form_test(assignment_id: str):
     @pytest.mark.parametrize("question", questions, ids=[q.id for q in questions])
     def test_form(question, student, assignment, grade):
         """Q{question.id} form: {question.title}"""
-        grade(check_form(question, student, assignment))
+        grade(quoted(check_form(question, student, assignment), student.source_of(question.name)))
 
     return test_form
 
@@ -37,6 +38,18 @@ def closed_form_tests(assignment_id: str):
     @pytest.mark.parametrize("question", questions, ids=[q.id for q in questions])
     def test_closed_form(question, student, assignment, grade):
         references = load_reference(assignment_id)
-        grade(checker(question, assignment, references).check(student.value(question.name)))
+        verdict = checker(question, assignment, references).check(student.value(question.name))
+        if not verdict.passed and not verdict.undecided:   # feedback only, never points
+            step = student.first_wrong_step(question.name, assignment)
+            verdict = Verdict(verdict.fraction, "\n\n".join(filter(None, (verdict.message, step))))
+        grade(quoted(verdict, student.source_of(question.name)))
 
     return test_closed_form
+
+
+def quoted(verdict: Verdict, source: str) -> Verdict:
+    """``verdict`` whose message first says what was read from the write-up, and where."""
+    if not source:
+        return verdict
+    message = "\n\n".join(p for p in (source, verdict.message) if p)
+    return Verdict(verdict.fraction, message, verdict.undecided)

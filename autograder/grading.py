@@ -25,6 +25,7 @@ from .sandbox.identity import (can_isolate, hand_over, lock_down, private_paths,
 from .results import GradingResult
 from .student import SYNTAX_ERRORS, Student
 from .submission import find_submission, working_copy
+from .writeup import read_writeup
 
 
 # pytest's plugins a grading run does without: graders use only our fixtures, and these cost
@@ -102,9 +103,12 @@ def _run(assignment: Assignment, submission_dir: Path, public_only: bool, log: l
         if identity is not None:
             hand_over(workdir, identity)
             log.append(f"sandbox uid: {identity.uid}")
+        writeup = read_writeup(submission.writeup, assignment, _shown(submission)) \
+            if submission.writeup is not None else None
         student = Student(submission, workdir / submission.folder, assignment.limits, identity,
                           definitions_only=assignment.definitions_only,
-                          square_sides=assignment.square_sides, extras=assignment.extras)
+                          square_sides=assignment.square_sides, extras=assignment.extras,
+                          writeup=writeup)
         result = run_graders(assignment, student, public_only, log, verdicts)
         result.unread, why = unread(submission, student.session, assignment)
         if result.unread:
@@ -159,7 +163,7 @@ def unread(submission, session, assignment: Assignment) -> tuple[str, str]:
     it parses; else ("", "")."""
     if any(Path(name).name in assignment.modules for name in submission.files):
         return "", ""   # its code modules are graded
-    if submission.path is None:
+    if submission.path is None and submission.writeup is None:
         return "no answer file", f"none of {', '.join(assignment.files)} was found"
     if submission.problem is not None:
         return "unreadable", submission.problem
@@ -169,6 +173,11 @@ def unread(submission, session, assignment: Assignment) -> tuple[str, str]:
         return "unreadable", (f"no statement of {submission.label} parses (line "
                               f"{syntax[0].get('line')}: {error})")
     return "", ""
+
+
+def _shown(submission) -> str:
+    """The write-up's name as the student knows it (its path in the submission)."""
+    return str(submission.writeup.relative_to(submission.root))
 
 
 @contextlib.contextmanager
@@ -203,9 +212,13 @@ def summary(result: GradingResult, submission, student: Student, public_only: bo
         lines = [score_line(result)]
     if submission.problem:
         lines.append(f"Problem with your submission: {inert(submission.problem)}")
-    else:
-        lines.append(f"Checked {inert(submission.origin)}." if submission.origin else
-                     f"Graded {code(submission.path.relative_to(submission.root))}.")
+    elif submission.origin:
+        lines.append(f"Checked {inert(submission.origin)}.")
+    elif submission.path is not None:
+        lines.append(f"Graded {code(submission.path.relative_to(submission.root))}.")
+    if student.writeup is not None:
+        lines.append(f"Write-up: {student.writeup.problem or inert(student.writeup.handout)}; "
+                     f"each answer read from it is quoted with its line.")
     lines += [f"Note: {inert(n)}." for n in submission.notes]
     if student.session.skipped:
         lines.append(f"Note: only definitions were run: {student.session.skipped} top-level "

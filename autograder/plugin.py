@@ -210,7 +210,7 @@ class GradingPlugin:
         if call.when == "teardown":
             if call.excinfo is not None:
                 self.log.append(f"{item.nodeid} teardown error: {call.excinfo.exconly()}")
-            self.results[item.nodeid] = self._finish(item, info)
+            self.results[item.nodeid] = self._quoted(self._finish(item, info))
         return report
 
     def pytest_sessionfinish(self, session):
@@ -236,6 +236,15 @@ class GradingPlugin:
                 if self.stopped else TestResult(f"Q{spec.id}: {spec.title}", spec.points, 0.0,
                                                 spec.id, spec.visibility, INTERNAL,
                                                 outcome="error")
+
+    def _quoted(self, result: TestResult) -> TestResult:
+        """A hand-written test's result of a question answered in the write-up says first
+        what was read and where (the toml's tests say it themselves)."""
+        question = next((q for q in self.config.questions if q.id == result.number), None)
+        source = self._student.source_of(question.name) if question and question.custom else ""
+        if source and not result.output.startswith(source):
+            result.output = f"{source}\n\n{result.output}"
+        return result
 
     # results ------------------------------------------------------------------------------------
     def ordered_results(self) -> list[TestResult]:

@@ -65,8 +65,9 @@ class Student:
     def __init__(self, submission: Submission, workdir: Path, limits: Limits,
                  identity: Identity | None = None, definitions_only: bool = False,
                  square_sides: frozenset[str] = frozenset(), extras: tuple[str, ...] = (),
-                 session=None):
+                 session=None, writeup=None):
         self.submission = submission
+        self.writeup = writeup   # a Writeup: it answers the closed forms the answers file leaves
         self.square_sides = square_sides   # answers that are one number: "14x14" is read as 14
         self.extras = extras   # packages students may use (torch): if missing, the grader's fault
         self.module_errors: dict[str, list[dict]] = {}  # failed lines of mlp.py, for the summary
@@ -135,8 +136,10 @@ class Student:
         values = [(p.key, _reply_data(self._values.get(p.key)))
                   for p in self._plans.get(test, []) if p.request["op"] == "value"]
         replies = [(key, _reply_data(reply)) for key, reply in self._replies.get(test, [])]
+        written = [reading.evidence() for reading in self.writeup.readings.values()] \
+            if self.writeup is not None else []
         data = [test, self.where, self.module, self.submission.problem, self.load_errors,
-                values, replies]
+                values, replies, written]
         return hashlib.sha256(repr(data).encode()).hexdigest()
 
     def answer_texts(self, names: dict[str, str]) -> dict[str, str]:
@@ -145,8 +148,10 @@ class Student:
         texts = {}
         for question, name in names.items():
             reply = self._values.get(Probe(value_request(name), name).key)
-            if reply is not None and reply.status == "ok":
+            if reply is not None and reply.status == "ok" and reply.value is not None:
                 texts[question] = short_text(reply.value)
+            elif (written := self._written(name)) is not None and written.read:
+                texts[question] = short_text(written.value)
         return texts
 
     # what graders call ----------------------------------------------------------------------------
@@ -155,12 +160,37 @@ class Student:
         return self.submission.label
 
     def value(self, name: str) -> object:
-        """The value the student's code gave ``name``."""
+        """The value the student's code gave ``name``; what the write-up answers if the code
+        leaves it out (not defined, or still None)."""
+        written = self._written(name)
+        if written is not None and self.submission.path is None:
+            return written.answer()
         reply = self._reply(Probe(value_request(name), f"`{name}`"))
+        if written is not None and not written.missing and self._phase == "judge" and (
+                reply.status == "missing" or (reply.status == "ok" and reply.value is None)):
+            return written.answer()   # nothing in the write-up either: answers.py says so
         if reply.status == "missing":
             raise Incorrect(self._not_defined(name))
         value = self._unwrap(reply, f"reading `{name}`")
         return side_of_square(value) if name in self.square_sides else value
+
+    def _written(self, name: str):
+        return self.writeup.readings.get(name) if self.writeup is not None else None
+
+    def source_of(self, name: str) -> str:
+        """Where the graded value of ``name`` was read in the write-up ("" if not from one)."""
+        written = self._written(name)
+        if written is None or not written.read or self._phase != "judge":
+            return ""
+        reply = self._values.get(Probe(value_request(name), name).key)
+        from_code = reply is not None and reply.status == "ok" and reply.value is not None
+        return "" if from_code else written.source
+
+    def first_wrong_step(self, name: str, assignment) -> str:
+        """Where the derivation the write-up's value of ``name`` ends came first goes wrong
+        ("" if it was not read from a write-up, or every step holds)."""
+        written = self._written(name)
+        return written.first_wrong_step(assignment) if self.source_of(name) else ""
 
     def function(self, name: str, params: tuple[str, ...] = ()) -> FunctionValue:
         """The signature of the student's function ``name``; check it takes ``params``."""

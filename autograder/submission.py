@@ -30,6 +30,7 @@ MAX_DEPTH = 20                          # folders a file may be nested in
 MAX_NAME_CHARS = 1_000                  # a path in a zip
 CLEAR_OUTPUTS = ("Outputs (plots, printed text) are what usually makes a notebook large: clear "
                  "them (in Jupyter: Edit > Clear All Outputs), save, and submit again.")
+NOT_WRITEUPS = {"readme", "license", "changelog"}   # a template's or a repository's .md files
 SKIPPED_DIRS = {"__MACOSX", ".ipynb_checkpoints", "__pycache__", ".git"}
 _MAGIC = re.compile(r"^\s*[%!]")
 
@@ -42,6 +43,7 @@ class Submission:
     problem: str | None = None
     notes: list[str] = field(default_factory=list)
     folder: Path = Path(".")   # where its files are, relative to root (nested uploads)
+    writeup: Path | None = None   # a Markdown write-up: it answers what the answers file leaves
     origin: str = ""           # what was read when it is no file ("the values your kernel holds")
     files: list[str] = field(default_factory=list)   # the files found, relative to root
 
@@ -78,12 +80,20 @@ def find_submission(root: Path, accepted: list[str], scratch: Path | None = None
     notes = [note] if note else []
     code = next((p for p in candidates if p.name in modules), None)
     files = sorted(str(p.relative_to(root)) for p in candidates)
+    writeup = _writeup(candidates, notes, answers=path is not None)
+    if path is None and writeup is not None:
+        return Submission(root, notes=notes, folder=_folder(writeup, root), writeup=writeup,
+                          files=files)
     if path is None:
         found = ", ".join(sorted(p.name for p in candidates)[:10]) or "no files"
+        if any(p.suffix.lower() == ".pdf" for p in candidates):
+            found += ("; a PDF is not read: submit the source of your write-up (the .md file) "
+                      "beside it")
         return Submission(root, problem=f"no {' or '.join(accepted)} found in your submission "
                                         f"(found: {found})", notes=notes,
                           folder=_folder(code, root), files=files)
-    submission = Submission(root, path, notes=notes, folder=_folder(path, root), files=files)
+    submission = Submission(root, path, notes=notes, folder=_folder(path, root),
+                            writeup=writeup, files=files)
     try:
         if path.suffix.lower() == ".ipynb":
             _read_notebook(submission)
@@ -92,6 +102,19 @@ def find_submission(root: Path, accepted: list[str], scratch: Path | None = None
     except ValueError as exc:
         submission.problem = str(exc)
     return submission
+
+
+def _writeup(candidates: list[Path], notes: list[str], answers: bool) -> Path | None:
+    """The Markdown write-up, if any: the largest ``*.md`` file (the others are named); a
+    README only if it is all there is (beside a template's answers.py it is the template's)."""
+    found = sorted((p for p in candidates if p.suffix.lower() == ".md"),
+                   key=lambda p: (-p.stat().st_size, p.name))
+    if answers or len(found) > 1:
+        found = [p for p in found if p.stem.lower() not in NOT_WRITEUPS]
+    if len(found) > 1:
+        notes.append(f"read {found[0].name} as your write-up (also found: "
+                     f"{', '.join(p.name for p in found[1:4])})")
+    return found[0] if found else None
 
 
 def _normalised(name: str) -> str:

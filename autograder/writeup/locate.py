@@ -1,0 +1,240 @@
+"""The candidates for one question's answer inside its region of a write-up, best first.
+
+Priorities (lower is better): 1 a ``\\boxed{}``/``\\fbox{}`` or an "Answer:"/"Final answer"
+line; 2 an equation whose left side is one of the question's labels (the last part of a chain
+``a = b = c``); 3 the math of a concluding sentence ("therefore", "so", "hence", "thus") or
+of a table's answer cell; 4 the
+region's last display.  Equation tags (``\\quad (4)``, ``\\dots (1)``, ``\\tag{4}``) are document
+structure and are dropped before anything is read.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .document import Block, Math
+
+BOXED, LABELLED, CONCLUDING, LAST_DISPLAY = 1, 2, 3, 4
+PRIORITY_NAMES = {BOXED: "a boxed or \"Answer:\" answer", LABELLED: "an equation naming it",
+                  CONCLUDING: "a concluding sentence", LAST_DISPLAY: "the part's last display"}
+
+
+@dataclass(frozen=True)
+class Candidate:
+    priority: int
+    value: str
+    quote: str       # the student's math, verbatim
+    line: int
+    part: int | None = None   # which value of a tuple a part label names (0-based)
+    steps: tuple[str, ...] = ()   # a labelled chain's values, in order (the last is ``value``)
+
+
+_TAG = re.compile(r"(?:\\quad|\\qquad|\\dots|\\ldots|\\cdots|\s)*\(\d{1,3}\)\s*$"
+                  r"|\\tag\*?\{[^{}]*\}|\\label\{[^{}]*\}|\\nonumber|\\notag")
+# what separates two statements in one span of math
+_SEPARATORS = re.compile(r"\\text\{\s*(?:and|or|where|with|for|since|,)\s*\}|\\q?quad"
+                         r"|\\(?:Rightarrow|Longrightarrow|implies|iff|therefore)|;|\\\\")
+_ANNOTATION = re.compile(r"&&.*?(?=\\\\|\\end\{|$)", re.DOTALL)   # "&& \text{let } c = …"
+_ENVIRONMENT = re.compile(r"\\begin\{((?:[pbBvV]?|small)matrix|cases|array)\}.*?\\end\{\1\}",
+                          re.DOTALL)   # kept whole; aligned, align*, gather, split are opened
+_ALIGNMENT = re.compile(r"\\(?:begin|end)\{(?:aligned|align\*?|gather\*?|split|eqnarray\*?|"
+                        r"equation\*?|multline\*?)\}")
+CONCLUSION = re.compile(r"\b(therefore|thus|hence|so|finally|we get|gives)\b", re.IGNORECASE)
+_ANSWER_LINE = re.compile(r"^\W*(final\s+answer|answer)\s*(?:\([a-z0-9]+\))?\s*[:=.]",
+                          re.IGNORECASE)
+_GREEK = {"alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ", "epsilon": "ε",
+          "varepsilon": "ε", "eta": "η", "theta": "θ", "kappa": "κ", "lambda": "λ", "mu": "μ",
+          "nu": "ν", "pi": "π", "rho": "ρ", "sigma": "σ", "tau": "τ", "phi": "φ",
+          "varphi": "φ", "omega": "ω", "partial": "∂", "nabla": "∇", "ell": "ℓ",
+          "lambda_max": "λmax"}
+_DROPPED = re.compile(r"\\(?:left|right|big|Big|bigg|Bigg|mathbf|boldsymbol|bm|mathrm|"
+                      r"operatorname|displaystyle|textstyle|,|;|!|:)|\s|[{}]|\^?\\ast|\\star")
+
+
+def label_key(text: str) -> str:
+    """A label or an equation's left side, spelled one way: ``\\rho_1``, ``ρ_1`` and ``ρ1`` are
+    ``ρ1``; ``\\frac{\\partial L}{\\partial w_1}`` and ``∂L/∂w1`` are ``∂L/∂w1`` (case counts:
+    ``W`` is not ``w``)."""
+    text = re.sub(r"\\[dtc]?frac\s*\{(.*)\}\s*\{(.*)\}", r"(\1)/(\2)", text)
+    text = re.sub(r"\\([A-Za-z]+)", lambda m: _GREEK.get(m.group(1), m.group(0)), text)
+    text = text.replace("\\ast", "*").replace("^*", "*").replace("^{*}", "*").replace("′", "'")
+    text = _DROPPED.sub("", text).replace("_", "").replace("^", "")
+    text = re.sub(r"\(([^()/]*)\)/\(([^()/]*)\)", r"\1/\2", text)
+    return text
+
+
+def _without_arguments(key: str) -> str:
+    return re.sub(r"[()]", "", re.sub(r"(?<=[^\W\d_]|[*'])\([^()+\-]*\)", "", key))
+
+
+def _entrywise(key: str, labels: set[str]) -> bool:
+    """Whether a left side is a label with entry indices: ``∇f(A)ij``, ``(∂z2/∂z1)ii``."""
+    return any(key.startswith(label) and re.fullmatch(r"[ijkl]{1,2}'?|,?[ijkl],[ijkl]",
+                                                      key[len(label):]) for label in labels)
+
+
+def statements(math: str) -> list[str]:
+    """The statements of a span of math, tags and alignment marks dropped."""
+    kept: list[str] = []   # matrices and cases keep their & and \\
+
+    def keep(match: re.Match) -> str:
+        kept.append(match.group())
+        return f"\x00{len(kept) - 1}\x00"
+
+    math = _ANNOTATION.sub("", _ALIGNMENT.sub(r"\\\\", math))
+    math = _ENVIRONMENT.sub(keep, math)
+    parts = []
+    for part in _SEPARATORS.split(math):
+        part = _TAG.sub("", part.replace("&", "")).strip().rstrip(".,").strip()
+        part = re.sub("\x00(\\d+)\x00", lambda m: kept[int(m.group(1))], part)
+        if part.startswith("=") and parts:   # an aligned chain's next line: "&= c"
+            parts[-1] = f"{parts[-1]} {part}"
+        elif part:
+            parts.append(part)
+    return parts
+
+
+def chain(statement: str) -> list[str]:
+    """``a = b = c`` as its parts, splitting only at top-level ``=``."""
+    parts, depth, start = [], 0, 0
+    for i, char in enumerate(statement):
+        if char in "({[":
+            depth += 1
+        elif char in ")}]":
+            depth -= 1
+        elif char == "=" and depth == 0 and statement[i - 1:i] not in ("<", ">", "!", "\\"):
+            parts.append(statement[start:i])
+            start = i + 1
+    parts.append(statement[start:])
+    return [p.strip() for p in parts]
+
+
+def _boxed(math: str) -> list[str]:
+    """The contents of each ``\\boxed{…}`` / ``\\fbox{…}`` (braces balanced)."""
+    found = []
+    for match in re.finditer(r"\\(?:boxed|fbox)\s*\{", math):
+        depth, start = 1, match.end()
+        for i in range(start, len(math)):
+            depth += {"{": 1, "}": -1}.get(math[i], 0)
+            if depth == 0:
+                found.append(math[start:i])
+                break
+    return found
+
+
+def candidates(blocks: list[Block], region: list[int], whole: tuple[str, ...],
+               parts: tuple[str, ...]) -> list[Candidate]:
+    """Every candidate of a region; ``whole`` names the quantity, ``parts[i]`` its i-th value."""
+    whole_keys = {label_key(label) for label in whole}
+    part_keys = {label_key(label): i for i, label in enumerate(parts)}
+    found: list[Candidate] = []
+    last_display: Math | None = None
+    in_words = re.compile(r"[A-Za-z ]{3,}")   # a label in words ("rate") names prose too
+    words = {label.lower(): i for i, label in enumerate(parts) if in_words.fullmatch(label)}
+    words.update({label.lower(): None for label in whole if in_words.fullmatch(label)})
+    for index in region:
+        block = blocks[index]
+        for math, prose in zip(block.maths, _prose_before(block)):
+            for boxed in _boxed(math.text):
+                found += _read(BOXED, boxed, math, whole_keys, part_keys, labelled_only=False)
+            found += _read(LABELLED, math.text, math, whole_keys, part_keys)
+            named = _named_in_prose(prose, words)
+            if named is not False and "=" not in math.text:
+                found.append(Candidate(LABELLED, math.text, math.text, math.line, named))
+            if math.display:
+                last_display = math
+        if _ANSWER_LINE.match(block.text):
+            found += _answer_line(block, whole_keys, part_keys)
+        elif block.kind == "cell":   # a table of answers: its cells state them
+            for math in block.maths:
+                found += _read(CONCLUDING, math.text, math, whole_keys, part_keys,
+                               labelled_only=False)
+        elif block.kind != "display" and block.maths and CONCLUSION.search(block.text):
+            math = _after_last_conclusion(block)
+            if math is not None:
+                found += _read(CONCLUDING, math.text, math, whole_keys, part_keys,
+                               labelled_only=False)
+    if last_display is not None:
+        found += _read(LAST_DISPLAY, last_display.text, last_display, whole_keys, part_keys,
+                       labelled_only=False)
+    return found
+
+
+def _named_in_prose(prose: str, words: dict[str, int | None]) -> int | None | bool:
+    """The part (None: the whole) that prose ending "… the rate is" names; False if none."""
+    before = re.findall(r"[a-z]+|[=:]", prose.lower())
+    if not before or before[-1] not in ("is", "equals", "=", ":"):
+        return False
+    for count in (1, 2, 3):
+        name = " ".join(before[-1 - count:-1])
+        if name in words:
+            return words[name]
+    return False
+
+
+def _prose_before(block: Block) -> list[str]:
+    """For each math span of a block, the prose between it and the span before."""
+    spans = list(re.finditer(r"\$+[^$]+\$+", block.text))
+    starts = [0] + [span.end() for span in spans]
+    prose = [block.text[start:span.start()] for start, span in zip(starts, spans)]
+    return prose + [""] * (len(block.maths) - len(prose))
+
+
+def _after_last_conclusion(block: Block) -> Math | None:
+    """The last math span of a concluding sentence that comes after its concluding word."""
+    words = list(CONCLUSION.finditer(block.text))
+    spans = list(re.finditer(r"\$[^$]+\$", block.text))
+    after = [i for i, span in enumerate(spans) if span.start() > words[-1].start()]
+    return block.maths[after[-1]] if after and after[-1] < len(block.maths) else None
+
+
+def _answer_line(block: Block, whole_keys, part_keys) -> list[Candidate]:
+    if block.maths:
+        return [c for math in block.maths
+                for c in _read(BOXED, math.text, math, whole_keys, part_keys, labelled_only=False)]
+    text = _ANSWER_LINE.sub("", block.text, count=1).strip().splitlines()
+    return [Candidate(BOXED, text[0].strip().rstrip("."), block.text.splitlines()[0],
+                      block.line)] if text and text[0].strip() else []
+
+
+def _read(priority: int, text: str, math: Math, whole_keys, part_keys,
+          labelled_only: bool = True) -> list[Candidate]:
+    """The candidates of one span: its labelled statements (of a derivation in one span, the
+    last line of each label: ``\\eta^* &= … \\\\ \\eta^* &= …``), or else, when ``labelled_only``
+    is false, its last statement's last part."""
+    entrywise, labelled = [], {}
+    for statement in statements(text):
+        parts = chain(statement)
+        if len(parts) < 2:
+            continue
+        key = label_key(parts[0])
+        bare = _without_arguments(key)   # L(w1, w2) names L; w1(t+1) is no w1
+        key = key if key in whole_keys or key in part_keys else bare
+        if _entrywise(label_key(parts[0]), whole_keys | set(part_keys)):
+            # "∇f(A)_{ij} = v_i v_j" answers entry by entry: found, not read as the matrix
+            entrywise.append(Candidate(priority, statement, *_quoted(math, parts)))
+        elif key in whole_keys or key in part_keys:
+            part = part_keys.get(key) if key not in whole_keys else None
+            labelled[part] = Candidate(priority, parts[-1], *_quoted(math, parts), part,
+                                       tuple(parts[1:]))
+    found = entrywise + list(labelled.values())
+    if found or labelled_only:
+        return found
+    last = statements(text)[-1:] or [""]
+    parts = chain(last[0])
+    return [Candidate(priority, parts[-1], *_quoted(math, parts))] if parts[-1] else []
+
+
+def _quoted(math: Math, parts: list[str]) -> tuple[str, int]:
+    """The student's lines a chain was read from, verbatim, and the line of the first: the
+    whole span if it is one line, else its label's line and its value's line."""
+    lines = math.text.splitlines()
+    if len(lines) <= 1:
+        return math.text, math.line
+    def where(text: str, before: int) -> int:   # the last line up to ``before`` holding it
+        probe = text.strip()[:40]
+        return next((i for i in range(before, -1, -1) if probe and probe in lines[i]), before)
+    last = where(parts[-1], len(lines) - 1)
+    first = where(parts[0], last)
+    shown = [lines[first].strip()] + ([lines[last].strip()] if last > first else [])
+    return " … ".join(shown), math.line + first

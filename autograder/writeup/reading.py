@@ -1,0 +1,306 @@
+"""What a write-up answers: for each closed-form question, the one reading to grade (with the
+student's text and line it came from), or why there is none.
+
+The write-up is matched to the assignment's handout whose part labels and quantity labels it
+fits best; a tie between handouts that would read a question differently leaves that question
+undecided.  Within a question's region the best priority with a reading that passes the
+question's form check wins (see :mod:`.locate`); two different readings there, or a boxed or
+labelled answer that cannot be read, are undecided, never a zero.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import sympy
+
+from ..assignment import HAND_WRITTEN, Assignment, QuestionSpec
+from ..budget import WALL_FACTOR, Undecided, cpu_limit, wall_limit
+from ..checkers.coerce import to_parsed
+from ..checkers.equivalence import Domain, equivalent
+from ..checkers.verdict import Incorrect
+from ..kinds import KINDS
+from ..markdown import code, inert
+from .anchors import Handout, anchors, handouts_of, regions
+from .document import MAX_WRITEUP_BYTES, Block, read_markdown
+from .locate import CONCLUDING, CONCLUSION, LABELLED, PRIORITY_NAMES, Candidate, candidates
+
+# kinds whose answers.py value is text (or a tuple of texts), as a write-up gives it
+READ_KINDS = ("expression", "tuple", "bound", "interval", "matrix", "sym_matrix", "choice")
+MAX_MATH_CHARS = 2_000   # one span of math longer than this is no final answer
+READ_SECONDS = 10        # of CPU time to read one write-up (reached: every answer undecided)
+MAX_CANDIDATES = 40      # of one priority in one part: the last ones (a derivation's end)
+
+
+@dataclass
+class Reading:
+    """How the write-up answers one question."""
+    question: QuestionSpec
+    file: str
+    value: object = None
+    read: list[Candidate] = field(default_factory=list)   # what the value was read from
+    undecided: str = ""
+    missing: str = ""
+    labelled: bool = False   # its region names the quantity (a sign the handout fits)
+
+    def answer(self) -> object:
+        """The value to grade, as answers.py would give it; raises when there is none."""
+        if self.undecided:
+            raise Undecided(self.undecided, detail=self.undecided)
+        if self.missing:
+            raise Incorrect(self.missing)
+        return self.value
+
+    @property
+    def source(self) -> str:
+        """``Read from hw1.md, line 42: `…```, for the feedback (Markdown)."""
+        read = dict.fromkeys((c.line, c.quote) for c in self.read)
+        lines = "; ".join(f"line {line}: {code(quote)}" for line, quote in read)
+        return f"Read from {code(self.file)}, {lines}" if self.read else ""
+
+    def first_wrong_step(self, assignment: Assignment) -> str:
+        """Feedback on a wrong chain ``ρ = A = B = C``: its first link that does not hold,
+        checked as answers are (never points; "" when every link holds or none can be told)."""
+        for candidate in self.read:
+            steps = candidate.steps
+            for left, right in zip(steps, steps[1:]):
+                if _differ(left, right, assignment):
+                    return (f"In your derivation on line {candidate.line} of {code(self.file)}, "
+                            f"the step {code(f'{left} = {right}')} does not hold: the first "
+                            f"place it goes wrong.")
+        return ""
+
+    def evidence(self) -> tuple:
+        return (self.file, repr(self.value), self.undecided, self.missing,
+                [(c.line, c.quote) for c in self.read])
+
+
+@dataclass
+class Writeup:
+    file: str
+    handout: str                      # the handout it was matched to, said in the output
+    readings: dict[str, Reading]      # by question name (the answers.py variable)
+    problem: str = ""                 # the write-up could not be read at all
+
+
+def read_writeup(path: Path, assignment: Assignment, shown_as: str | None = None) -> Writeup:
+    """Read the Markdown write-up ``path`` for ``assignment``'s closed-form questions."""
+    name = shown_as or path.name
+    # closed forms, those graded by a hand-written test (custom) too
+    questions = [q for q in assignment.questions if q.kind not in HAND_WRITTEN and q.graded]
+    size = path.stat().st_size
+    if size > MAX_WRITEUP_BYTES:
+        problem = (f"{code(name)} is {size / 2**20:.1f} MB; at most "
+                   f"{MAX_WRITEUP_BYTES // 2**20} MB of write-up is read")
+        return Writeup(name, "", {q.name: Reading(q, name, missing=problem) for q in questions},
+                       problem)
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        problem = f"{code(name)} is not readable text (save it as UTF-8): {exc}"
+        return Writeup(name, "", {q.name: Reading(q, name, missing=problem) for q in questions},
+                       problem)
+    writeup = None
+    with cpu_limit(READ_SECONDS) as cpu, wall_limit(WALL_FACTOR * READ_SECONDS) as wall:
+        writeup = _read(text, name, questions, assignment)
+    if writeup is None or cpu.expired or wall.expired:
+        problem = (f"{code(name)} could not be read within {READ_SECONDS:g} s (a document this "
+                   f"tangled is read by your instructor instead)")
+        return Writeup(name, "", {q.name: Reading(q, name, undecided=problem)
+                                  for q in questions}, problem)
+    return writeup
+
+
+def _read(text: str, name: str, questions: list[QuestionSpec], assignment: Assignment) -> Writeup:
+    blocks = read_markdown(text)
+    fits, checked = [], {}   # checked: form checks already run, for every handout
+    for handout in handouts_of(assignment):
+        where = regions(blocks, anchors(blocks, handout.items))
+        readings = {q.name: _reading(q, handout, blocks, where, assignment, name, checked)
+                    for q in questions}
+        fits.append((_fit(handout, where, readings), handout, readings))
+    fits.sort(key=lambda fit: -fit[0])
+    (_, handout, readings), tied = fits[0], [f for f in fits[1:] if f[0] == fits[0][0]]
+    statement = f"{name} follows the numbering of {handout.name}"
+    for _, other, theirs in tied:
+        statement = f"{name} fits {handout.name} and {other.name} equally well"
+        for key, reading in readings.items():
+            if _outcome(reading) != _outcome(theirs[key]):
+                reading.undecided = (f"{name} fits the numbering of {handout.name} and of "
+                                     f"{other.name} equally well, and they locate "
+                                     f"{reading.question.id} differently")
+    return Writeup(name, statement, readings)
+
+
+def _differ(left: str, right: str, assignment: Assignment) -> bool:
+    """Whether two steps of a chain are different expressions (False if either is no
+    expression or it cannot be told in time)."""
+    ns = assignment.namespace()
+    try:
+        a, b = (to_parsed(side, ns).value for side in (left, right))
+        if not (isinstance(a, sympy.Expr) and isinstance(b, sympy.Expr)):
+            return False
+        symbols = sorted(a.free_symbols | b.free_symbols, key=lambda s: s.name)
+        return not equivalent(a, b, Domain(symbols, seed=f"{left}={right}"))
+    except Exception:   # unreadable, or undecided: no feedback rather than a wrong one
+        return False
+
+
+def _outcome(reading: Reading) -> tuple:
+    """What a reading decides (not how its messages word it)."""
+    return (repr(reading.value), [(c.line, c.quote) for c in reading.read],
+            bool(reading.undecided), bool(reading.missing))
+
+
+def _fit(handout: Handout, where: dict[str, list[int]], readings: dict[str, Reading]) -> int:
+    """How well a write-up fits a handout: its part labels found, and its answers found by
+    the quantity's labels, less the write-up's part labels the handout does not have."""
+    labelled = sum(r.labelled for r in readings.values())
+    unknown = sum(not key.isdigit() and key not in handout.parts for key in where)
+    return sum(key in where for key in handout.parts) + labelled - unknown
+
+
+def _labels(question: QuestionSpec, handout: Handout) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The names of the whole quantity, and of each value of a tuple."""
+    labels = tuple(question.check.get("labels", ()))
+    whole = handout.labels.get(question.id, ())
+    if question.kind == "tuple" and len(labels) == question.length:
+        return whole, labels
+    return whole + labels, ()
+
+
+def _reading(question: QuestionSpec, handout: Handout, blocks: list[Block],
+             where: dict[str, list[int]], assignment: Assignment, name: str,
+             checked: dict) -> Reading:
+    shown = code(name)   # the student's file name, as feedback shows it
+    keys = [key for key in handout.keys_of(question.id) if key in where]
+    if not keys:
+        declared = ", ".join(handout.keys_of(question.id))
+        where_not = (f"{shown} has no part labelled {declared} ({handout.name})" if declared
+                     else f"{shown} follows {handout.name}, which does not ask it")
+        return Reading(question, name, missing=f"no answer found for {question.id}: {where_not}")
+    region = sorted({i for key in keys for i in where[key]})
+    lines = f"lines {blocks[region[0]].line}–{_last_line(blocks, region)}"
+    if question.kind not in READ_KINDS:
+        return Reading(question, name, undecided=f"{question.id} is a {question.kind} question, "
+                                                 f"which is not read from a write-up yet: "
+                                                 f"{shown}, {lines}")
+    whole, parts = _labels(question, handout)
+    found = [c for c in candidates(blocks, region, whole, parts) if len(c.quote) <= MAX_MATH_CHARS]
+    equations = [f"line {m.line}: {code(m.text, 80)}" for i in region for m in blocks[i].maths
+                 if "=" in m.text]
+    concluded = next((f"line {blocks[i].line}: {inert(blocks[i].text, 200)}"
+                      for i in reversed(region)
+                      if blocks[i].kind != "display" and CONCLUSION.search(blocks[i].text)), "")
+    reading = _chosen(question, found, assignment, name, lines, keys, whole + parts, concluded,
+                      checked)
+    if reading.missing and question.kind == "tuple" and equations:
+        reading = Reading(question, name, undecided=(
+            f"{shown} has equations in {', '.join(keys)} ({'; '.join(equations[-4:])}) but none "
+            f"names each value of {question.id} ({', '.join(map(code, whole + parts))}); "
+            f"which is which is for the instructor to decide"))
+    reading.labelled = any(c.priority == LABELLED for c in found)
+    return reading
+
+
+def _chosen(question: QuestionSpec, found: list[Candidate], assignment: Assignment, name: str,
+            lines: str, keys: list[str], labels: tuple[str, ...], concluded: str,
+            checked: dict) -> Reading:
+    """The reading at the best priority that has one that passes the form check."""
+    shown = code(name)
+    for priority in sorted(PRIORITY_NAMES):
+        here = [c for c in found if c.priority == priority][-MAX_CANDIDATES:]
+        readings = _combined(here, [c for c in found if c.priority <= priority], question)
+        good = _distinct([(v, cs) for v, cs in readings
+                          if _readable(question, v, assignment, checked)],
+                         assignment)
+        if len(good) == 1:
+            value, read = good[0]
+            return Reading(question, name, value=value, read=read)
+        quoted = "; ".join(f"line {c.line}: {code(c.quote)}" for c in here[:6])
+        if len(good) > 1:
+            return Reading(question, name, undecided=(
+                f"{shown} gives {question.id} {len(good)} different answers as "
+                f"{PRIORITY_NAMES[priority]} ({quoted}); which one is final is for the "
+                f"instructor to decide"))
+        if readings and priority <= LABELLED:
+            return Reading(question, name, undecided=(
+                f"{shown} answers {question.id} as {PRIORITY_NAMES[priority]}, but it cannot be "
+                f"read ({quoted})"))
+    if question.kind == "choice" and (concluded or any(c.priority == CONCLUDING for c in found)):
+        return Reading(question, name, undecided=(
+            f"{shown} answers {question.id} in words ({concluded or lines}); a choice written "
+            f"in a sentence is not read from a write-up yet"))
+    named = sorted({labels[-question.length:][c.part] for c in found if c.part is not None})
+    if named:
+        return Reading(question, name, undecided=(
+            f"{shown} names {', '.join(named)} of {question.id} but not every value of it "
+            f"({shown}, {lines}); what the rest is for the instructor to decide"))
+    return Reading(question, name, missing=(
+        f"no answer found for {question.id}: looked in {shown}, {lines} (the part labelled "
+        f"{', '.join(keys)}) for a boxed or \"Answer:\" line, an equation naming "
+        f"{', '.join(map(code, labels)) or 'it'}, a concluding sentence and a display"))
+
+
+def _last_line(blocks: list[Block], region: list[int]) -> int:
+    after = region[-1] + 1
+    return blocks[after].line - 1 if after < len(blocks) else blocks[region[-1]].line
+
+
+def _combined(here: list[Candidate], so_far: list[Candidate],
+              question: QuestionSpec) -> list[tuple[object, list]]:
+    """The readings of one priority: each whole candidate, and the tuple the part-labelled
+    candidates found so far make when every value is there, each value at its best priority
+    (one reading per different value found)."""
+    readings = [(c.value, [c]) for c in here if c.part is None]
+    by_part = []
+    for i in range(question.length):
+        labelled = [c for c in so_far if c.part == i]
+        best = min((c.priority for c in labelled), default=0)
+        by_part.append([c for c in labelled if c.priority == best])
+    if question.kind == "tuple" and all(by_part):
+        firsts, lasts = [p[0] for p in by_part], [p[-1] for p in by_part]
+        readings += [(tuple(c.value for c in chosen), chosen) for chosen in (firsts, lasts)]
+        for part in by_part:   # a value labelled twice differently
+            readings += [(tuple(c.value if p is part else p[-1].value for p in by_part),
+                          [c]) for c in part[1:-1]]
+    return readings
+
+
+def _readable(question: QuestionSpec, value: object, assignment: Assignment,
+              checked: dict) -> bool:
+    key = (question.id, value)
+    if key not in checked:
+        try:
+            checked[key] = KINDS[question.kind].check_form(question, value, assignment).passed
+        except Exception:   # a form check that breaks on a value reads nothing
+            checked[key] = False
+    return checked[key]
+
+
+def _distinct(readings: list[tuple[object, list]],
+              assignment: Assignment) -> list[tuple[object, list]]:
+    """The readings that differ: two spellings of one value (``(a w_1, b w_2)`` and a column
+    vector of the same entries) are one."""
+    kept: dict[str, tuple[object, list]] = {}
+    for value, read in readings:
+        kept.setdefault(_same_value(value, assignment), (value, read))
+    return list(kept.values())
+
+
+def _same_value(value: object, assignment: Assignment) -> str:
+    """A key equal for two readings of the same value (expanded), else the spelling."""
+    try:
+        parsed = to_parsed(value, assignment.namespace()).value
+        parts = parsed if isinstance(parsed, tuple) else (parsed,)
+        if all(isinstance(p, sympy.Expr) for p in parts):
+            return repr(tuple(sympy.srepr(sympy.expand(p)) for p in parts))
+    except Exception:   # unreadable as an expression: compared as written
+        pass
+    return _spelling(value)
+
+
+def _spelling(value: object) -> str:
+    text = repr(value) if not isinstance(value, str) else value
+    return re.sub(r"\s+|\\[,;!]", "", text).removeprefix("(").removesuffix(")")
