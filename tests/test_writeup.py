@@ -42,7 +42,7 @@ We need $|\rho_i| < 1$ for both coordinates, hence $0 < \eta < \frac{2}{\max(a, 
 
 ### 1(e)
 
-$$\boxed{\eta^* = \frac{2}{a+b}}$$ and the rate is $\frac{a-b}{a+b}$.
+$$\boxed{\eta^* = \frac{2}{a+b}}$$ and the rate is $\rho = \frac{a-b}{a+b}$.
 
 ## Question 2
 
@@ -161,7 +161,7 @@ def test_two_different_final_answers_are_undecided_with_both_shown(tmp_path):
 
 
 def test_a_boxed_answer_that_cannot_be_read_is_undecided_not_zero(tmp_path):
-    text = GD_TYPORA.replace(r"$$\boxed{\eta^* = \frac{2}{a+b}}$$ and the rate is $\frac{a-b}{a+b}$.",
+    text = GD_TYPORA.replace(r"$$\boxed{\eta^* = \frac{2}{a+b}}$$ and the rate is $\rho = \frac{a-b}{a+b}$.",
                              r"$$\boxed{\left(\frac{2}{a+b}, \frac{a-b}{a+b} @@\right)}$$")
     test = by_number(grade("gd", _submit(tmp_path, text)))["1e"]
     assert test.outcome == "undecided" and test.score == 0, test.output
