@@ -160,11 +160,11 @@ def _keys(*keys: str) -> frozenset[str]:
     return frozenset(keys)
 
 
-_NUMBERS = ("labels", "wrong", "constraint", "rtol")   # read by every kind made of expressions
+_EXPRESSIONS = ("labels", "wrong", "constraint", "rtol")   # read by every kind made of expressions
 KINDS = {
-    "expression": Kind(_keys(*_NUMBERS), form.expression_form, _expression),
-    "tuple": Kind(_keys(*_NUMBERS, "length", "unordered"), form.tuple_form, _expression),
-    "bound": Kind(_keys(*_NUMBERS, "variable"), form.bound_form, _Bound),
+    "expression": Kind(_keys(*_EXPRESSIONS), form.expression_form, _expression),
+    "tuple": Kind(_keys(*_EXPRESSIONS, "length", "unordered"), form.tuple_form, _expression),
+    "bound": Kind(_keys(*_EXPRESSIONS, "variable"), form.bound_form, _Bound),
     "interval": Kind(_keys("labels", "wrong", "rtol", "variable", "union", "openness"),
                      form.interval_form, _interval),
     "matrix": Kind(_keys("labels", "wrong", "shape", "layout"), form.matrix_form, _matrix),

@@ -1,7 +1,8 @@
 """The kinds' registry (autograder/kinds.py) against assignment.schema.json, the one source of
 each key's role and default: every kind of the schema has one entry and no entry is not in it,
 every key a kind reads is declared with a role, and the shipped questions use only keys their
-kind reads.  ``test_a_kind_is_added_in_one_entry`` shows what adding a kind takes."""
+kind reads, and the self-check (which reads the student package's cut toml) reads only public
+keys.  ``test_a_kind_is_added_in_one_entry`` shows what adding a kind takes."""
 from __future__ import annotations
 
 import copy
@@ -14,6 +15,7 @@ import pytest
 from autograder import schema
 from autograder.assignment import GRADERS, QuestionSpec, _question, available, load_assignment
 from autograder.kinds import COMMON_KEYS, KINDS, Kind
+from autograder.package import public_toml
 from autograder.reference import load_reference, reference_dir
 
 if sys.version_info >= (3, 11):
@@ -169,3 +171,13 @@ def test_a_form_check_reads_only_public_keys(assignment_id, given, question):
     KINDS[question.kind].check_form(noted, getattr(load_reference(assignment_id), question.name),
                                     load_assignment(assignment_id))
     assert noted.read & set(given) <= schema.PUBLIC_QUESTION_KEYS
+
+
+@pytest.mark.xfail(strict=True, reason="square_side has the role grader, so the self-check "
+                   "refuses optim_cnn 8a's `14x14`, which the graders read as 14")
+def test_the_self_check_reads_answers_as_the_graders_do(tmp_path):
+    (tmp_path / "optim_cnn").mkdir()
+    (tmp_path / "optim_cnn" / "assignment.toml").write_text(
+        public_toml(GRADERS / "optim_cnn" / "assignment.toml"))
+    assert load_assignment("optim_cnn", tmp_path).square_sides \
+        == load_assignment("optim_cnn").square_sides
