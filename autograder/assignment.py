@@ -18,6 +18,8 @@ from .checkers.labels import question_keys
 from .checkers.matrix_parse import MatrixSpace
 from .checkers.parse import Namespace
 from .sandbox.session import Limits
+from .schema import (ASSIGNMENT_DEFAULTS, CHECK_KEYS, DEFAULT_VISIBILITY, HAND_WRITTEN,
+                     QUESTION_DEFAULTS, SCHEMA_DATA)
 
 GRADERS = Path(__file__).with_name("graders")   # holds pytest.ini and the shipped graders
 # The namespace package (PEP 420) into which each assignment's student package installs its
@@ -41,12 +43,6 @@ def graders_roots() -> list[Path]:
 
 
 PUBLIC_PREFIX = "test_form"   # grader files whose tests also run in the student's self-check
-DEFAULT_VISIBILITY = "after_due_date"   # a graded test nobody set a visibility for
-HAND_WRITTEN = ("function", "code", "layers")   # kinds whose graders are pytest functions
-SCHEMA = Path(__file__).with_name("assignment.schema.json")
-# keys of a question that say how it is checked (the rest say what it is)
-CHECK_KEYS = ("labels", "rtol", "constraint", "layout", "rows", "columns", "function",
-              "variables", "openness", "wrong", "unordered")
 
 
 @dataclass(frozen=True)
@@ -69,17 +65,17 @@ class QuestionSpec:
     name: str           # the variable or function the student defines
     kind: str           # see assignment.schema.json
     title: str
-    points: float = 0.0
+    points: float = float(QUESTION_DEFAULTS["points"])
     visibility: str = DEFAULT_VISIBILITY
     parts: tuple[Part, ...] = ()
-    length: int = 1
+    length: int = QUESTION_DEFAULTS["length"]
     variable: str = ""  # the ranged symbol of an interval
     params: tuple[str, ...] = ()
     shape: tuple = ()   # of a matrix answer, in dimension names or numbers
     options: tuple[str, ...] = ()
-    square_side: bool = False   # a size asked as one number: "14x14" reads as 14
-    union: bool = False         # an interval's answer may be a union of ranges (x ≠ 0 too)
-    custom: bool = False        # a closed form graded by a hand-written test
+    square_side: bool = QUESTION_DEFAULTS["square_side"]   # a size as one number: 14x14 is 14
+    union: bool = QUESTION_DEFAULTS["union"]   # an interval's answer may be a union of ranges
+    custom: bool = QUESTION_DEFAULTS["custom"]   # a closed form graded by a hand-written test
     check: dict = field(default_factory=dict, compare=False, hash=False)
 
     @property
@@ -95,6 +91,16 @@ class QuestionSpec:
 
 @dataclass
 class Assignment:
+    """One assignment as its assignment.toml says, validated against assignment.schema.json
+    (the defaults of keys left out are the schema's): the answer files and code modules, the
+    limits of student code, the names answers may use (symbols, definitions, matrices), and
+    the questions with their points, visibility and checks.
+
+    Only :func:`load_assignment` makes one, fresh on every call, from the toml, which is the
+    one place to change an assignment; graders, form checks, the plugin and the batch only
+    read it.  A test may vary its own copy (``dataclasses.replace``), never a shared one.
+    """
+
     id: str
     title: str
     files: list[str]                 # accepted answer files, in order of preference
@@ -224,7 +230,8 @@ def load_assignment(assignment_id: str, graders: Path | None = None) -> Assignme
                       question_seconds=question_seconds, questions=questions,
                       symbols=dict(data.get("symbols", {})), aliases=dict(data.get("aliases", {})),
                       definitions=dict(data.get("definitions", {})),
-                      definitions_only=bool(data.get("definitions_only", False)),
+                      definitions_only=bool(data.get("definitions_only",
+                                                     ASSIGNMENT_DEFAULTS["definitions_only"])),
                       modules=tuple(data.get("modules", ())),
                       extras=tuple(data.get("extras", ())),
                       data=tuple(data.get("data", ())),
@@ -238,28 +245,25 @@ def load_assignment(assignment_id: str, graders: Path | None = None) -> Assignme
 
 
 def _question(q: dict, default_visibility: str) -> QuestionSpec:
-    visibility = q.get("visibility", default_visibility)
+    q = {**QUESTION_DEFAULTS, "visibility": default_visibility, **q}
     return QuestionSpec(
         id=q["id"], name=q["name"], kind=q["kind"], title=q["title"],
-        points=float(q.get("points", 0)), visibility=visibility,
+        points=float(q["points"]), visibility=q["visibility"],
         parts=tuple(Part(p["id"], p["title"], float(p["points"]),
-                         p.get("visibility", visibility)) for p in q.get("parts", ())),
-        length=q.get("length", 1), variable=q.get("variable", ""),
+                         p.get("visibility", q["visibility"])) for p in q.get("parts", ())),
+        length=q["length"], variable=q.get("variable", ""),
         params=tuple(q.get("params", ())), shape=tuple(q.get("shape", ())),
-        options=tuple(q.get("options", ())), square_side=bool(q.get("square_side", False)),
-        union=bool(q.get("union", False)),
-        custom=bool(q.get("custom", False)),
+        options=tuple(q.get("options", ())), square_side=bool(q["square_side"]),
+        union=bool(q["union"]), custom=bool(q["custom"]),
         check={k: q[k] for k in CHECK_KEYS if k in q})
 
 
 @functools.cache
 def _validator():
     """The schema's validator, built once per process (assignments load several times)."""
-    import json
-
     import jsonschema
 
-    return jsonschema.Draft202012Validator(json.loads(SCHEMA.read_text(encoding="utf-8")))
+    return jsonschema.Draft202012Validator(SCHEMA_DATA)
 
 
 def validate(data: dict, text: str, path: Path) -> None:

@@ -10,15 +10,15 @@ from gradescope_utils.autograder_utils.decorators import number
 
 from .assignment import load_assignment
 from .checkers.verdict import Verdict
-from .kinds import check_form, checker
+from .kinds import KINDS, check_form, checker
 from .reference import load_reference
 
 
 def form_test(assignment_id: str):
     """One public form-check test per question (0 points and visible, as every test of a
     ``test_form*`` file)."""
-    # code in a module (mlp.py) has no value to look at: its own public checks run it
-    questions = [q for q in load_assignment(assignment_id).questions if q.kind != "code"]
+    questions = [q for q in load_assignment(assignment_id).questions
+                 if KINDS[q.kind].form_checked]
 
     @number("0.{question.id}")
     @pytest.mark.parametrize("question", questions, ids=[q.id for q in questions])

@@ -1,9 +1,11 @@
 """From a question of assignment.toml to how its kind is checked: one registry, :data:`KINDS`.
 
-Every kind has a public form check ``(question, answer, assignment) -> Verdict`` (see
-:mod:`.form`); every closed-form kind also builds a checker with ``check(answer) -> Verdict``
-from the question's keys (see assignment.schema.json) and the reference's answer.
-:mod:`.generated` makes the pytest tests of both from the toml.
+One :class:`Kind` per kind of the schema holds all that is particular to it: the question keys
+it reads, its public form check ``(question, answer, assignment) -> Verdict`` (see
+:mod:`.form`) and, for a closed form, the builder of its checker, whose ``check(answer) ->
+Verdict`` is the graded test.  :mod:`.generated` makes the pytest tests of both from the toml;
+tests/test_kinds.py checks the registry against assignment.schema.json.  docs/authoring.md
+(Adding a kind) says what a new kind needs.
 """
 from __future__ import annotations
 
@@ -25,7 +27,12 @@ from .checkers.structures import CriticalPointQuestion, ShapesQuestion, Symbolic
 from .checkers.verdict import Verdict
 from .student import Student
 
-FormCheck = Callable[[QuestionSpec, object, Assignment], Verdict]
+FormCheck = Callable[[QuestionSpec, object, Assignment], Verdict]   # of the answer's value
+DefinedCheck = Callable[[QuestionSpec, Student, Assignment], Verdict]   # of what is defined
+Builder = Callable[[QuestionSpec, Assignment, ModuleType], object]   # a closed form's checker
+# keys of every question, whatever its kind (the rest are each read by the kinds that name them)
+COMMON_KEYS = frozenset({"id", "name", "kind", "title", "points", "visibility", "parts",
+                         "square_side", "custom"})
 
 TRANSPOSED = "this is the transpose of the answer: "
 
@@ -125,26 +132,52 @@ def _shapes(question, assignment, references):
     return ShapesQuestion(_answer(question, references), assignment.namespace(question))
 
 
+def _function_defined(question: QuestionSpec, student: Student, assignment: Assignment) -> Verdict:
+    """A function's form check: it is defined with the parameters asked (no value to read)."""
+    function = student.function(question.name, question.params)
+    return Verdict.right(f"`{question.name}{function.signature}` is defined. "
+                         f"Its results are checked when you submit.")
+
+
 @dataclass(frozen=True)
 class Kind:
-    """What a kind of question is checked with: its public form check, and (for a closed form)
-    the builder of its checker, whose ``check(answer)`` gives the graded :class:`Verdict`."""
-    check_form: FormCheck
-    checker: Callable | None = None   # (question, assignment, references) -> a checker
+    """Everything particular to one kind of question: the toml keys it reads besides
+    :data:`COMMON_KEYS`, its public form check (of the student's value, or of what the student
+    defines), and for a closed form the builder of its checker.  Without a checker the kind
+    is hand-written: pytest functions grade it."""
+    keys: frozenset[str]
+    check_form: FormCheck | None = None
+    checker: Builder | None = None
+    check_defined: DefinedCheck | None = None   # instead of check_form (a function: no value)
+
+    @property
+    def form_checked(self) -> bool:
+        """Whether the self-check has a form check of it (code in a module runs its own)."""
+        return bool(self.check_form or self.check_defined)
 
 
+def _keys(*keys: str) -> frozenset[str]:
+    return frozenset(keys)
+
+
+_EXPRESSIONS = ("labels", "wrong", "constraint", "rtol")   # read by every kind made of expressions
 KINDS = {
-    "expression": Kind(form.expression_form, _expression),
-    "tuple": Kind(form.tuple_form, _expression),
-    "bound": Kind(form.bound_form, _Bound),
-    "interval": Kind(form.interval_form, _interval),
-    "matrix": Kind(form.matrix_form, _matrix),
-    "sym_matrix": Kind(form.sym_matrix_form, _sym_matrix),
-    "choice": Kind(form.choice_form, _choice),
-    "critical_point": Kind(form.critical_point_form, _critical_point),
-    "shapes": Kind(form.shapes_form, _shapes),
-    "layers": Kind(form.layers_form),     # hand-written graded tests (mnist)
-}   # a function's form check needs its signature, not a value: see check_form
+    "expression": Kind(_keys(*_EXPRESSIONS), form.expression_form, _expression),
+    "tuple": Kind(_keys(*_EXPRESSIONS, "length", "unordered"), form.tuple_form, _expression),
+    "bound": Kind(_keys(*_EXPRESSIONS, "variable"), form.bound_form, _Bound),
+    "interval": Kind(_keys("labels", "wrong", "rtol", "variable", "union", "openness"),
+                     form.interval_form, _interval),
+    "matrix": Kind(_keys("labels", "wrong", "shape", "layout"), form.matrix_form, _matrix),
+    "sym_matrix": Kind(_keys("labels", "wrong", "shape", "rows", "columns"),
+                       form.sym_matrix_form, _sym_matrix),
+    "choice": Kind(_keys("labels", "wrong", "options"), form.choice_form, _choice),
+    "critical_point": Kind(_keys("labels", "length", "function", "variables"),
+                           form.critical_point_form, _critical_point),
+    "shapes": Kind(_keys("labels"), form.shapes_form, _shapes),
+    "layers": Kind(_keys("length"), form.layers_form),          # mnist's weights
+    "function": Kind(_keys("params"), check_defined=_function_defined),
+    "code": Kind(_keys()),   # code in a module (mlp.py): its graders' public checks run it
+}
 
 
 def checker(question: QuestionSpec, assignment: Assignment, references: ModuleType):
@@ -154,11 +187,10 @@ def checker(question: QuestionSpec, assignment: Assignment, references: ModuleTy
 
 def check_form(question: QuestionSpec, student: Student, assignment: Assignment) -> Verdict:
     """The public form check of ``question`` on the student's answer."""
-    if question.kind == "function":
-        function = student.function(question.name, question.params)
-        return Verdict.right(f"`{question.name}{function.signature}` is defined. "
-                             f"Its results are checked when you submit.")
+    kind = KINDS[question.kind]
+    if kind.check_defined:
+        return kind.check_defined(question, student, assignment)
     answer = student.value(question.name)
     if answer is None:
         return Verdict.wrong(f"`{question.name}`: {NOT_ANSWERED}")
-    return KINDS[question.kind].check_form(question, answer, assignment)
+    return kind.check_form(question, answer, assignment)

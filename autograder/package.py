@@ -31,15 +31,10 @@ import tomli_w
 from . import mnist
 from .assignment import INSTALLED, PUBLIC_PREFIX, load_assignment
 from .reference import reference_dir, template_dir
+from .schema import HIDDEN_ASSIGNMENT_KEYS, PUBLIC_QUESTION_KEYS
 
 PACKAGE = Path(__file__).resolve().parent
 PROJECT = PACKAGE.parent
-# what the form checks read of a question and of the assignment; the rest says how answers
-# are judged (known wrong answers, their messages, layouts, tolerances) and stays hidden
-PUBLIC_QUESTION_KEYS = {"id", "name", "kind", "title", "points", "visibility", "parts",
-                        "length", "labels", "variable", "params", "shape", "options", "rows",
-                        "columns", "union"}
-HIDDEN_ASSIGNMENT_KEYS = {"layouts"}
 ENGINE = "ml-math-selfcheck"   # the student's engine; an assignment's is ENGINE-<id>
 INSTRUCTOR = ("building the student wheels needs {} in this environment: "
               "pip install 'ml-math-autograder[instructor]'")
@@ -199,7 +194,9 @@ def _write(path: Path, data: str | bytes) -> None:
 
 
 def public_toml(path: Path) -> str:
-    """assignment.toml cut to what the public form checks read."""
+    """assignment.toml cut to what the public form checks read: the keys whose role in the
+    schema is ``public`` (the rest says how answers are judged: known wrong answers, their
+    messages, layouts, tolerances)."""
     data = tomllib.loads(path.read_text(encoding="utf-8"))
     for key in HIDDEN_ASSIGNMENT_KEYS:
         data.pop(key, None)
