@@ -159,13 +159,8 @@ def test_a_question_gives_only_keys_its_kind_reads(assignment_id, given, questio
 
 # The self-check reads the student package's toml, cut to the public keys: its form check must
 # read nothing else, or it tells the student other than the graders' form test does.
-SELF_CHECK_DIFFERS = {"calculus-1b": pytest.mark.xfail(strict=True, reason=(
-    "critical_point's labels come from `variables` (check only): the self-check refuses "
-    "`(x1, x2) = (pi/2, 0)`, which the graders' form test accepts"))}
-
-
 @pytest.mark.parametrize("assignment_id, given, question",
-                         _questions(SELF_CHECK_DIFFERS, values=True))
+                         _questions(values=True))
 def test_a_form_check_reads_only_public_keys(assignment_id, given, question):
     noted = _Noted(question)
     KINDS[question.kind].check_form(noted, getattr(load_reference(assignment_id), question.name),
@@ -173,8 +168,6 @@ def test_a_form_check_reads_only_public_keys(assignment_id, given, question):
     assert noted.read & set(given) <= schema.PUBLIC_QUESTION_KEYS
 
 
-@pytest.mark.xfail(strict=True, reason="square_side has the role grader, so the self-check "
-                   "refuses optim_cnn 8a's `14x14`, which the graders read as 14")
 def test_the_self_check_reads_answers_as_the_graders_do(tmp_path):
     (tmp_path / "optim_cnn").mkdir()
     (tmp_path / "optim_cnn" / "assignment.toml").write_text(
