@@ -16,7 +16,7 @@ from .checkers.structures import (CriticalPointQuestion, ShapesQuestion,  # noqa
 from .checkers.gradients import compare  # noqa: F401
 from .checkers.numbers import as_number, as_whole_numbers, check_number  # noqa: F401
 from .checkers.parse import ParseError  # noqa: F401
-from .checkers.verdict import Incorrect, Verdict  # noqa: F401
-from .budget import Undecided  # noqa: F401
+from .checkers.verdict import Verdict  # noqa: F401
+from .outcomes import Incorrect, Undecided  # noqa: F401
 from .kinds import check_form  # noqa: F401
 from .reference import load_reference  # noqa: F401

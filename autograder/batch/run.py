@@ -28,18 +28,18 @@ from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn,
                            TimeElapsedColumn, TimeRemainingColumn)
 
 from ..assignment import Assignment, load_assignment
+from ..outcomes import DECIDED, UNANSWERED, Status
 from ..reference import reference_dir
 from ..results import clean_data, clean_text
 from ..sandbox.identity import PACKAGE, can_isolate, lock_down
 from . import charts, executors
 from .inputs import Entry, InputError, read_input
-from .reports import (DECIDED, UNANSWERED, Row, grades_csv, headline, question_stats,
-                      summary_markdown)
+from .reports import Row, grades_csv, headline, question_stats, summary_markdown
 from .worker import Job
 
 
 @dataclass
-class Outcome:
+class Regraded:
     """What a batch run did: what it wrote, and how the submissions fared."""
 
     out: Path
@@ -53,7 +53,7 @@ class Outcome:
 
 def regrade(assignment_id: str, source: Path, out: Path, *, jobs: int = 1, force: bool = False,
             scheduler: str | None = None, timeout: float | None = None,
-            count_unanswered: bool = False, console: Console | None = None) -> Outcome:
+            count_unanswered: bool = False, console: Console | None = None) -> Regraded:
     """Grade every submission of ``source`` into ``out`` (see the module's docstring);
     ``count_unanswered`` counts those with nothing to grade in the statistics."""
     console = console or Console(stderr=True)
@@ -74,7 +74,7 @@ def regrade(assignment_id: str, source: Path, out: Path, *, jobs: int = 1, force
     if can_isolate():   # student code must not read the others' submissions
         lock_down([Path(source)])
     grader = grader_fingerprint(assignment)
-    outcome = Outcome(out, problems=found.problems)
+    outcome = Regraded(out, problems=found.problems)
     records = {e.id: _record(out, e) for e in entries}
     prints = {e.id: {"submission": e.fingerprint(), "grader": grader} for e in entries
               if not e.problem}
@@ -131,7 +131,7 @@ def save(folder: Path, reply: dict, fingerprints: dict) -> dict:
     except (OSError, ValueError, TypeError, RecursionError) as exc:
         why = clean_text(f"its grading could not be written to {folder}: "
                          f"{type(exc).__name__}: {exc}")
-        return {"id": record.get("id"), "status": "error", "score": None, "tests": [],
+        return {"id": record.get("id"), "status": Status.ERROR, "score": None, "tests": [],
                 "notes": [why]}
     return record
 
@@ -164,11 +164,11 @@ def _done(record: dict, prints: dict) -> bool:
 
 def _record(out: Path, entry: Entry) -> dict:
     if entry.problem:
-        return {"id": entry.id, "status": "missing", "score": None, "notes": [entry.problem]}
+        return {"id": entry.id, "status": Status.MISSING, "score": None, "notes": [entry.problem]}
     try:
         return json.loads((out / "submissions" / entry.id / "record.json").read_text())
     except (OSError, ValueError):
-        return {"id": entry.id, "status": "missing", "notes": ["not graded yet"]}
+        return {"id": entry.id, "status": Status.MISSING, "notes": ["not graded yet"]}
 
 
 def _atomic(path: Path, text: str) -> Path:
