@@ -3,11 +3,11 @@
 Graders are pytest functions carrying gradescope-utils' metadata (``@number``,
 ``@partial_credit``, ``@tags``, ``@hide_errors``); a graded test's points, title and visibility
 come from assignment.toml by its number, never from the test (``autograder.api`` refuses
-``@weight`` and ``@visibility``).  A run has three phases
-(see :mod:`autograder.student`): every test is first *planned* (run with placeholder replies,
-to learn its probes), then every probe is *fetched* from the student's code, and only then is
-each test *judged*, in a forked child with CPU and memory limits (:mod:`autograder.isolated`),
-which sends back its :class:`~autograder.outcomes.Outcome`.
+``@weight`` and ``@visibility``).  A run has three phases (see :mod:`autograder.student`):
+every test is first *planned* (run with placeholder replies, to learn its probes), then every
+probe is *fetched* from the student's code, and only then is each test *judged*, in a forked
+child with CPU and memory limits (:mod:`autograder.isolated`), which sends back its
+:class:`~autograder.outcomes.Outcome`.
 
 Nothing is dropped: a pass, a failure, an error, a skip, an undecided check, a test that never
 ran and a grader file that would not even import each give a result worth the test's points.

@@ -115,15 +115,13 @@ title = "question {n}"
 ''' for n in (1, 2, 3))
 
 GRADERS = '''
-from autograder.api import number, weight
+from autograder.api import number
 
-@weight(1)
 @number("1")
 def test_one(student):
     """one"""
     assert student.value("x") == 1
 
-@weight(2)
 @number("2")
 def test_two(student):
     """two"""
@@ -131,9 +129,8 @@ def test_two(student):
 
 '''
 THIRD = '''
-from autograder.api import number, weight
+from autograder.api import number
 
-@weight(3)
 @number("3")
 def test_three(student):
     """three"""
