@@ -9,6 +9,11 @@ A :class:`Kind` is a test's state everywhere after that: in the TestResult, in t
 records, and (as Gradescope's ``passed``/``failed``) in results.json.  A whole submission's
 state in a batch is a :class:`Status`, a different thing: it also says why nothing was graded.
 
+A Verdict is not an Outcome: it is what one check says (a test may make several, and only one
+that is not right ends it), and the checkers make it without knowing of tests.  How one probe
+of the student's code went (``Reply.status`` of :mod:`autograder.sandbox.session`) is the
+sandbox's own word, which :mod:`autograder.student` turns into these exceptions.
+
 Nothing here imports from the rest of the package, so every layer may use it.
 """
 from __future__ import annotations

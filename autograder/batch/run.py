@@ -74,13 +74,13 @@ def regrade(assignment_id: str, source: Path, out: Path, *, jobs: int = 1, force
     if can_isolate():   # student code must not read the others' submissions
         lock_down([Path(source)])
     grader = grader_fingerprint(assignment)
-    outcome = Regraded(out, problems=found.problems)
+    regraded = Regraded(out, problems=found.problems)
     records = {e.id: _record(out, e) for e in entries}
     prints = {e.id: {"submission": e.fingerprint(), "grader": grader} for e in entries
               if not e.problem}
     todo = [e for e in entries if e.id in prints and (force or not _done(records[e.id],
                                                                           prints[e.id]))]
-    outcome.skipped = len(prints) - len(todo)
+    regraded.skipped = len(prints) - len(todo)
     seconds = timeout or default_timeout(assignment)
     batch = [Job(e.id, str(e.folder), assignment.id, seconds) for e in todo]
     try:
@@ -89,17 +89,17 @@ def regrade(assignment_id: str, source: Path, out: Path, *, jobs: int = 1, force
             for reply in executors.run(batch, jobs, scheduler):
                 name = reply["record"]["id"]
                 records[name] = save(out / "submissions" / name, reply, prints[name])
-                outcome.graded += 1
+                regraded.graded += 1
                 progress.advance(task)
     except KeyboardInterrupt:
-        outcome.interrupted = True
-        console.print(f"Interrupted: {outcome.graded} of {len(batch)} graded in this run, each "
+        regraded.interrupted = True
+        console.print(f"Interrupted: {regraded.graded} of {len(batch)} graded in this run, each "
                       f"completely. Run the same command again to go on.")
-        return outcome
+        return regraded
     rows = [Row(e, records[e.id], count_unanswered) for e in entries]
-    outcome.headline = headline(assignment, rows)
-    outcome.files = write_reports(assignment, rows, out, found.problems)
-    return outcome
+    regraded.headline = headline(assignment, rows)
+    regraded.files = write_reports(assignment, rows, out, found.problems)
+    return regraded
 
 
 def write_reports(assignment: Assignment, rows: list[Row], out: Path,
