@@ -2,40 +2,18 @@
 
 Limits count the CPU time of the grading process (``ITIMER_PROF``), not the wall clock, so a
 busy machine (a second grading run, a class regraded in parallel) cannot change a verdict.  A
-limit that is reached anyway is never a verdict either: the check raises :class:`Undecided`,
-the question earns only what was decided, and it is flagged for the instructor.
+limit that is reached anyway is never a verdict either: the block stops with
+:class:`~autograder.outcomes.Expired`, the check is undecided, the question earns only what was
+decided, and it is flagged for the instructor.
 """
 from __future__ import annotations
 
 import signal
 import threading
 
-FLAGGED = "could not be decided automatically; flagged for your instructor"
+from .outcomes import Expired
+
 WALL_FACTOR = 10   # a limit on CPU time allows this many times as much time on the wall clock
-
-
-class Undecided(Exception):
-    """A check could not reach a verdict.  ``str(self)`` says why, for the student (it must not
-    reveal the answer); ``detail`` is for the instructor; ``fraction`` and ``feedback`` are the
-    credit and messages of the parts that were decided."""
-
-    def __init__(self, reason: str, detail: str = "", fraction: float = 0.0,
-                 feedback: str = ""):
-        super().__init__(reason)
-        self.detail = detail
-        self.fraction = fraction
-        self.feedback = feedback
-
-
-class Expired(BaseException):
-    """Raised by the timer inside a limited block (a BaseException, so that no ``except
-    Exception`` in a checker swallows it); only its own limit stops it."""
-
-    def __init__(self, limit: "_Limit"):
-        super().__init__("time limit reached")
-        self.limit = limit
-
-
 RETRY_SECONDS = 1e-3   # a limit whose time is up while a limit's own bookkeeping runs fires again
 
 

@@ -6,7 +6,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from .budget import Expired
+from .outcomes import Expired, Kind
 from .results import GradingResult, TestResult, clean_data
 
 MAX_OUTPUT = 20_000   # characters per test; Gradescope's harness cuts at 100 000
@@ -24,7 +24,8 @@ def _clip(text: str, limit: int) -> str:
 
 def result_entry(test: TestResult, limit: int = MAX_OUTPUT) -> dict:
     """One test.  Its output is plain text (``text``), so nothing a student wrote in it can
-    render as Markdown; an undecided test carries the tag ``undecided``."""
+    render as Markdown; Gradescope's ``status`` knows only passed (full marks) and failed, so an
+    undecided test also carries the tag ``undecided``."""
     data = {
         "name": test.name,
         "score": round(test.score, 4),
@@ -36,7 +37,7 @@ def result_entry(test: TestResult, limit: int = MAX_OUTPUT) -> dict:
     }
     if test.number is not None:
         data["number"] = str(test.number)
-    tags = list(test.tags) + (["undecided"] if test.outcome == "undecided" else [])
+    tags = list(test.tags) + (["undecided"] if test.kind is Kind.UNDECIDED else [])
     if tags:
         data["tags"] = tags
     return data
@@ -80,7 +81,7 @@ def engine_error_result(assignment: str, detail: str = "") -> GradingResult:
     """What the student sees when the grader (not the submission) broke: score 0, a clear note;
     the cause goes to the instructor only."""
     return GradingResult(assignment, [TestResult("Autograder error", 0.0, 0.0, output=CONTACT,
-                                                 outcome="error")],
+                                                 kind=Kind.ERROR)],
                          output=CONTACT, engine_error=detail or "engine error",
                          notes=[f"engine error: {detail}"] if detail else [])
 

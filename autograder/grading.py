@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 
 from .assignment import GRADERS, Assignment, load_assignment
-from .budget import Expired
 from .gradescope import engine_error_result
 from .markdown import code, inert
 from .mnist import MnistError, verified
+from .outcomes import Expired
 from .plugin import GradingPlugin, not_judged_question
 from .reference import reference_root
 from .sandbox.identity import (can_isolate, hand_over, lock_down, private_paths,

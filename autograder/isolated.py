@@ -18,6 +18,7 @@ import time
 from typing import Callable
 
 from .budget import WALL_FACTOR, cpu_limit
+from .outcomes import Outcome, undecided
 
 SLACK_SECONDS = 2        # between the graceful CPU limit and the kernel's SIGXCPU
 
@@ -27,28 +28,27 @@ def forking() -> bool:
     return sys.platform.startswith("linux")
 
 
-def run_isolated(call: Callable[[], dict], *, cpu_seconds: float, memory_mb: int) -> dict:
-    """``call()`` (which returns a JSON-able dict and handles its own exceptions) run under the
-    limits; a child that runs out of them yields ``{"undecided": reason, "detail": …}``."""
+def run_isolated(call: Callable[[], Outcome], *, cpu_seconds: float, memory_mb: int) -> Outcome:
+    """``call()`` (which handles its own exceptions) run under the limits; a child that runs
+    out of them is undecided."""
     if not forking():
         return _limited(call, cpu_seconds)
     def limited() -> dict:
         _cap(cpu_seconds, memory_mb)
-        return _limited(call, cpu_seconds)
+        return _limited(call, cpu_seconds).to_json()
 
     pid, read_end = fork_json(limited)
     data, killed = _read_all(read_end, pid, WALL_FACTOR * cpu_seconds)
     _, status = os.waitpid(pid, 0)
     if data:
         try:
-            return json.loads(data)
+            return Outcome.from_json(json.loads(data))
         except ValueError:
             pass
     if killed:
         return out_of_time(WALL_FACTOR * cpu_seconds)
-    return {"undecided": "checking this answer needed more memory or time than the grader "
-                         "allows",
-            "detail": f"the check's process ended with {_status(status)}"}
+    return undecided("checking this answer needed more memory or time than the grader allows",
+                     f"the check's process ended with {_status(status)}")
 
 
 def fork_json(body: Callable[[], dict | None]) -> tuple[int, int]:
@@ -73,21 +73,21 @@ def fork_json(body: Callable[[], dict | None]) -> tuple[int, int]:
     return pid, read_end
 
 
-def _limited(call: Callable[[], dict], cpu_seconds: float) -> dict:
+def _limited(call: Callable[[], Outcome], cpu_seconds: float) -> Outcome:
     with cpu_limit(cpu_seconds) as limit:
         result = call()
     return out_of_cpu(cpu_seconds) if limit.expired else result
 
 
-def out_of_cpu(seconds: float) -> dict:
-    return {"undecided": f"checking this answer took more than {seconds:g} s of CPU time",
-            "detail": "the check reached its CPU time limit"}
+def out_of_cpu(seconds: float) -> Outcome:
+    return undecided(f"checking this answer took more than {seconds:g} s of CPU time",
+                     "the check reached its CPU time limit")
 
 
-def out_of_time(seconds: float) -> dict:
-    return {"undecided": "the grader could not finish checking this answer in time",
-            "detail": f"the check was stopped after {seconds:g} s (the machine may be "
-                      f"overloaded, or the check waits for something)"}
+def out_of_time(seconds: float) -> Outcome:
+    return undecided("the grader could not finish checking this answer in time",
+                     f"the check was stopped after {seconds:g} s (the machine may be "
+                     f"overloaded, or the check waits for something)")
 
 
 def _cap(cpu_seconds: float, memory_mb: int) -> None:

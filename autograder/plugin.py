@@ -1,30 +1,36 @@
 """A pytest plugin that turns every grader test into a :class:`TestResult`, whatever happens.
 
-Graders are pytest functions carrying gradescope-utils' metadata (``@weight``, ``@number``,
-``@visibility``, ``@partial_credit``, ``@tags``, ``@hide_errors``).  A run has three phases
-(see :mod:`autograder.student`): every test is first *planned* (run with placeholder replies,
-to learn its probes), then every probe is *fetched* from the student's code, and only then is
-each test *judged*, in a forked child with CPU and memory limits (:mod:`autograder.isolated`).
+Graders are pytest functions carrying gradescope-utils' metadata (``@number``,
+``@partial_credit``, ``@tags``, ``@hide_errors``); a graded test's points, title and visibility
+come from assignment.toml by its number, never from the test (``autograder.api`` refuses
+``@weight`` and ``@visibility``).  A run has three phases (see :mod:`autograder.student`):
+every test is first *planned* (run with placeholder replies, to learn its probes), then every
+probe is *fetched* from the student's code, and only then is each test *judged*, in a forked
+child with CPU and memory limits (:mod:`autograder.isolated`), which sends back its
+:class:`~autograder.outcomes.Outcome`.
 
 Nothing is dropped: a pass, a failure, an error, a skip, an undecided check, a test that never
 ran and a grader file that would not even import each give a result worth the test's points.
 A run cut short (a time limit reached outside a check, an error of pytest's own) leaves the
 questions it did not judge *undecided*, flagged for the instructor, never an engine error.
 Students see only our feedback messages, never a traceback (a traceback can show the reference
-values in the grader's locals); tracebacks go to the instructor log.  A test without a
-``@visibility`` is shown only after the due date, so a forgotten decorator opens no oracle.
+values in the grader's locals); tracebacks go to the instructor log.  A test whose number is
+not in assignment.toml earns no points and is shown only after the due date, so a mistyped
+number opens no oracle.
 """
 from __future__ import annotations
 
 import traceback
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from .assignment import DEFAULT_VISIBILITY, PUBLIC_PREFIX, Assignment
-from .budget import FLAGGED, WALL_FACTOR, Expired, Undecided, cpu_limit, wall_limit
-from .checkers.verdict import Incorrect, Verdict
+from .budget import WALL_FACTOR, cpu_limit, wall_limit
+from .checkers.verdict import Verdict
 from .isolated import out_of_cpu, out_of_time, run_isolated
+from .outcomes import Expired, Incorrect, Kind, Outcome, Undecided, undecided
 from .results import TestResult
 from .student import Student
 
@@ -44,23 +50,28 @@ class Grade:
     def __call__(self, verdict: Verdict) -> None:
         self.fraction = verdict.fraction
         if verdict.undecided:
-            raise Undecided(verdict.undecided, fraction=verdict.fraction, feedback=verdict.message)
+            raise Undecided(verdict.undecided, fraction=verdict.fraction, message=verdict.message)
         if not verdict.passed:
             raise Incorrect(verdict.message or "not correct", verdict.fraction)
         if verdict.message:
             self.notes.append(verdict.message)
 
 
-class GraderError(Exception):
-    """A grader test broke (not the student's answer); the message is its traceback."""
-
-
 class GradingPlugin:
+    """One grading run of one submission: ``grading.run_graders`` makes it, hands it to
+    ``pytest.main`` and reads ``ordered_results()`` and ``log`` when pytest is done; only
+    pytest's hooks below change it while the run lasts.
+
+    It holds the assignment and the student (read only), the tests in collection order and
+    what assignment.toml says of each (``pending``), each judged test's :class:`Outcome`
+    (``outcomes``) and :class:`TestResult` (``results``), the instructor's ``log``, and
+    ``verdicts``: the outcomes (as JSON) a batch reached, by evidence
+    (:meth:`Student.evidence`), which the run reads and adds to, so a test whose replies were
+    all seen before gets the same outcome without being checked again."""
+
     def __init__(self, assignment: Assignment, student: Student, graded: bool = True,
                  verdicts: dict | None = None):
         self.config = assignment
-        # verdicts already reached in this batch, by evidence (Student.evidence): a test whose
-        # replies were all seen before gets the same verdict without being checked again
         self.verdicts = verdicts
         self.graded = graded   # every graded question of the toml gets a result
         self._student = student
@@ -68,8 +79,9 @@ class GradingPlugin:
         self.results: dict[str, TestResult] = {}
         self.pending: dict[str, dict] = {}
         self.grades: dict[str, Grade] = {}
+        self.outcomes: dict[str, Outcome] = {}
         self.log: list[str] = []
-        self.unplanned: dict[str, dict] = {}   # tests whose planning run reached a limit
+        self.unplanned: dict[str, Outcome] = {}   # tests whose planning run reached a limit
         self.stopped = ""   # why the run stopped before judging every test (instructor's)
 
     # fixtures offered to grader files ------------------------------------------------------
@@ -126,8 +138,8 @@ class GradingPlugin:
         try:
             self._plan_limited(item)
         except Expired:  # a limit reached outside its block: this test cannot be judged
-            self.unplanned[item.nodeid] = {"undecided": LIMIT_REACHED,
-                                           "detail": "a time limit was reached while planning"}
+            self.unplanned[item.nodeid] = undecided(LIMIT_REACHED,
+                                                    "a time limit was reached while planning")
 
     def _plan_limited(self, item) -> None:
         arguments = self._arguments(item, Grade())
@@ -166,32 +178,27 @@ class GradingPlugin:
         grade = self.grades.setdefault(pyfuncitem.nodeid, Grade())
         arguments = {name: pyfuncitem.funcargs[name] for name in pyfuncitem._fixtureinfo.argnames}
 
-        def call() -> dict:
+        def call() -> Outcome:
             try:
                 pyfuncitem.obj(**arguments)
-                error = None
+                outcome = Outcome(Kind.PASSED, 1.0 if grade.fraction is None else grade.fraction)
             except (Exception, pytest.skip.Exception, pytest.fail.Exception) as exc:
-                error = _describe_error(exc)  # raised again in this process
-            return {"error": error, "fraction": grade.fraction, "notes": grade.notes,
-                    "score": getattr(pyfuncitem.obj, "__score__", None)}
+                outcome = _checked(exc)
+            return replace(outcome, notes=tuple(grade.notes),
+                           score=getattr(pyfuncitem.obj, "__score__", None))
 
         outcome = self.unplanned.get(pyfuncitem.nodeid)
         evidence = None
         if outcome is None and self.verdicts is not None:
             evidence = self._student.evidence(pyfuncitem.nodeid)
-            outcome = self.verdicts.get(evidence)
+            known = self.verdicts.get(evidence)
+            outcome = Outcome.from_json(known) if known is not None else None
         if outcome is None:
             outcome = run_isolated(call, cpu_seconds=self.config.question_seconds,
                                    memory_mb=self.config.limits.grader_memory_mb)
-            if evidence is not None and _reusable(outcome):
-                self.verdicts[evidence] = outcome
-        if "undecided" in outcome:
-            raise Undecided(outcome["undecided"], outcome.get("detail", ""))
-        grade.fraction, grade.notes = outcome["fraction"], outcome["notes"]
-        if outcome["score"] is not None:
-            pyfuncitem.obj.__score__ = outcome["score"]
-        if outcome["error"]:
-            _raise(outcome["error"])
+            if evidence is not None and outcome.decided:
+                self.verdicts[evidence] = outcome.to_json()
+        self.outcomes[pyfuncitem.nodeid] = outcome   # pytest sees a pass: _finish reads this
         return True
 
     @pytest.hookimpl(wrapper=True)
@@ -203,10 +210,6 @@ class GradingPlugin:
         if call.excinfo is not None and info.get("excinfo") is None and call.when != "teardown":
             info["excinfo"] = call.excinfo
             info["when"] = call.when
-        if report.skipped and call.when in ("setup", "call"):
-            info["skipped"] = True
-        if call.when == "call" and report.passed:
-            info["passed"] = True
         if call.when == "teardown":
             if call.excinfo is not None:
                 self.log.append(f"{item.nodeid} teardown error: {call.excinfo.exconly()}")
@@ -216,10 +219,8 @@ class GradingPlugin:
     def pytest_sessionfinish(self, session):
         for nodeid in self.order:
             if nodeid not in self.results:
-                info = self.pending[nodeid]
-                self.results[nodeid] = not_judged(
-                    info["name"], info["weight"], info["number"], info["visibility"],
-                    self.stopped or "the run stopped", info["tags"], info["public"])
+                self.results[nodeid] = _result(self.pending[nodeid], undecided(
+                    NOT_JUDGED, self.stopped or "the run stopped"))
         if self.graded:
             self._unrun_questions()
 
@@ -233,9 +234,7 @@ class GradingPlugin:
             self.log.append(f"question {spec.id} of assignment.toml was graded by no test")
             self.order.append(f"<toml>::{spec.id}")
             self.results[f"<toml>::{spec.id}"] = not_judged_question(spec, self.stopped) \
-                if self.stopped else TestResult(f"Q{spec.id}: {spec.title}", spec.points, 0.0,
-                                                spec.id, spec.visibility, INTERNAL,
-                                                outcome="error")
+                if self.stopped else _result(_question(spec), Outcome(Kind.ERROR, message=INTERNAL))
 
     def _quoted(self, result: TestResult) -> TestResult:
         """A hand-written test's result of a question answered in the write-up says first
@@ -274,74 +273,61 @@ class GradingPlugin:
         return info
 
     def _finish(self, item, info: dict) -> TestResult:
-        weight = info["weight"]
-        grade = self.grades.get(item.nodeid)
-        set_score = getattr(getattr(item, "obj", None), "__score__", None)
-        notes = grade.notes if grade else []
-        excinfo = info.get("excinfo")
-        outcome, output, fraction, detail = "failed", "", 0.0, ""
         if info.get("unlisted"):
             self.log.append(f"{item.nodeid}: its number {info['number']!r} is no graded "
                             f"question or part of assignment.toml, so it has no points")
-            return TestResult(info["name"], 0.0, 0.0, info["number"], info["visibility"],
-                              INTERNAL, info["tags"], info["public"], "error")
-        if info.get("passed"):
-            outcome = "passed"
-            fraction = grade.fraction if grade and grade.fraction is not None else 1.0
-            output = "\n\n".join(notes) or "Correct."
-        elif info.get("skipped"):
-            outcome = "skipped"
-            reason = excinfo.value.msg if excinfo is not None and hasattr(excinfo.value, "msg") else ""
-            output = f"Not checked: {reason}" if reason else "Not checked."
-        elif excinfo is not None:
-            error = excinfo.value
-            if isinstance(error, Undecided):
-                outcome, fraction, detail = "undecided", error.fraction, error.detail
-                output = "\n\n".join(p for p in (error.feedback, f"{error}: {FLAGGED}.") if p)
-            elif isinstance(error, Expired):
-                outcome, output = "undecided", f"{LIMIT_REACHED}: {FLAGGED}."
-                detail = f"a time limit was reached in the test's {info['when']}"
-            elif isinstance(error, Incorrect):
-                fraction = error.verdict.fraction
-                output = str(error)
-            elif isinstance(error, AssertionError) and info["when"] == "call":
-                output = info["hide_errors"] or _assertion_message(error)
-            else:
-                outcome = "error"
-                output = INTERNAL
-                cause = str(error) if isinstance(error, GraderError) else "".join(
-                    traceback.format_exception(type(error), error, error.__traceback__))
-                self.log.append(f"{item.nodeid} raised:\n{cause}")
-            if info["hide_errors"] and outcome == "failed":
-                output = info["hide_errors"]
-        score = weight * fraction
-        if set_score is not None and outcome in ("passed", "failed"):
-            score = float(set_score)
-            outcome = "passed" if score >= weight and outcome == "passed" else "failed"
-        if detail:
-            self.log.append(f"{item.nodeid} undecided: {detail}")
-        return TestResult(info["name"], weight, score, info["number"], info["visibility"],
-                          output, info["tags"], info["public"], outcome, detail)
+            return _result(info, Outcome(Kind.ERROR, message=INTERNAL))
+        outcome = self.outcomes.get(item.nodeid)
+        if outcome is None:   # it ended before it was judged: in its setup, or at a limit
+            outcome = outcome_of(info["excinfo"].value, info["when"])
+        if outcome.kind is Kind.ERROR:
+            self.log.append(f"{item.nodeid} raised:\n{outcome.detail}")
+        elif outcome.kind is Kind.UNDECIDED and outcome.detail:
+            self.log.append(f"{item.nodeid} undecided: {outcome.detail}")
+        return _result(info, outcome)
 
 
-def not_judged(name: str, points: float, number: str | None, visibility: str, why: str,
-               tags: tuple = (), public: bool = False) -> TestResult:
-    """A test the run never judged: undecided (never a verdict), flagged with ``why``."""
-    return TestResult(name, points, 0.0, number, visibility, f"{NOT_JUDGED}: {FLAGGED}.", tags,
-                      public, "undecided", why)
+def _result(info: dict, outcome: Outcome) -> TestResult:
+    """A test's result: what assignment.toml says of it (``info``, see ``_describe``) and what
+    its outcome earned.  A partial-credit score below the points is a failure."""
+    weight, kind = info["weight"], outcome.kind
+    score, output = weight * outcome.fraction, outcome.message
+    if kind is Kind.PASSED:
+        output = "\n\n".join(outcome.notes) or "Correct."
+    elif kind is Kind.FAILED and info.get("hide_errors"):
+        output = info["hide_errors"]
+    if outcome.score is not None and kind in (Kind.PASSED, Kind.FAILED):
+        score = float(outcome.score)
+        kind = Kind.PASSED if score >= weight and kind is Kind.PASSED else Kind.FAILED
+    return TestResult(info["name"], weight, score, info["number"], info["visibility"], output,
+                      info["tags"], info["public"], kind, outcome.detail)
+
+
+def _question(spec) -> dict:
+    """What assignment.toml says of a graded question, as ``_describe`` gives it of a test."""
+    return {"name": f"Q{spec.id}: {spec.title}", "weight": spec.points, "number": spec.id,
+            "visibility": spec.visibility, "tags": (), "public": False}
 
 
 def not_judged_question(spec, why: str) -> TestResult:
-    """A graded question of assignment.toml that the run never judged."""
-    return not_judged(f"Q{spec.id}: {spec.title}", spec.points, spec.id, spec.visibility, why)
+    """A graded question of assignment.toml that the run never judged: undecided (never a
+    verdict), flagged with ``why``."""
+    return _result(_question(spec), undecided(NOT_JUDGED, why))
 
 
-def _reusable(outcome: dict) -> bool:
-    """A verdict the same replies always earn: right or wrong, never undecided (a limit was
-    reached) nor a grader's error."""
-    error = outcome.get("error")
-    return "undecided" not in outcome and (error is None or error["kind"] in
-                                            ("incorrect", "assertion", "skip"))
+def outcome_of(exc: BaseException, when: str) -> Outcome:
+    """What a test that raised ``exc`` in its ``when`` (setup, call) did."""
+    if isinstance(exc, (Incorrect, Undecided)):
+        return exc.outcome()
+    if isinstance(exc, Expired):
+        return undecided(LIMIT_REACHED, f"a time limit was reached in the test's {when}")
+    if isinstance(exc, pytest.skip.Exception):
+        return Outcome(Kind.SKIPPED, message=f"Not checked: {exc.msg}" if exc.msg else
+                       "Not checked.")
+    if isinstance(exc, AssertionError) and when == "call":
+        return Outcome(Kind.FAILED, message=_assertion_message(exc))
+    return Outcome(Kind.ERROR, message=INTERNAL, detail="".join(
+        traceback.format_exception(type(exc), exc, exc.__traceback__)))
 
 
 def _forget_score(item) -> None:
@@ -351,25 +337,13 @@ def _forget_score(item) -> None:
         del function.__score__
 
 
-def _describe_error(exc: BaseException) -> dict:
-    """A test's exception as plain data (it crosses from the judging child)."""
-    if isinstance(exc, Undecided):
-        return {"kind": "undecided", "message": str(exc), "detail": exc.detail,
-                "fraction": exc.fraction, "feedback": exc.feedback}
-    if isinstance(exc, Incorrect):
-        return {"kind": "incorrect", "message": str(exc), "fraction": exc.verdict.fraction}
-    if isinstance(exc, pytest.skip.Exception):
-        return {"kind": "skip", "message": exc.msg}
-    if isinstance(exc, AssertionError):
-        return {"kind": "assertion", "message": str(exc)}
+def _checked(exc: BaseException) -> Outcome:
+    """What a test whose check raised ``exc`` in its judging child did."""
     # a failed allocation in a C extension (mpmath, gmpy) can surface as a SystemError
     if _caused_by(exc, (MemoryError, RecursionError, SystemError)):
-        return {"kind": "undecided", "message": "checking this answer needed more memory than "
-                                                "the grader allows",
-                "detail": f"{type(exc).__name__} while checking", "fraction": 0.0,
-                "feedback": ""}
-    return {"kind": "internal", "message": "".join(
-        traceback.format_exception(type(exc), exc, exc.__traceback__))}
+        return undecided("checking this answer needed more memory than the grader allows",
+                         f"{type(exc).__name__} while checking")
+    return outcome_of(exc, "call")
 
 
 def _caused_by(exc: BaseException, kinds: tuple) -> bool:
@@ -382,19 +356,6 @@ def _caused_by(exc: BaseException, kinds: tuple) -> bool:
         seen.add(id(exc))
         exc = exc.__cause__ or exc.__context__
     return False
-
-
-def _raise(error: dict) -> None:
-    kind, message = error["kind"], error["message"]
-    if kind == "undecided":
-        raise Undecided(message, error["detail"], error["fraction"], error["feedback"])
-    if kind == "incorrect":
-        raise Incorrect(message, error["fraction"])
-    if kind == "skip":
-        pytest.skip(message)
-    if kind == "assertion":
-        raise AssertionError(message)
-    raise GraderError(message)
 
 
 def _fill(template: str, params: dict) -> str:

@@ -29,7 +29,7 @@ def print_report(result: GradingResult, *, title: str, console: Console | None =
         table.add_column("Points", justify="right")
     table.add_column("Feedback", overflow="fold", max_width=80)
     for test in result.tests:
-        mark = MARKS["passed"] if test.passed else MARKS.get(test.outcome, MARKS["failed"])
+        mark = MARKS["passed"] if test.passed else MARKS[test.kind]
         row = [mark, Text(clean_text(test.name))]
         if show_scores:
             row.append(f"{test.score:g}/{test.max_score:g}")

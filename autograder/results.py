@@ -4,6 +4,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from .outcomes import Kind, Status
+
 VISIBILITIES = ("hidden", "after_due_date", "after_published", "visible")
 _SURROGATES = re.compile("[\ud800-\udfff]")
 
@@ -30,6 +32,10 @@ def clean_data(data):
 
 @dataclass
 class TestResult:
+    """One test as reported: what assignment.toml says of it (name, points, number, visibility)
+    and what its :class:`~autograder.outcomes.Outcome` earned.  ``output`` is the text shown,
+    made from the outcome's message (or notes, when it passed)."""
+
     name: str
     max_score: float
     score: float = 0.0
@@ -38,18 +44,19 @@ class TestResult:
     output: str = ""
     tags: tuple[str, ...] = ()
     public: bool = False      # a form check that also runs in the student's self-check
-    outcome: str = "failed"   # passed | failed | undecided | error | skipped
-    detail: str = ""          # for the instructor only: why it is undecided
+    kind: Kind = Kind.FAILED
+    detail: str = ""          # for the instructor only: why it is undecided, a traceback
 
     def __post_init__(self):
         if self.visibility not in VISIBILITIES:
             raise ValueError(f"visibility must be one of {VISIBILITIES}, got {self.visibility!r}")
+        self.kind = Kind(self.kind)
         self.score = min(max(float(self.score), 0.0), float(self.max_score)) \
             if self.max_score > 0 else max(float(self.score), 0.0)
 
     @property
     def passed(self) -> bool:
-        return self.outcome == "passed" and self.score >= self.max_score
+        return self.kind is Kind.PASSED and self.score >= self.max_score
 
 
 @dataclass
@@ -63,12 +70,22 @@ class GradingResult:
     notes: list[str] = field(default_factory=list)  # for the instructor only
     answers: dict[str, str] = field(default_factory=dict)  # closed forms' answers, as text
     student_seconds: float = 0.0   # the time the student's code ran (its sandbox's stopwatch)
-    unread: str = ""   # "no answer file" or "unreadable" when nothing of the submission was read
+    unread: str = ""   # "no answer file" or "unreadable" (a Status) when nothing of it was read
 
     @property
     def undecided(self) -> list[TestResult]:
         """The tests that could not be decided automatically: the instructor's to look at."""
-        return [t for t in self.tests if t.outcome == "undecided"]
+        return [t for t in self.tests if t.kind is Kind.UNDECIDED]
+
+    @property
+    def status(self) -> Status:
+        """The submission's state in a batch (a grading that did not finish is the batch's to
+        mark, see :mod:`autograder.batch.worker`)."""
+        if self.engine_error:
+            return Status.ERROR
+        if self.unread:
+            return Status(self.unread)
+        return Status.FLAGGED if any(not t.public for t in self.undecided) else Status.GRADED
 
     @property
     def score(self) -> float:

@@ -25,9 +25,8 @@ from typing import Sequence
 
 import numpy as np
 
-from .budget import Undecided
 from .checkers.coerce import side_of_square
-from .checkers.verdict import Incorrect
+from .outcomes import Incorrect, Undecided
 from .sandbox.identity import Identity
 from .sandbox.session import (Limits, Reply, SandboxSession, call_request, run_request,
                               value_request)

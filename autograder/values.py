@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .checkers.verdict import Incorrect
+from .outcomes import Incorrect
 
 
 class SympyText(str):

@@ -59,7 +59,7 @@ def _grade(job):
         write(Path(folder), name, text)
     result = grade("backprop", Path(folder))
     return {"score": result.score, "summary": result.output,
-            "tests": {t.number: (t.score, t.outcome, t.output) for t in result.tests}}
+            "tests": {t.number: (t.score, t.kind, t.output) for t in result.tests}}
 
 
 @pytest.fixture(scope="module")

@@ -44,7 +44,7 @@ def test_clean_text():
 
 def test_results_json_takes_any_text(tmp_path):
     result = GradingResult("gd", [results.TestResult(BAD, 1, 1, number="1", output=BAD, tags=(BAD,),
-                                             outcome="passed")], output=BAD)
+                                             kind="passed")], output=BAD)
     path = tmp_path / "results.json"
     write_results(result, path)
     data = json.loads(path.read_text(encoding="utf-8"))
@@ -68,7 +68,7 @@ def test_terminal_report_takes_any_text(tmp_path):
 def test_results_json_is_capped_to_the_reserve():
     """However long the outputs (6 bytes of JSON per character here), results.json fits."""
     tests = [results.TestResult(f"test {i}", 1, 1, number=str(i), output="\x01" * 100_000,
-                        outcome="passed") for i in range(100)]
+                        kind="passed") for i in range(100)]
     data = gradescope.encode_results(GradingResult("gd", tests, output="\x01" * 100_000))
     assert len(data) <= gradescope.MAX_RESULTS_BYTES
     written = json.loads(data)

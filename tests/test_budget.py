@@ -16,9 +16,10 @@ import pytest
 
 from autograder import grading
 from autograder.assignment import load_assignment
-from autograder.budget import FLAGGED, Expired, cpu_limit, wall_limit
+from autograder.budget import cpu_limit, wall_limit
 from autograder.gradescope import to_results_json, write_results
 from autograder.grading import grade
+from autograder.outcomes import FLAGGED, Expired
 from autograder.plugin import GradingPlugin
 from autograder.student import Student
 from conftest import validate, write
@@ -114,15 +115,13 @@ title = "question {n}"
 ''' for n in (1, 2, 3))
 
 GRADERS = '''
-from autograder.api import number, weight
+from autograder.api import number
 
-@weight(1)
 @number("1")
 def test_one(student):
     """one"""
     assert student.value("x") == 1
 
-@weight(2)
 @number("2")
 def test_two(student):
     """two"""
@@ -130,15 +129,14 @@ def test_two(student):
 
 '''
 THIRD = '''
-from autograder.api import number, weight
+from autograder.api import number
 
-@weight(3)
 @number("3")
 def test_three(student):
     """three"""
     assert student.value("x") == 1
 '''
-EXPIRED = "\nfrom autograder.budget import Expired, cpu_limit\n"
+EXPIRED = "\nfrom autograder.budget import cpu_limit\nfrom autograder.outcomes import Expired\n"
 
 
 @pytest.fixture
@@ -159,7 +157,7 @@ def _outcomes(result, results_schema) -> dict:
     assert not result.engine_error
     for test in result.undecided:
         assert test.score == 0 and test.output.endswith(f"{FLAGGED}.") and test.detail
-    return {t.number: t.outcome for t in result.tests}
+    return {t.number: t.kind for t in result.tests}
 
 
 def _raise_once(original):
@@ -204,7 +202,8 @@ def test_a_limit_reached_before_the_first_question(where, three, monkeypatch, re
 def test_a_limit_reached_in_a_fixture(three, results_schema):
     graders = GRADERS.replace('def test_two(student):', 'def test_two(student, slow):') + '''
 import pytest
-from autograder.budget import Expired, cpu_limit
+from autograder.budget import cpu_limit
+from autograder.outcomes import Expired
 
 @pytest.fixture
 def slow():

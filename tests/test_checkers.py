@@ -10,8 +10,8 @@ from autograder.checkers.cases import judge_cases
 from autograder.checkers.gradients import compare
 from autograder.checkers.numbers import as_whole_numbers, check_number
 from autograder.checkers.choices import normalise_choice
-from autograder.budget import Undecided
-from autograder.checkers.verdict import Incorrect, Verdict
+from autograder.checkers.verdict import Verdict
+from autograder.outcomes import Incorrect, Undecided
 
 
 def test_numbers():

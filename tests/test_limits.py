@@ -9,12 +9,12 @@ import pytest
 import sympy
 
 from autograder.assignment import load_assignment
-from autograder.budget import Undecided
 from autograder.checkers import equivalence
 from autograder.checkers.expressions import ExpressionQuestion
 from autograder.checkers.intervals import IntervalQuestion
 from autograder.checkers.parse import Namespace
 from autograder.grading import grade
+from autograder.outcomes import Undecided
 from conftest import REFERENCE_GD, ROOT, write
 
 TINY = 1e-6
@@ -80,7 +80,7 @@ def tiny(request, monkeypatch):
 def test_right_work_is_right_or_undecided_never_wrong(tiny, assignment, source, tmp_path):
     log = []
     result = grade(tiny(assignment), write(tmp_path / "s", "answers.py", source).parent, log=log)
-    wrong = {t.number: t.output for t in result.tests if t.outcome not in ("passed", "undecided")}
+    wrong = {t.number: t.output for t in result.tests if t.kind not in ("passed", "undecided")}
     assert not wrong and not result.engine_error, log
     for test in result.undecided:
         assert "could not be decided automatically; flagged for your instructor" in test.output

@@ -55,7 +55,7 @@ def _submissions(root, every: bool) -> dict:
 
 
 def _outcomes(submissions: dict) -> dict:
-    return {name: [(t.number, t.score, t.outcome) for t in grade(assignment, folder).tests]
+    return {name: [(t.number, t.score, t.kind) for t in grade(assignment, folder).tests]
             for name, (assignment, folder) in submissions.items()}
 
 

@@ -9,11 +9,10 @@ import pytest
 import sympy
 
 from autograder.assignment import load_assignment
-from autograder.budget import Undecided
 from autograder.checkers.coerce import side_of_square
 from autograder.checkers.parse import ParseError, parse, parse_answer
 from autograder.checkers.matrix_parse import parse_matrix
-from autograder.checkers.verdict import Incorrect
+from autograder.outcomes import Incorrect, Undecided
 from autograder.kinds import check_form
 from autograder.kinds import checker
 from autograder.plugin import Grade
@@ -46,7 +45,7 @@ def judge(assignment_id: str, name: str, answer) -> tuple[float, str]:
         grade(checker(question, assignment, REFERENCES[assignment_id])
               .check(Answers(assignment, {name: answer}).value(name)))
     except Incorrect as exc:
-        return exc.verdict.fraction, str(exc)
+        return exc.fraction, str(exc)
     except Undecided as exc:
         return exc.fraction, f"undecided: {exc}"
     return grade.fraction, "\n".join(grade.notes)

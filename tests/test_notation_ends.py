@@ -14,8 +14,7 @@ import types
 import pytest
 
 from autograder.assignment import load_assignment
-from autograder.budget import Undecided
-from autograder.checkers.verdict import Incorrect
+from autograder.outcomes import Incorrect, Undecided
 from autograder.grading import grade
 from autograder.kinds import check_form, checker
 from autograder.package import public_toml
@@ -248,7 +247,7 @@ def _ends(root, name, answer) -> tuple[float, str]:
         grade_(checker(question, assignment, types.SimpleNamespace(**REFERENCE))
                .check(Answers(assignment, {name: answer}).value(name)))
     except Incorrect as exc:
-        return exc.verdict.fraction, str(exc)
+        return exc.fraction, str(exc)
     except Undecided as exc:
         return exc.fraction, f"undecided: {exc}"
     return grade_.fraction, "\n".join(grade_.notes)

@@ -155,7 +155,7 @@ def test_two_different_final_answers_are_undecided_with_both_shown(tmp_path):
     text = GD_TYPORA.replace(r"$$w_1 = 1, \quad w_2 = 3 \quad (2)$$",
                              r"$$\boxed{w^* = (1, 3)}$$ or maybe $\boxed{w^* = (3, 1)}$")
     test = by_number(grade("gd", _submit(tmp_path, text)))["2a"]
-    assert test.outcome == "undecided" and test.score == 0
+    assert test.kind == "undecided" and test.score == 0
     assert "2 different answers" in test.output
     assert "(1, 3)" in test.output and "(3, 1)" in test.output
 
@@ -164,7 +164,7 @@ def test_a_boxed_answer_that_cannot_be_read_is_undecided_not_zero(tmp_path):
     text = GD_TYPORA.replace(r"$$\boxed{\eta^* = \frac{2}{a+b}}$$ and the rate is $\rho = \frac{a-b}{a+b}$.",
                              r"$$\boxed{\left(\frac{2}{a+b}, \frac{a-b}{a+b} @@\right)}$$")
     test = by_number(grade("gd", _submit(tmp_path, text)))["1e"]
-    assert test.outcome == "undecided" and test.score == 0, test.output
+    assert test.kind == "undecided" and test.score == 0, test.output
     assert "cannot be read" in test.output and _line(text, r"$$\boxed") in test.output
 
 
@@ -173,7 +173,7 @@ def test_nothing_found_is_zero_and_says_where_it_looked(tmp_path):
                              "The factors follow from the update above.").replace(
         r"$$w_1(t+1) = w_1(t) - \eta a w_1(t) = (1 - \eta a) w_1(t)$$", "No time for this one.")
     test = by_number(grade("gd", _submit(tmp_path, text)))["1c"]
-    assert test.score == 0 and test.outcome == "failed"
+    assert test.score == 0 and test.kind == "failed"
     assert f"looked in `hw1.md`, lines {_line(text, '### 1(c)')[5:]}–" in test.output
     assert "`ρ1`, `ρ2`" in test.output
 
@@ -266,7 +266,7 @@ $$J_f = \begin{bmatrix} 4x_1 & 3 & 0 \\ e^{x_1}\sin x_3 & 0 & e^{x_1}\cos x_3 \e
         assert tests[question].output.startswith("Read from `calc.md`, line")
     assert tests["5b"].score == 0 and "missing a factor 2" in tests["5b"].output
     assert tests["5b"].output.startswith(f"Read from `calc.md`, {_line(text, '**Q5b**')}")
-    assert tests["1b"].outcome == "undecided"   # a point and its type: not read from prose yet
+    assert tests["1b"].kind == "undecided"   # a point and its type: not read from prose yet
 
 
 def test_a_pdf_alone_asks_for_the_source(tmp_path, results_schema):
@@ -329,10 +329,10 @@ def test_seeds_are_graded_as_a_ta_would_or_undecided(tmp_path, seed, assignment)
     for question, verdict in SEED_VERDICTS[(seed, assignment)].items():
         test = tests[question]
         got = ("right" if test.score == test.max_score else
-               "undecided" if test.outcome == "undecided" else
+               "undecided" if test.kind == "undecided" else
                "unanswered" if f"no answer found for {question}" in test.output else "wrong")
         if verdict == "wrong":
-            assert test.score < test.max_score and test.outcome != "undecided", test.output
+            assert test.score < test.max_score and test.kind != "undecided", test.output
         assert got in verdict.split(" or "), (question, test.output)
         if got in ("right", "wrong"):
             assert test.output.startswith("Read from `writeup.md`, line"), test.output
@@ -360,7 +360,7 @@ def test_student_text_in_feedback_is_inert(tmp_path):
                              "$\\boxed{w^* = (1, 3)}$ or $\\boxed{w^* = (3, 1)}$\n\n"
                              "Therefore [full marks](http://x.example) $w^* = (1, 3)$")
     test = by_number(grade("gd", _submit(tmp_path, text, "# 15 of 15.md")))["2a"]
-    assert test.outcome == "undecided"
+    assert test.kind == "undecided"
     assert "`\\boxed{w^* = (1, 3)}`" in test.output and "`# 15 of 15.md`" in test.output
 
 

@@ -18,11 +18,10 @@ from dataclasses import dataclass
 
 from ..assignment import Assignment
 from ..markdown import code, inert
+from ..outcomes import DECIDED, UNANSWERED, Kind, Status
 from ..results import clean_text
 from .inputs import Entry
 
-DECIDED = ("graded", "flagged")                 # verdicts on what the submission answered
-UNANSWERED = ("no answer file", "unreadable")   # nothing to grade: counted (as 0) if asked
 TOP_WRONG = 5                                   # wrong answers listed per question
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")  # what a reader may take for a line end
 
@@ -35,6 +34,7 @@ class Row:
 
     @property
     def status(self) -> str:
+        """The record's :class:`~autograder.outcomes.Status`, as the record holds it."""
         return self.record.get("status", "")
 
     @property
@@ -50,11 +50,11 @@ class Row:
 
     def passed(self, test_id: str) -> bool:
         test = self._test(test_id)
-        return test.get("outcome") == "passed" and test["score"] >= test["max_score"]
+        return test.get("kind") == Kind.PASSED and test["score"] >= test["max_score"]
 
     def wrong(self, test_id: str) -> bool:
         """Scored, and not full marks (an undecided question is no wrong answer)."""
-        return self.scored and self._test(test_id).get("outcome") == "failed"
+        return self.scored and self._test(test_id).get("kind") == Kind.FAILED
 
     @property
     def why(self) -> str:
@@ -110,11 +110,11 @@ def summary_markdown(assignment: Assignment, rows: list[Row], problems: list[str
                     [(row, [row.status, _number(row.entry.previous_score) or "–", row.why])
                      for row in rows if row.status in UNANSWERED])
     lines += _table("Missing (listed in the export, but not graded: no score)", ["why"],
-                    [(row, [row.why]) for row in rows if row.status == "missing"])
+                    [(row, [row.why]) for row in rows if row.status == Status.MISSING])
     lines += _table("Failures and time-outs (no score: grade these again or by hand)",
                     ["status", "why"],
                     [(row, [row.status, row.why]) for row in rows
-                     if row.status not in DECIDED + UNANSWERED + ("missing",)])
+                     if row.status not in DECIDED + UNANSWERED + (Status.MISSING,)])
     lines += _table("Flagged for review (the score counts only what was decided)",
                     ["questions"],
                     [(row, [inert("; ".join(row.record["flagged"]), 300)])
@@ -127,11 +127,11 @@ def headline(assignment: Assignment, rows: list[Row]) -> str:
     and the totals' mean and spread."""
     statuses = Counter(row.status for row in rows)
     text = ", ".join(f"{statuses[s]} {label}" for s, label in (
-        ("graded", "graded"), ("flagged", "flagged (a question could not be decided)"),
-        ("no answer file", "with no answer file"), ("unreadable", "unreadable"),
-        ("error", "failed (the grader broke)"), ("timeout", "timed out"),
-        ("missing", "missing (listed in the export, not graded)"))
-        if statuses[s] or s == "graded") + "."
+        (Status.GRADED, "graded"), (Status.FLAGGED, "flagged (a question could not be decided)"),
+        (Status.NO_ANSWER_FILE, "with no answer file"), (Status.UNREADABLE, "unreadable"),
+        (Status.ERROR, "failed (the grader broke)"), (Status.TIMEOUT, "timed out"),
+        (Status.MISSING, "missing (listed in the export, not graded)"))
+        if statuses[s] or s is Status.GRADED) + "."
     totals = [row.record["score"] for row in rows if row.scored]
     unanswered = [row for row in rows if row.status in UNANSWERED]
     if totals:

@@ -28,18 +28,18 @@ from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn,
                            TimeElapsedColumn, TimeRemainingColumn)
 
 from ..assignment import Assignment, load_assignment
+from ..outcomes import DECIDED, UNANSWERED, Status
 from ..reference import reference_dir
 from ..results import clean_data, clean_text
 from ..sandbox.identity import PACKAGE, can_isolate, lock_down
 from . import charts, executors
 from .inputs import Entry, InputError, read_input
-from .reports import (DECIDED, UNANSWERED, Row, grades_csv, headline, question_stats,
-                      summary_markdown)
+from .reports import Row, grades_csv, headline, question_stats, summary_markdown
 from .worker import Job
 
 
 @dataclass
-class Outcome:
+class Regraded:
     """What a batch run did: what it wrote, and how the submissions fared."""
 
     out: Path
@@ -53,7 +53,7 @@ class Outcome:
 
 def regrade(assignment_id: str, source: Path, out: Path, *, jobs: int = 1, force: bool = False,
             scheduler: str | None = None, timeout: float | None = None,
-            count_unanswered: bool = False, console: Console | None = None) -> Outcome:
+            count_unanswered: bool = False, console: Console | None = None) -> Regraded:
     """Grade every submission of ``source`` into ``out`` (see the module's docstring);
     ``count_unanswered`` counts those with nothing to grade in the statistics."""
     console = console or Console(stderr=True)
@@ -74,13 +74,13 @@ def regrade(assignment_id: str, source: Path, out: Path, *, jobs: int = 1, force
     if can_isolate():   # student code must not read the others' submissions
         lock_down([Path(source)])
     grader = grader_fingerprint(assignment)
-    outcome = Outcome(out, problems=found.problems)
+    regraded = Regraded(out, problems=found.problems)
     records = {e.id: _record(out, e) for e in entries}
     prints = {e.id: {"submission": e.fingerprint(), "grader": grader} for e in entries
               if not e.problem}
     todo = [e for e in entries if e.id in prints and (force or not _done(records[e.id],
                                                                           prints[e.id]))]
-    outcome.skipped = len(prints) - len(todo)
+    regraded.skipped = len(prints) - len(todo)
     seconds = timeout or default_timeout(assignment)
     batch = [Job(e.id, str(e.folder), assignment.id, seconds) for e in todo]
     try:
@@ -89,17 +89,17 @@ def regrade(assignment_id: str, source: Path, out: Path, *, jobs: int = 1, force
             for reply in executors.run(batch, jobs, scheduler):
                 name = reply["record"]["id"]
                 records[name] = save(out / "submissions" / name, reply, prints[name])
-                outcome.graded += 1
+                regraded.graded += 1
                 progress.advance(task)
     except KeyboardInterrupt:
-        outcome.interrupted = True
-        console.print(f"Interrupted: {outcome.graded} of {len(batch)} graded in this run, each "
+        regraded.interrupted = True
+        console.print(f"Interrupted: {regraded.graded} of {len(batch)} graded in this run, each "
                       f"completely. Run the same command again to go on.")
-        return outcome
+        return regraded
     rows = [Row(e, records[e.id], count_unanswered) for e in entries]
-    outcome.headline = headline(assignment, rows)
-    outcome.files = write_reports(assignment, rows, out, found.problems)
-    return outcome
+    regraded.headline = headline(assignment, rows)
+    regraded.files = write_reports(assignment, rows, out, found.problems)
+    return regraded
 
 
 def write_reports(assignment: Assignment, rows: list[Row], out: Path,
@@ -131,7 +131,7 @@ def save(folder: Path, reply: dict, fingerprints: dict) -> dict:
     except (OSError, ValueError, TypeError, RecursionError) as exc:
         why = clean_text(f"its grading could not be written to {folder}: "
                          f"{type(exc).__name__}: {exc}")
-        return {"id": record.get("id"), "status": "error", "score": None, "tests": [],
+        return {"id": record.get("id"), "status": Status.ERROR, "score": None, "tests": [],
                 "notes": [why]}
     return record
 
@@ -164,11 +164,11 @@ def _done(record: dict, prints: dict) -> bool:
 
 def _record(out: Path, entry: Entry) -> dict:
     if entry.problem:
-        return {"id": entry.id, "status": "missing", "score": None, "notes": [entry.problem]}
+        return {"id": entry.id, "status": Status.MISSING, "score": None, "notes": [entry.problem]}
     try:
         return json.loads((out / "submissions" / entry.id / "record.json").read_text())
     except (OSError, ValueError):
-        return {"id": entry.id, "status": "missing", "notes": ["not graded yet"]}
+        return {"id": entry.id, "status": Status.MISSING, "notes": ["not graded yet"]}
 
 
 def _atomic(path: Path, text: str) -> Path:

@@ -31,6 +31,7 @@ from ..assignment import load_assignment
 from ..gradescope import engine_error_result, to_results_json
 from ..grading import grade
 from ..isolated import fork_json
+from ..outcomes import Status
 from ..results import GradingResult
 
 PR_SET_PDEATHSIG = 1
@@ -65,9 +66,9 @@ def grade_job(job: Job) -> dict:
     else:
         failure = "the grading process died"
     if reply is None:
-        reply = _failed(job, "timeout", f"grading did not finish within {job.timeout:g} s; "
-                                        f"could not decide") if stopped \
-            else _failed(job, "error", failure)
+        reply = _failed(job, Status.TIMEOUT, f"grading did not finish within {job.timeout:g} s; "
+                                              f"could not decide") if stopped \
+            else _failed(job, Status.ERROR, failure)
     else:
         verdicts.update(reply.pop("verdicts", {}))
     reply["record"]["seconds"] = round(time.monotonic() - started, 3)
@@ -97,19 +98,17 @@ def _grade(job: Job, verdicts: dict) -> dict:
 def record(job: Job, result: GradingResult, log: list[str]) -> dict:
     """What the batch keeps of one grading: scores by test, status, answers, instructor notes."""
     flagged = [t for t in result.undecided if not t.public]
-    status = "error" if result.engine_error else result.unread or \
-        ("flagged" if flagged else "graded")
-    return {"id": job.id, "assignment": job.assignment, "status": status,
+    return {"id": job.id, "assignment": job.assignment, "status": result.status,
             "score": result.score, "max_score": result.max_score,
             "tests": [{"id": t.number or t.name, "name": t.name, "score": t.score,
-                       "max_score": t.max_score, "outcome": t.outcome}
+                       "max_score": t.max_score, "kind": t.kind}
                       for t in result.tests if not t.public],
             "answers": result.answers, "student_seconds": round(result.student_seconds, 3),
             "flagged": [f"{t.number or t.name}: {t.detail or t.output}"[:500] for t in flagged],
             "notes": [n[:2000] for n in result.notes + (log if result.engine_error else [])]}
 
 
-def _failed(job: Job, status: str, why: str) -> dict:
+def _failed(job: Job, status: Status, why: str) -> dict:
     result = engine_error_result(job.assignment, why)
     data = record(job, result, [])
     data.update(status=status, score=None, notes=[why])

@@ -4,7 +4,8 @@ from __future__ import annotations
 import numpy as np
 
 from .coerce import describe
-from .verdict import Incorrect, Verdict
+from ..outcomes import Incorrect
+from .verdict import Verdict
 
 
 def as_array(value: object) -> np.ndarray | None:

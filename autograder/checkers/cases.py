@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Callable, Sequence
 
-from ..budget import Undecided
-from .verdict import Incorrect, Verdict
+from ..outcomes import Incorrect, Undecided
+from .verdict import Verdict
 
 Check = Callable[[], Verdict]         # runs the student's code on one case and judges it
 SHOWN = 3                             # distinct problems listed; labels listed per problem
@@ -27,7 +27,7 @@ def judge_cases(cases: Sequence[tuple[str, Check]], noun: str = "cases") -> Verd
         except Undecided as exc:
             verdict = Verdict(0.0, undecided=str(exc))
         except Incorrect as exc:
-            verdict = exc.verdict
+            verdict = Verdict(exc.fraction, str(exc))
         if verdict.undecided:
             unsure.setdefault(verdict.undecided, []).append(label)
         elif not verdict.passed:

@@ -18,7 +18,8 @@ from typing import Callable
 
 import sympy
 
-from ..budget import Undecided, cpu_limit
+from ..budget import cpu_limit
+from ..outcomes import Undecided
 
 RTOL = 1e-9
 DIGITS = 30

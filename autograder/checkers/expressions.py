@@ -13,7 +13,7 @@ from typing import Sequence
 
 import sympy
 
-from ..budget import Undecided
+from ..outcomes import Undecided
 from .coerce import NotAnswered, as_asked, parts_of, to_parsed
 from .equivalence import (RTOL, Domain, close, constant_offset, constant_ratio, equivalent,
                           hint_pairs)

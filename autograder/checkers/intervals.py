@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 import sympy
 from sympy.core.relational import Relational
 
-from ..budget import Undecided
+from ..outcomes import Undecided
 from .coerce import NotAnswered, describe, to_parsed
 from .equivalence import RTOL, Domain, equivalent, evaluate
 from .parse import GREEK, Namespace, ParseError, parse_answer, plain, resolve_name

@@ -9,7 +9,7 @@ from typing import Sequence
 import numpy as np
 import sympy
 
-from ..budget import Undecided
+from ..outcomes import Undecided
 from .choices import normalise_choice
 from .coerce import NOT_ANSWERED, NotAnswered, describe, entries_of, to_parsed
 from .equivalence import Domain, equivalent

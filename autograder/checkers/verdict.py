@@ -1,8 +1,11 @@
 """What a check concludes, the one way any checker or grader says right, wrong or undecided.
 
 A check returns a :class:`Verdict`.  Code deep inside a check that finds the answer unusable
-(a function not defined, a result that is no vector) raises :class:`Incorrect`, which carries
-the Verdict out; the plugin and ``judge_cases`` turn it back into that Verdict.
+(a function not defined, a result that is no vector) raises
+:class:`~autograder.outcomes.Incorrect` instead, and one that cannot decide raises
+:class:`~autograder.outcomes.Undecided`; ``judge_cases`` turns them back into Verdicts, and the
+``grade`` fixture (:mod:`autograder.plugin`) turns a Verdict that is not right into them, so
+that a test's :class:`~autograder.outcomes.Outcome` is made in one place.
 """
 from __future__ import annotations
 
@@ -26,11 +29,3 @@ class Verdict:
     @classmethod
     def wrong(cls, message: str) -> "Verdict":
         return cls(0.0, message)
-
-
-class Incorrect(Exception):
-    """A wrong :class:`Verdict` raised out of a check; ``str(self)`` is shown to the student."""
-
-    def __init__(self, message: str, fraction: float = 0.0):
-        super().__init__(message)
-        self.verdict = Verdict(fraction, message)

@@ -16,12 +16,12 @@ from pathlib import Path
 import sympy
 
 from ..assignment import HAND_WRITTEN, Assignment, QuestionSpec
-from ..budget import WALL_FACTOR, Undecided, cpu_limit, wall_limit
+from ..budget import WALL_FACTOR, cpu_limit, wall_limit
 from ..checkers.coerce import to_parsed
 from ..checkers.equivalence import Domain, equivalent
-from ..checkers.verdict import Incorrect
 from ..kinds import KINDS
 from ..markdown import code, inert
+from ..outcomes import Incorrect, Undecided
 from .anchors import Handout, anchors, handouts_of, regions
 from .document import MAX_WRITEUP_BYTES, Block, read_markdown
 from .locate import CONCLUDING, CONCLUSION, LABELLED, PRIORITY_NAMES, Candidate, candidates

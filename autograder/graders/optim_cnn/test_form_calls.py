@@ -64,7 +64,7 @@ def test_runs(qid, name, args, check, student, grade):
     try:
         verdict = check(result)
     except Incorrect as exc:   # as_vector's
-        verdict = exc.verdict
+        verdict = Verdict(exc.fraction, str(exc))
     if not verdict.passed:
         grade(Verdict.wrong(f"`{name}`: {verdict.message}"))
     grade(Verdict.right(f"`{name}` runs and returns the right kind of result; whether it is "
