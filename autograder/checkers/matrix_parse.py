@@ -1,9 +1,10 @@
 r"""Read a matrix answer (``A.T @ c + 3*v``, ``outer(x, v)``, ``diag(b > 0) @ V``) against the
-question's named matrices: the same tokenizer as scalar answers (so ``vᵀ``, ``v^T``, LaTeX and
-``A v`` work: writing two matrices side by side, or with ``·``, is a matrix product; ``*`` and
-``⊙`` multiply entry by entry; ``I_n`` is ``I``; ``max(0, h)`` is ``relu(h)``; ``\mathbf{1}``
-is the ones vector where the question declares a matrix ``ones``), then ``ast`` against an
-allow-list.  Nothing is ever ``eval``-ed: :mod:`.matrix_eval` walks the tree.
+question's named matrices: the same tokenizer and implicit products as scalar answers
+(:mod:`.products`), so ``vᵀ``, ``v^T``, LaTeX and ``A v`` work: writing two matrices side by
+side, or with ``·``, is a matrix product; ``*`` and ``⊙`` multiply entry by entry; ``I_n`` is
+``I``; ``max(0, h)`` is ``relu(h)``; ``\mathbf{1}`` is the ones vector where the question
+declares a matrix ``ones``.  Then ``ast`` against an allow-list.  Nothing is ever ``eval``-ed:
+:mod:`.matrix_eval` walks the tree.
 """
 from __future__ import annotations
 

@@ -11,6 +11,7 @@ from typing import Iterable
 
 from .tokens import SHOWN, ParseError, Token, resolve_name, split_name
 
+
 @dataclass(frozen=True)
 class Juxtaposition:
     """How one reader takes names and values written side by side.
@@ -22,7 +23,7 @@ class Juxtaposition:
     reader's allow-list refuses what it cannot read."""
 
     known: frozenset[str]                    # the names a name written as several splits into
-    calls: frozenset[str]                    # functions: never split, never a factor before (
+    calls: frozenset[str]                    # functions: never split; a ( after one is its call
     applied: frozenset[str] = frozenset()    # declared functions: a value unless ( follows
     matrices: bool = False
 
