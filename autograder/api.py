@@ -14,7 +14,7 @@ from .checkers.coerce import NOT_ANSWERED, describe  # noqa: F401
 from .checkers.expressions import ExpressionQuestion  # noqa: F401
 from .checkers.intervals import IntervalQuestion, upper_bound  # noqa: F401
 from .checkers.matrices import MatrixQuestion  # noqa: F401
-from .checkers.matrix_parse import MatrixSpace  # noqa: F401
+from .checkers.matrix_space import MatrixSpace  # noqa: F401
 from .checkers.choices import ChoiceQuestion  # noqa: F401
 from .checkers.structures import (CriticalPointQuestion, ShapesQuestion,  # noqa: F401
                                   SymbolicMatrixQuestion, matrix_entries)

@@ -15,7 +15,7 @@ else:  # pragma: no cover - Gradescope's Ubuntu 22.04 has Python 3.10
     import tomli as tomllib
 
 from .checkers.labels import question_keys
-from .checkers.matrix_parse import MatrixSpace
+from .checkers.matrix_space import MatrixSpace
 from .checkers.parse import Namespace
 from .sandbox.session import Limits
 from .schema import (ASSIGNMENT_DEFAULTS, CHECK_KEYS, DEFAULT_VISIBILITY, HAND_WRITTEN,

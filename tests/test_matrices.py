@@ -2,7 +2,8 @@
 import pytest
 
 from autograder.checkers.matrices import MatrixQuestion, check_shape
-from autograder.checkers.matrix_parse import MatrixSpace, parse_matrix
+from autograder.checkers.matrix_parse import parse_matrix
+from autograder.checkers.matrix_space import MatrixSpace
 from autograder.checkers.parse import ParseError
 
 SPACE = MatrixSpace({"A": ("m", "n"), "v": ("n", 1), "w": ("n", 1), "h": ("n", 1),

@@ -13,7 +13,8 @@ import sympy
 from autograder.assignment import load_assignment
 from autograder.checkers.expressions import ExpressionQuestion
 from autograder.checkers.labels import label_key, question_keys
-from autograder.checkers.matrix_parse import MatrixSpace, parse_matrix
+from autograder.checkers.matrix_parse import parse_matrix
+from autograder.checkers.matrix_space import MatrixSpace
 from autograder.checkers.parse import Namespace, ParseError, parse
 from test_notation import form, judge
 

@@ -8,8 +8,9 @@ import numpy as np
 import sympy
 
 from ..values import FunctionValue, IntervalValue, OtherValue, SympyText
-from .parse import (Namespace, ParseError, Parsed, one_number, parse_answer, plain, plus_minus,
-                    top_level_parts)
+from .notation import one_number, plain, plus_minus, top_level_parts
+from .parse import Namespace, Parsed, parse_answer
+from .tokens import ParseError
 
 
 NOT_ANSWERED = "not answered yet (the value is still None)"

@@ -17,7 +17,9 @@ from ..outcomes import Undecided
 from .coerce import NotAnswered, as_asked, parts_of, to_parsed
 from .equivalence import (RTOL, Domain, close, constant_offset, constant_ratio, equivalent,
                           hint_pairs)
-from .parse import Namespace, ParseError, one_number, parse, plus_minus
+from .notation import one_number, plus_minus
+from .parse import Namespace, parse
+from .tokens import ParseError
 from .verdict import Verdict
 
 Wrong = Sequence[tuple[object, str]]  # (a known wrong answer, the message it earns)

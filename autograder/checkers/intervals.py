@@ -22,7 +22,9 @@ from sympy.core.relational import Relational
 from ..outcomes import Undecided
 from .coerce import NotAnswered, describe, to_parsed
 from .equivalence import RTOL, Domain, equivalent, evaluate
-from .parse import GREEK, Namespace, ParseError, parse_answer, plain, resolve_name
+from .notation import plain
+from .parse import Namespace, parse_answer
+from .tokens import GREEK, ParseError, resolve_name
 from .verdict import Verdict
 from ..values import IntervalValue
 

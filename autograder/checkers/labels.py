@@ -15,7 +15,7 @@ import unicodedata
 from typing import Iterable
 
 from .latex import is_latex, latex_to_text
-from .parse import GREEK, TRANSLATE, ParseError
+from .tokens import GREEK, TRANSLATE, ParseError
 
 # a name (η*, ρ_1, g'), a norm (‖x‖), a gradient (∇f, ∇xf, dfdx1) or a tuple of names
 _SHAPE = re.compile(r"[∇‖]?[^\W\d][\w']*‖?|\([^\W\d][\w']*(?:,[^\W\d][\w']*)+\)")

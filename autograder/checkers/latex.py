@@ -1,4 +1,5 @@
-r"""LaTeX answers rewritten in the text syntax of ``parse.py``, which then reads them itself.
+r"""LaTeX answers rewritten in the text syntax of the math reader (:mod:`.notation`), which then
+reads them itself.
 
 This translates tokens; it does not parse math: ``\frac{A}{B}`` becomes ``((A)/(B))``,
 ``^{...}`` ``^(...)``, ``^\top`` ``ᵀ``, ``\eta`` ``η``, ``w_{1}`` ``w_1``, a ``bmatrix`` a list
@@ -19,7 +20,7 @@ from __future__ import annotations
 
 import re
 
-from .parse import MAX_CHARS, ParseError
+from .tokens import MAX_CHARS, ParseError
 
 MAX_DEPTH = 40
 MAX_EXPANDED = 4 * MAX_CHARS  # a product or determinant written out may not grow beyond this

@@ -12,9 +12,10 @@ import numpy as np
 
 from .coerce import NOT_ANSWERED
 from .expressions import short_number
-from .matrix_eval import Identity, ShapeMismatch
-from .matrix_parse import MatrixExpression, MatrixSpace, parse_matrix
-from .parse import ParseError
+from .matrix_eval import DIMS, Identity, ShapeMismatch, dims_text
+from .matrix_parse import MatrixExpression, parse_matrix
+from .matrix_space import MatrixSpace
+from .tokens import ParseError
 from .verdict import Verdict
 from ..values import SympyText
 
@@ -40,7 +41,7 @@ class MatrixQuestion:
     def _value(self, expression: MatrixExpression, env: dict):
         value = expression.evaluate(env)
         if isinstance(value, Identity):
-            dims = [env["__dims__"].get(d, d) for d in (self.shape or ())]
+            dims = [env[DIMS].get(d, d) for d in (self.shape or ())]
             if len(dims) != 2 or dims[0] != dims[1]:
                 raise ShapeMismatch("I alone has no size here")
             value = value.matrix(dims[0])
@@ -83,8 +84,8 @@ class MatrixQuestion:
                                  "check the layout the question asks for")
         env, ref, first = self.envs[0], self.ref_values[0], got[0]
         if first.shape != ref.shape:
-            return Verdict.wrong(f"wrong shape: expected {self.space.dims_text(ref.shape, env)}, "
-                                 f"got {self.space.dims_text(first.shape, env)}")
+            return Verdict.wrong(f"wrong shape: expected {dims_text(ref.shape, env)}, "
+                                 f"got {dims_text(first.shape, env)}")
         return Verdict.wrong(_diagnose(got, self.ref_values))
 
 
@@ -118,13 +119,13 @@ def check_shape(answer: object, space: MatrixSpace, shape: tuple) -> Verdict:
         return Verdict.wrong(f"cannot read the answer: {exc}")
     except ShapeMismatch as exc:
         return Verdict.wrong(f"{exc.lead}: {exc}")
-    expected = tuple(env["__dims__"].get(d, d) for d in shape)
+    expected = tuple(env[DIMS].get(d, d) for d in shape)
     if isinstance(value, Identity):
         return Verdict.right() if expected[0] == expected[1] else \
-            Verdict.wrong(f"I is square, but the answer should be {space.dims_text(expected, env)}")
+            Verdict.wrong(f"I is square, but the answer should be {dims_text(expected, env)}")
     got = np.shape(value) if np.ndim(value) else (1, 1)
     if got == expected:
         return Verdict.right()
     # a public check names the shapes, never the fix (for a transpose, the fix is the answer)
-    return Verdict.wrong(f"expected shape {space.dims_text(expected, env)}, got "
-                         f"{space.dims_text(got, env)}")
+    return Verdict.wrong(f"expected shape {dims_text(expected, env)}, got "
+                         f"{dims_text(got, env)}")

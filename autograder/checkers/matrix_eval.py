@@ -7,14 +7,13 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable
+from typing import Callable
 
 import numpy as np
 
-from .parse import ParseError
+from .tokens import ParseError
 
-if TYPE_CHECKING:
-    from .matrix_parse import MatrixSpace
+DIMS = "__dims__"   # an instance's sizes: {"n": 3, "m": 5}, under this key of its env
 
 
 class ShapeMismatch(ValueError):
@@ -52,6 +51,12 @@ COMPARE = {ast.Gt: np.greater, ast.GtE: np.greater_equal, ast.Lt: np.less,
            ast.LtE: np.less_equal}
 
 
+def dims_text(shape: tuple, env: dict) -> str:
+    """``m×k`` for a concrete shape, in the question's dimension names where possible."""
+    by_size = {v: k for k, v in env[DIMS].items()}
+    return "×".join(by_size.get(n, str(n)) if n != 1 else "1" for n in shape)
+
+
 def materialise(value, n: int | None):
     if isinstance(value, Identity):
         if n is None:
@@ -61,9 +66,8 @@ def materialise(value, n: int | None):
 
 
 class Evaluator(ast.NodeVisitor):
-    def __init__(self, env: dict, space: MatrixSpace):
+    def __init__(self, env: dict):
         self.env = env
-        self.space = space
 
     def generic_visit(self, node):  # everything else was refused by _check
         raise ParseError(f"{type(node).__name__} is not allowed")
@@ -71,7 +75,7 @@ class Evaluator(ast.NodeVisitor):
     def shape(self, value) -> str:
         if isinstance(value, Identity):
             return "I"
-        return self.space.dims_text(np.shape(value), self.env) if np.ndim(value) else "scalar"
+        return dims_text(np.shape(value), self.env) if np.ndim(value) else "scalar"
 
     def visit_Constant(self, node):
         return float(node.value)

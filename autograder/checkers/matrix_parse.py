@@ -1,94 +1,51 @@
 r"""Read a matrix answer (``A.T @ c + 3*v``, ``outer(x, v)``, ``diag(b > 0) @ V``) against the
-question's named matrices: the same tokenizer as scalar answers (so ``vᵀ``, ``v^T``, LaTeX and
-``A v`` work: writing two matrices side by side, or with ``·``, is a matrix product; ``*`` and
-``⊙`` multiply entry by entry; ``I_n`` is ``I``; ``max(0, h)`` is ``relu(h)``; ``\mathbf{1}``
-is the ones vector where the question declares a matrix ``ones``), then ``ast`` against an
-allow-list.  Nothing is ever ``eval``-ed: :mod:`.matrix_eval` walks the tree.
+question's named matrices: the same tokenizer and implicit products as scalar answers
+(:mod:`.products`), so ``vᵀ``, ``v^T``, LaTeX and ``A v`` work: writing two matrices side by
+side, or with ``·``, is a matrix product; ``*`` and ``⊙`` multiply entry by entry; ``I_n`` is
+``I``; ``max(0, h)`` is ``relu(h)``; ``\mathbf{1}`` is the ones vector where the question
+declares a matrix ``ones``.  Then ``ast`` against an allow-list.  Nothing is ever ``eval``-ed:
+:mod:`.matrix_eval` walks the tree.
 """
 from __future__ import annotations
 
 import ast
-import random
 import re
-import zlib
-from dataclasses import dataclass, field
-from typing import Sequence
+from typing import Protocol
 
-import numpy as np
-
+from .build import FUNCTIONS as SCALAR_FUNCTIONS
 from .coerce import describe
 from .latex import BOLD_ONE
-from .matrix_eval import COMPARE, FUNCTIONS, STRUCTURE as CALLS, Evaluator, materialise
-from .parse import (MAX_NODES, ParseError, Token, ambiguities, plain, resolve_name,
-                    split_name, tokenize)
+from .matrix_eval import COMPARE, FUNCTIONS, STRUCTURE as CALLS, Evaluator
+from .notation import plain
+from .products import Juxtaposition, ambiguities
+from .tokens import MAX_NODES, ParseError, tokenize
 
 
 STRUCTURE = CALLS | {"max"}   # max(0, h) is read as a call, then as relu(h)
 ONES = "ones"        # a declared matrix of this name is all ones (\mathbf{1}, 𝟏)
 
 
-@dataclass
-class MatrixSpace:
-    """Named matrices: ``shapes`` in dimension names (``{"W": ("m", "k"), "x": ("n", 1)}``),
-    and ``derived`` names computed from others (``{"h": "V @ x + b"}``), in order."""
+class Names(Protocol):
+    """What the reader needs of a question's matrices (a :class:`.matrix_space.MatrixSpace`)."""
 
     shapes: dict[str, tuple]
-    derived: dict[str, str] = field(default_factory=dict)
-    positive: Sequence[str] = ()   # names sampled in (0, 1) instead of N(0, 1)
-    scalars: dict[str, str] = field(default_factory=dict)  # "positive", or "dim:n" (a size)
-    increasing: Sequence[str] = ()  # dimensions that must grow in this order (n < d)
-    labels: frozenset | None = None  # what may name an answer (labels.py); None: any name
-
-    def instances(self, count: int, seed: str) -> list[dict[str, np.ndarray]]:
-        rng = random.Random(zlib.crc32(seed.encode()))
-        dim_names = sorted({d for shape in self.shapes.values() for d in shape
-                            if isinstance(d, str)} |
-                           {k[4:] for k in self.scalars.values() if k.startswith("dim:")})
-        out = []
-        for i in range(count):
-            sizes = rng.sample(range(2, 2 + len(dim_names) + 4), len(dim_names))  # distinct
-            dims = dict(zip(dim_names, sizes))
-            ordered = sorted(dims[d] for d in self.increasing)
-            dims.update(zip(self.increasing, ordered))
-            np_rng = np.random.default_rng(zlib.crc32(f"{seed}/{i}".encode()))
-            env = {"__dims__": dims}
-            for name, kind in self.scalars.items():
-                env[name] = float(dims[kind[4:]]) if kind.startswith("dim:") else \
-                    float(np_rng.uniform(0.1, 2.0))
-            for name, shape in self.shapes.items():
-                if name in self.derived:
-                    continue
-                concrete = tuple(dims[d] if isinstance(d, str) else d for d in shape)
-                env[name] = (np.ones(concrete) if name == ONES else
-                             np_rng.uniform(0.05, 0.95, concrete) if name in self.positive
-                             else np_rng.standard_normal(concrete))
-            for name, text in self.derived.items():
-                size = dims.get(self.shapes.get(name, (None,))[0])  # sizes a derived bare I
-                env[name] = materialise(parse_matrix(text, self).evaluate(env), size)
-            out.append(env)
-        return out
-
-    def dims_text(self, shape: tuple, env: dict) -> str:
-        """``m×k`` for a concrete shape, in the question's dimension names where possible."""
-        by_size = {v: k for k, v in env["__dims__"].items()}
-        return "×".join(by_size.get(n, str(n)) if n != 1 else "1" for n in shape)
-
+    scalars: dict[str, str]
+    labels: frozenset | None
 
 
 class MatrixExpression:
     """A parsed answer; ``evaluate(env)`` gives an array (or an :class:`Identity`)."""
 
-    def __init__(self, tree: ast.AST, space: MatrixSpace, text: str, warnings: list[str]):
+    def __init__(self, tree: ast.AST, text: str, warnings: list[str]):
         self.tree = tree
-        self.space = space
         self.text = text
         self.warnings = warnings   # ambiguous notation (λ/2η)
 
     def evaluate(self, env: dict):
-        return Evaluator(env, self.space).visit(self.tree)
+        return Evaluator(env).visit(self.tree)
 
 
-def parse_matrix(text: object, space: MatrixSpace) -> MatrixExpression:
+def parse_matrix(text: object, space: Names) -> MatrixExpression:
     if not isinstance(text, str):
         raise ParseError(f"expected a matrix expression as text, got {describe(text)}")
     text = plain(text, space.labels)
@@ -103,8 +60,10 @@ def parse_matrix(text: object, space: MatrixSpace) -> MatrixExpression:
     for product in "·⋅×":
         text = text.replace(product, "@")
     text = re.sub(r"‖([^‖]+)‖", r"norm(\1)", text)
-    tokens = _split_names(tokenize(text), space)
-    source = _to_source(tokens, space)
+    reading = Juxtaposition(frozenset(space.shapes) | frozenset(space.scalars) | {"I"},
+                            frozenset(FUNCTIONS) | STRUCTURE, matrices=True)
+    tokens = reading.names(tokenize(text))
+    source = " ".join("**" if tok.text == "^" else tok.text for tok in reading.products(tokens))
     try:
         tree = ast.parse(source, mode="eval").body
     except (SyntaxError, ValueError, RecursionError, MemoryError):
@@ -113,7 +72,9 @@ def parse_matrix(text: object, space: MatrixSpace) -> MatrixExpression:
         raise ParseError("the answer is too complicated to read")
     tree = _Relu().visit(tree)
     _check(tree, space)
-    return MatrixExpression(tree, space, text, ambiguities(tokens, FUNCTIONS.keys() | STRUCTURE))
+    # a call of a function either reader knows is one factor
+    calls = SCALAR_FUNCTIONS.keys() | FUNCTIONS.keys() | STRUCTURE
+    return MatrixExpression(tree, text, ambiguities(tokens, calls))
 
 
 class _Relu(ast.NodeTransformer):
@@ -129,48 +90,7 @@ class _Relu(ast.NodeTransformer):
         return node
 
 
-def _split_names(tokens: list[Token], space: MatrixSpace) -> list[Token]:
-    """Names as the question's names: ``W_1`` and ``y_hat`` for ``W1`` and ``yhat``, ``I_n`` for
-    ``I``, and names written together (``XXT``, ``Xa``) when there is exactly one way to read
-    them; anything else is left for ``_check`` to refuse."""
-    known = set(space.shapes) | set(space.scalars) | {"I"}
-    out = []
-    for tok in tokens:
-        parts = None
-        if tok.kind == "name" and tok.text not in FUNCTIONS and tok.text not in STRUCTURE:
-            identity = tok.text.startswith("I_") and resolve_name(tok.text, known) is None
-            parts = ["I"] if identity else split_name(tok.text, known)   # I_n: any size
-        out += [Token("name", part, tok.space_before or i > 0, tok.spaced and i == 0)
-                for i, part in enumerate(parts)] if parts else [tok]
-    return out
-
-
-def _to_source(tokens: list[Token], space: MatrixSpace) -> str:
-    """Juxtaposition: a number times a matrix is ``*``, two matrices side by side ``@``;
-    ``^T`` is a transpose."""
-    out: list[str] = []
-    prev: Token | None = None
-    for i, tok in enumerate(tokens):
-        if tok.text == "^" and i + 1 < len(tokens) and tokens[i + 1].text == "T":
-            out.append(".")
-            prev = Token("op", ".")
-            continue
-        if prev is not None:
-            prev_value = prev.kind == "number" or prev.text == ")" or (
-                prev.kind == "name" and prev.text not in FUNCTIONS and prev.text not in
-                STRUCTURE and out[-2:-1] != ["."]) or (prev.text == "T" and out[-2:-1] == ["."])
-            starts_value = tok.kind in ("name", "number") or tok.text == "("
-            exponent = prev.kind == "number" and (out[-2:-1] == ["**"] or
-                                                  out[-3:-1] == ["**", "-"])
-            if prev_value and starts_value:   # after (M)^2 comes a product with M^2
-                out.append("*" if (prev.kind == "number" and not exponent) or
-                           tok.kind == "number" else "@")
-        out.append("**" if tok.text == "^" else tok.text)
-        prev = tok
-    return " ".join(out)
-
-
-def _check(tree: ast.AST, space: MatrixSpace) -> None:
+def _check(tree: ast.AST, space: Names) -> None:
     """Refuse anything outside the allow-list, with a message for the student."""
     allowed_names = set(space.shapes) | set(space.scalars) | {"I", "pi", "e"}
     for node in ast.walk(tree):

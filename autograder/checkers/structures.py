@@ -14,7 +14,9 @@ from .choices import normalise_choice
 from .coerce import NOT_ANSWERED, NotAnswered, describe, entries_of, to_parsed
 from .equivalence import Domain, equivalent
 from .expressions import diagnose
-from .parse import Namespace, ParseError, parse, plain
+from .notation import plain
+from .parse import Namespace, parse
+from .tokens import ParseError
 from .verdict import Verdict
 
 
