@@ -46,7 +46,7 @@ HAND_WRITTEN = ("function", "code", "layers")   # kinds whose graders are pytest
 SCHEMA = Path(__file__).with_name("assignment.schema.json")
 # keys of a question that say how it is checked (the rest say what it is)
 CHECK_KEYS = ("labels", "rtol", "constraint", "layout", "rows", "columns", "function",
-              "variables", "openness", "wrong", "unordered")
+              "variables", "openness", "wrong", "unordered", "given")
 
 
 @dataclass(frozen=True)

@@ -38,7 +38,7 @@ PROJECT = PACKAGE.parent
 # are judged (known wrong answers, their messages, layouts, tolerances) and stays hidden
 PUBLIC_QUESTION_KEYS = {"id", "name", "kind", "title", "points", "visibility", "parts",
                         "length", "labels", "variable", "params", "shape", "options", "rows",
-                        "columns", "union"}
+                        "columns", "union", "given"}
 HIDDEN_ASSIGNMENT_KEYS = {"layouts"}
 ENGINE = "ml-math-selfcheck"   # the student's engine; an assignment's is ENGINE-<id>
 INSTRUCTOR = ("building the student wheels needs {} in this environment: "

@@ -27,6 +27,7 @@ class Candidate:
     line: int
     part: int | None = None   # which value of a tuple a part label names (0-based)
     steps: tuple[str, ...] = ()   # a labelled chain's values, in order (the last is ``value``)
+    entry: str = ""   # the indices of an entry the value is ("ij": ∇f(A)_{ij} = v_i v_j)
 
 
 _TAG = re.compile(r"(?:\\quad|\\qquad|\\dots|\\ldots|\\cdots|\s)*\(\d{1,3}\)\s*$"
@@ -67,10 +68,16 @@ def _without_arguments(key: str) -> str:
     return re.sub(r"[()]", "", re.sub(r"(?<=[^\W\d_]|[*'])\([^()+\-]*\)", "", key))
 
 
-def _entrywise(key: str, labels: set[str]) -> bool:
-    """Whether a left side is a label with entry indices: ``∇f(A)ij``, ``(∂z2/∂z1)ii``."""
-    return any(key.startswith(label) and re.fullmatch(r"[ijkl]{1,2}'?|,?[ijkl],[ijkl]",
-                                                      key[len(label):]) for label in labels)
+def _entrywise(key: str, labels: set[str]) -> str:
+    """The entry indices of a left side that is a label with them (``∇f(A)ij``: ``"ij"``,
+    ``(∂z2/∂z1)ii``: ``"ii"``); "" if it is none."""
+    if match := re.fullmatch(r"\((.+)\)([ijkl,']+)", key):
+        key = match.group(1) + match.group(2)
+    for label in labels:
+        rest = key[len(label):]
+        if key.startswith(label) and re.fullmatch(r"[ijkl]{1,2}'?|,?[ijkl],[ijkl]", rest):
+            return rest.replace(",", "")
+    return ""
 
 
 def statements(math: str) -> list[str]:
@@ -210,9 +217,10 @@ def _read(priority: int, text: str, math: Math, whole_keys, part_keys,
         key = label_key(parts[0])
         bare = _without_arguments(key)   # L(w1, w2) names L; w1(t+1) is no w1
         key = key if key in whole_keys or key in part_keys else bare
-        if _entrywise(label_key(parts[0]), whole_keys | set(part_keys)):
-            # "∇f(A)_{ij} = v_i v_j" answers entry by entry: found, not read as the matrix
-            entrywise.append(Candidate(priority, statement, *_quoted(math, parts)))
+        if entry := _entrywise(label_key(parts[0]), whole_keys | set(part_keys)):
+            # "∇f(A)_{ij} = v_i v_j" answers entry by entry (see .entrywise)
+            entrywise.append(Candidate(priority, parts[-1], *_quoted(math, parts),
+                                       steps=tuple(parts[1:]), entry=entry))
         elif key in whole_keys or key in part_keys:
             part = part_keys.get(key) if key not in whole_keys else None
             labelled[part] = Candidate(priority, parts[-1], *_quoted(math, parts), part,
@@ -231,10 +239,12 @@ def _quoted(math: Math, parts: list[str]) -> tuple[str, int]:
     lines = math.text.splitlines()
     if len(lines) <= 1:
         return math.text, math.line
-    def where(text: str, before: int) -> int:   # the last line up to ``before`` holding it
+    def holding(text: str) -> list[int]:
         probe = text.strip()[:40]
-        return next((i for i in range(before, -1, -1) if probe and probe in lines[i]), before)
-    last = where(parts[-1], len(lines) - 1)
-    first = where(parts[0], last)
+        return [i for i, line in enumerate(lines) if probe and probe in line]
+    values = holding(parts[-1]) or [len(lines) - 1]
+    # the last line naming the label that a line holding the value follows, and that line
+    first = next((i for i in reversed(holding(parts[0])) if i <= values[-1]), 0)
+    last = next(i for i in values if i >= first)
     shown = [lines[first].strip()] + ([lines[last].strip()] if last > first else [])
     return " … ".join(shown), math.line + first

@@ -9,21 +9,27 @@ labelled answer that cannot be read, are undecided, never a zero.
 """
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import sympy
 
 from ..assignment import HAND_WRITTEN, Assignment, QuestionSpec
 from ..budget import WALL_FACTOR, Undecided, cpu_limit, wall_limit
 from ..checkers.coerce import to_parsed
 from ..checkers.equivalence import Domain, equivalent
+from ..checkers.matrix_eval import Identity, ShapeMismatch
+from ..checkers.matrix_parse import parse_matrix
 from ..checkers.verdict import Incorrect
 from ..kinds import KINDS
 from ..markdown import code, inert
 from .anchors import Handout, anchors, handouts_of, regions
 from .document import MAX_WRITEUP_BYTES, Block, read_markdown
+from .entrywise import as_matrix, rows_named
+from .names import earlier_answers, given_of, rewritten, with_given
 from .locate import CONCLUDING, CONCLUSION, LABELLED, PRIORITY_NAMES, Candidate, candidates
 
 # kinds whose answers.py value is text (or a tuple of texts), as a write-up gives it
@@ -43,6 +49,7 @@ class Reading:
     undecided: str = ""
     missing: str = ""
     labelled: bool = False   # its region names the quantity (a sign the handout fits)
+    given: dict[str, str] = field(default_factory=dict)   # values its names are read with
 
     def answer(self) -> object:
         """The value to grade, as answers.py would give it; raises when there is none."""
@@ -187,7 +194,10 @@ def _reading(question: QuestionSpec, handout: Handout, blocks: list[Block],
                                                  f"which is not read from a write-up yet: "
                                                  f"{shown}, {lines}")
     whole, parts = _labels(question, handout)
-    found = [c for c in candidates(blocks, region, whole, parts) if len(c.quote) <= MAX_MATH_CHARS]
+    given = given_of(question, handout.given)
+    assignment = with_given(assignment, given)
+    found = [_prepared(c, question, handout, blocks, region, assignment)
+             for c in candidates(blocks, region, whole, parts) if len(c.quote) <= MAX_MATH_CHARS]
     equations = [f"line {m.line}: {code(m.text, 80)}" for i in region for m in blocks[i].maths
                  if "=" in m.text]
     concluded = next((f"line {blocks[i].line}: {inert(blocks[i].text, 200)}"
@@ -201,7 +211,22 @@ def _reading(question: QuestionSpec, handout: Handout, blocks: list[Block],
             f"names each value of {question.id} ({', '.join(map(code, whole + parts))}); "
             f"which is which is for the instructor to decide"))
     reading.labelled = any(c.priority == LABELLED for c in found)
+    reading.given = given
     return reading
+
+
+def _prepared(candidate: Candidate, question: QuestionSpec, handout: Handout,
+              blocks: list[Block], region: list[int], assignment: Assignment) -> Candidate:
+    """A candidate's value in the names answers may use: earlier answers by their names, an
+    entry-by-entry answer as its matrix (unchanged where that cannot be told)."""
+    if question.kind != "matrix" or (not candidate.entry and
+                                     _reads_as_matrix(question, candidate.value, assignment)):
+        return candidate
+    value = rewritten(candidate.value, earlier_answers(assignment, handout.labels, question))
+    if candidate.entry:
+        rows = set().union(*(rows_named(blocks[i].text) for i in region))
+        value = as_matrix(value, candidate.entry, rows) or candidate.value
+    return dataclasses.replace(candidate, value=value)
 
 
 def _chosen(question: QuestionSpec, found: list[Candidate], assignment: Assignment, name: str,
@@ -224,6 +249,12 @@ def _chosen(question: QuestionSpec, found: list[Candidate], assignment: Assignme
                 f"{shown} gives {question.id} {len(good)} different answers as "
                 f"{PRIORITY_NAMES[priority]} ({quoted}); which one is final is for the "
                 f"instructor to decide"))
+        misshaped = _distinct([(v, cs) for v, cs in readings
+                               if priority <= LABELLED and _misshaped(question, v, assignment)],
+                              assignment)
+        if len(misshaped) == 1:   # read, and wrong: its shape is what its feedback says
+            value, read = misshaped[0]
+            return Reading(question, name, value=value, read=read)
         if readings and priority <= LABELLED:
             return Reading(question, name, undecided=(
                 f"{shown} answers {question.id} as {PRIORITY_NAMES[priority]}, but it cannot be "
@@ -270,13 +301,41 @@ def _combined(here: list[Candidate], so_far: list[Candidate],
 
 def _readable(question: QuestionSpec, value: object, assignment: Assignment,
               checked: dict) -> bool:
-    key = (question.id, value)
+    key = (question.id, value, repr(assignment.definitions))   # a handout's given differ
     if key not in checked:
         try:
             checked[key] = KINDS[question.kind].check_form(question, value, assignment).passed
         except Exception:   # a form check that breaks on a value reads nothing
             checked[key] = False
     return checked[key]
+
+
+def _evaluated(question: QuestionSpec, value: object, assignment: Assignment) -> object:
+    """A matrix answer on one instance of its matrices: an array, ShapeMismatch (read, but
+    its shapes do not fit) or None (unreadable)."""
+    space = assignment.matrix_space(question=question)
+    try:
+        return parse_matrix(value, space).evaluate(space.instances(1, "form")[0])
+    except ShapeMismatch as exc:
+        return exc
+    except Exception:   # unreadable: not a reading at all
+        return None
+
+
+def _reads_as_matrix(question: QuestionSpec, value: object, assignment: Assignment) -> bool:
+    return _evaluated(question, value, assignment) is not None
+
+
+def _misshaped(question: QuestionSpec, value: object, assignment: Assignment) -> bool:
+    """Whether a matrix answer reads, as a product whose shapes do not fit or a matrix of
+    another shape (not a number: "1" may mean I or a matrix of ones)."""
+    if question.kind != "matrix":
+        return False
+    result = _evaluated(question, value, assignment)
+    if isinstance(result, ShapeMismatch):
+        return True
+    return result is not None and not isinstance(result, Identity) and \
+        np.ndim(result) == 2 and np.size(result) > 1
 
 
 def _distinct(readings: list[tuple[object, list]],
