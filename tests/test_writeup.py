@@ -263,7 +263,7 @@ $$J_f = \begin{bmatrix} 4x_1 & 3 & 0 \\ e^{x_1}\sin x_3 & 0 & e^{x_1}\cos x_3 \e
         assert tests[question].output.startswith("Read from `calc.md`, line")
     assert tests["5b"].score == 0 and "missing a factor 2" in tests["5b"].output
     assert tests["5b"].output.startswith(f"Read from `calc.md`, {_line(text, '**Q5b**')}")
-    assert tests["1b"].outcome == "undecided"   # a point and its type: not read from prose yet
+    assert tests["1b"].score == tests["1b"].max_score, tests["1b"].output   # read from prose
 
 
 def test_a_pdf_alone_asks_for_the_source(tmp_path, results_schema):

@@ -31,12 +31,39 @@ def rows_named(prose: str) -> set[str]:
                           r"represents)\s+the\s+i\s*-?\s*th\s+row", plain_latex(prose)))
 
 
-def as_matrix(entry: str, index: str, rows: set[str] = frozenset()) -> str | None:
-    """The matrix expression whose entry ``index`` (``"ij"`` or ``"ii"``, the diagonal; other
-    entries 0) is ``entry``; None if it cannot be told."""
-    if len(entry) > MAX_ENTRY_CHARS or index not in ("ij", "ii"):
+_CASES = re.compile(r"^\s*\\begin\{cases\}(.*)\\end\{cases\}\s*$", re.DOTALL)
+_DIAGONAL = re.compile(r"^(?:\\text\{\s*(?:if|for|when)\s*\}\s*)?i\s*=\s*j\s*$")
+_ELSEWHERE = re.compile(r"^(?:\\text\{\s*(?:if|for|when)\s*\}\s*)?i\s*(?:\\neq|\\ne|≠|!=)\s*j\s*$"
+                        r"|^\\text\{\s*otherwise\s*\}$|^\\text\{\s*(?:else|elsewhere)\s*\}$")
+# 1[z_{1,i} > 0], \mathbb{1}[h_i > 0]: the indicator of a vector's entry
+_INDICATOR = re.compile(r"(?:\\mathbb\{1\}|𝟙|\b1)\s*(?:\\left)?\[\s*([A-Za-z]'*)_\{?(\d*),?\s*i\}?"
+                        r"\s*>\s*0\s*(?:\\right)?\]")
+
+
+def diagonal_of(cases: str) -> str | None:
+    """The diagonal entry of a ``cases`` block that is that entry where ``i = j`` and 0
+    elsewhere; None if it says anything else."""
+    match = _CASES.match(cases)
+    rows = [row.split("&") for row in match.group(1).split("\\\\")] if match else []
+    if len(rows) != 2 or any(len(row) != 2 for row in rows):
         return None
+    (first, when), (other, elsewhere) = sorted(
+        ((v.strip(), c.strip()) for v, c in rows), key=lambda row: row[0] == "0")
+    if other == "0" and _DIAGONAL.match(when) and _ELSEWHERE.match(elsewhere):
+        return first
+    return None
+
+
+def as_matrix(entry: str, index: str, rows: set[str] = frozenset()) -> str | None:
+    """The matrix expression whose entry ``index`` (``"ij"``; ``"i"`` of a vector; ``"ii"``,
+    the diagonal, other entries 0) is ``entry``; None if it cannot be told.  A ``cases`` block that is one entry
+    where ``i = j`` and 0 elsewhere is the diagonal."""
+    if len(entry) > MAX_ENTRY_CHARS or index not in ("i", "ij", "ii"):
+        return None
+    if "\\begin{cases}" in entry:
+        entry, index = diagonal_of(plain_latex(entry)) or "", "ii"
     text = plain_latex(entry).replace("\\cdot", "*").replace("\\times", "*")
+    text = _INDICATOR.sub(r"{(\1\2 > 0)}_i", text)
     text = re.sub(r"\\[,;!]|\\quad", " ", text)
     for name in rows:   # A_i^T v: row i of A times v, entry i of A v
         text = re.sub(rf"(?<![A-Za-z]){name}_\{{?i\}}?\^\{{?(?:\\top|T)\}}?\s*([A-Za-z])",
@@ -91,8 +118,10 @@ def _term(term: sympy.Expr, bases: list[tuple[str, str]], index: str) -> str | N
         by_index[where].append(f"({base})")
     column, row, matrix = (" * ".join(by_index[k]) for k in ("i", "j", "ij"))
     number = f"({coefficient}) * " if coefficient != 1 else ""
-    if index == "ii":
-        return f"{number}diag({column})" if column and not (row or matrix) else None
+    if index in ("i", "ii"):   # a vector's entry, or a diagonal
+        if not column or row or matrix:
+            return None
+        return f"{number}diag({column})" if index == "ii" else f"{number}{column}"
     if not (column and row) and not matrix:
         return None
     outer = f"({column}) @ ({row}).T" if column and row else ""

@@ -68,16 +68,17 @@ def _without_arguments(key: str) -> str:
     return re.sub(r"[()]", "", re.sub(r"(?<=[^\W\d_]|[*'])\([^()+\-]*\)", "", key))
 
 
-def _entrywise(key: str, labels: set[str]) -> str:
-    """The entry indices of a left side that is a label with them (``∇f(A)ij``: ``"ij"``,
-    ``(∂z2/∂z1)ii``: ``"ii"``); "" if it is none."""
-    if match := re.fullmatch(r"\((.+)\)([ijkl,']+)", key):
-        key = match.group(1) + match.group(2)
-    for label in labels:
-        rest = key[len(label):]
-        if key.startswith(label) and re.fullmatch(r"[ijkl]{1,2}'?|,?[ijkl],[ijkl]", rest):
-            return rest.replace(",", "")
-    return ""
+def _entrywise(left: str, labels: set[str]) -> str:
+    """The entry indices of a left side that is a label with them (``\\nabla f(A)_{ij}``:
+    ``"ij"``, ``(\\partial z_2/\\partial z_1)_{ii}``: ``"ii"``); "" if it is none."""
+    match = re.fullmatch(r"(.+?)_\{?([ijkl]{1,2}'?|[ijkl],[ijkl])\}?", left.strip())
+    if not match:
+        return ""
+    base = re.sub(r"^\\left\s*\(|\\right\s*\)$", "", match.group(1).strip())
+    key = label_key(base)
+    if key.startswith("(") and key.endswith(")"):
+        key = key[1:-1]
+    return match.group(2).replace(",", "") if key in labels else ""
 
 
 def statements(math: str) -> list[str]:
@@ -102,12 +103,17 @@ def statements(math: str) -> list[str]:
 
 
 def chain(statement: str) -> list[str]:
-    """``a = b = c`` as its parts, splitting only at top-level ``=``."""
+    """``a = b = c`` as its parts, splitting only at top-level ``=`` (not inside brackets or
+    an environment: the ``i = j`` of a ``cases`` block)."""
     parts, depth, start = [], 0, 0
     for i, char in enumerate(statement):
         if char in "({[":
             depth += 1
         elif char in ")}]":
+            depth -= 1
+        elif statement.startswith("\\begin{", i):
+            depth += 1
+        elif statement.startswith("\\end{", i):
             depth -= 1
         elif char == "=" and depth == 0 and statement[i - 1:i] not in ("<", ">", "!", "\\"):
             parts.append(statement[start:i])
@@ -130,24 +136,32 @@ def _boxed(math: str) -> list[str]:
 
 
 def candidates(blocks: list[Block], region: list[int], whole: tuple[str, ...],
-               parts: tuple[str, ...]) -> list[Candidate]:
-    """Every candidate of a region; ``whole`` names the quantity, ``parts[i]`` its i-th value."""
+               parts: tuple[str, ...], aliases: tuple[tuple[str, int], ...] = ()
+               ) -> list[Candidate]:
+    """Every candidate of a region; ``whole`` names the quantity, ``parts[i]`` its i-th value,
+    and so does each ``(label, i)`` of ``aliases`` (a handout's names of the values)."""
+    named_parts = [*((label, i) for i, label in enumerate(parts)), *aliases]
     whole_keys = {label_key(label) for label in whole}
-    part_keys = {label_key(label): i for i, label in enumerate(parts)}
+    part_keys = {label_key(label): i for label, i in named_parts if ":" not in label}
     found: list[Candidate] = []
     last_display: Math | None = None
-    in_words = re.compile(r"[A-Za-z ]{3,}")   # a label in words ("rate") names prose too
-    words = {label.lower(): i for i, label in enumerate(parts) if in_words.fullmatch(label)}
-    words.update({label.lower(): None for label in whole if in_words.fullmatch(label)})
+    words = _words(named_parts, whole)
+    qualifiers = {q for q in words.values() for q in q if q}
+    context = None
     for index in region:
         block = blocks[index]
+        if not block.maths:   # "For CNN Architecture:" qualifies the lines below it
+            context = _qualifier(block.text, qualifiers) or context
         for math, prose in zip(block.maths, _prose_before(block)):
             for boxed in _boxed(math.text):
                 found += _read(BOXED, boxed, math, whole_keys, part_keys, labelled_only=False)
             found += _read(LABELLED, math.text, math, whole_keys, part_keys)
-            named = _named_in_prose(prose, words)
-            if named is not False and "=" not in math.text:
-                found.append(Candidate(LABELLED, math.text, math.text, math.line, named))
+            context = _qualifier(prose, qualifiers) or context
+            named = _named_in_prose(prose, words, context)
+            if named is not False:   # "the rate is $…$", "Number of neurons = $2 + 3 = 5$"
+                steps = chain((statements(math.text) or [math.text])[-1])
+                found.append(Candidate(LABELLED, steps[-1], math.text, math.line, named,
+                                       tuple(steps)))
             if math.display:
                 last_display = math
         if _ANSWER_LINE.match(block.text):
@@ -167,15 +181,36 @@ def candidates(blocks: list[Block], region: list[int], whole: tuple[str, ...],
     return found
 
 
-def _named_in_prose(prose: str, words: dict[str, int | None]) -> int | None | bool:
+_IN_WORDS = re.compile(r"(?:[A-Za-z]+:\s*)?[A-Za-z ]{3,}")   # a label in words names prose
+
+
+def _words(named_parts, whole) -> dict[str, dict[str | None, int | None]]:
+    """Labels in words ("rate", "CNN: number of neurons": the words below a line naming CNN),
+    each with the part it names per qualifier (None: the whole)."""
+    words: dict[str, dict[str | None, int | None]] = {}
+    for label, part in [*named_parts, *((label, None) for label in whole)]:
+        if _IN_WORDS.fullmatch(label):
+            qualifier, _, name = label.rpartition(":")
+            words.setdefault(name.strip().lower(), {})[qualifier.strip() or None] = part
+    return words
+
+
+def _qualifier(prose: str, qualifiers: set[str]) -> str | None:
+    """The last qualifier ("CNN") prose names as a word."""
+    found = [(m.start(), q) for q in qualifiers
+             for m in re.finditer(rf"(?<![A-Za-z]){re.escape(q)}(?![A-Za-z])", prose)]
+    return max(found)[1] if found else None
+
+
+def _named_in_prose(prose: str, words: dict, context: str | None = None) -> int | None | bool:
     """The part (None: the whole) that prose ending "… the rate is" names; False if none."""
     before = re.findall(r"[a-z]+|[=:]", prose.lower())
     if not before or before[-1] not in ("is", "equals", "=", ":"):
         return False
-    for count in (1, 2, 3):
-        name = " ".join(before[-1 - count:-1])
-        if name in words:
-            return words[name]
+    for count in (1, 2, 3, 4):
+        by_qualifier = words.get(" ".join(before[-1 - count:-1]), {})
+        if context in by_qualifier or None in by_qualifier:
+            return by_qualifier.get(context, by_qualifier.get(None))
     return False
 
 
@@ -217,7 +252,7 @@ def _read(priority: int, text: str, math: Math, whole_keys, part_keys,
         key = label_key(parts[0])
         bare = _without_arguments(key)   # L(w1, w2) names L; w1(t+1) is no w1
         key = key if key in whole_keys or key in part_keys else bare
-        if entry := _entrywise(label_key(parts[0]), whole_keys | set(part_keys)):
+        if entry := _entrywise(parts[0], whole_keys | set(part_keys)):
             # "∇f(A)_{ij} = v_i v_j" answers entry by entry (see .entrywise)
             entrywise.append(Candidate(priority, parts[-1], *_quoted(math, parts),
                                        steps=tuple(parts[1:]), entry=entry))

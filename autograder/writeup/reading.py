@@ -29,11 +29,14 @@ from ..markdown import code, inert
 from .anchors import Handout, anchors, handouts_of, regions
 from .document import MAX_WRITEUP_BYTES, Block, read_markdown
 from .entrywise import as_matrix, rows_named
+from . import structures
+from .words import worded_choices
 from .names import earlier_answers, given_of, rewritten, with_given
 from .locate import CONCLUDING, CONCLUSION, LABELLED, PRIORITY_NAMES, Candidate, candidates
 
 # kinds whose answers.py value is text (or a tuple of texts), as a write-up gives it
-READ_KINDS = ("expression", "tuple", "bound", "interval", "matrix", "sym_matrix", "choice")
+READ_KINDS = ("expression", "tuple", "bound", "interval", "matrix", "sym_matrix", "choice",
+              "shapes", "critical_point")
 MAX_MATH_CHARS = 2_000   # one span of math longer than this is no final answer
 READ_SECONDS = 10        # of CPU time to read one write-up (reached: every answer undecided)
 MAX_CANDIDATES = 40      # of one priority in one part: the last ones (a derivation's end)
@@ -168,6 +171,14 @@ def _fit(handout: Handout, where: dict[str, list[int]], readings: dict[str, Read
     return sum(key in where for key in handout.parts) + labelled - unknown
 
 
+def _aliases(question: QuestionSpec, handout: Handout) -> tuple[tuple[str, int], ...]:
+    """The handout's names of each value of a tuple (``values``), as (label, index)."""
+    if question.kind != "tuple":
+        return ()
+    return tuple((label, i) for i, labels in enumerate(handout.values.get(question.id, ()))
+                 for label in labels)
+
+
 def _labels(question: QuestionSpec, handout: Handout) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The names of the whole quantity, and of each value of a tuple."""
     labels = tuple(question.check.get("labels", ()))
@@ -197,7 +208,19 @@ def _reading(question: QuestionSpec, handout: Handout, blocks: list[Block],
     given = given_of(question, handout.given)
     assignment = with_given(assignment, given)
     found = [_prepared(c, question, handout, blocks, region, assignment)
-             for c in candidates(blocks, region, whole, parts) if len(c.quote) <= MAX_MATH_CHARS]
+             for c in candidates(blocks, region, whole, parts, _aliases(question, handout))
+             if len(c.quote) <= MAX_MATH_CHARS]
+    if question.kind == "choice":
+        found += worded_choices(blocks, region, tuple(question.options))
+    elif question.kind == "shapes":
+        values = handout.values.get(question.id, ())   # the handout's names of each
+        names = [(label, *(values[i] if i < len(values) else ()))
+                 for i, label in enumerate(question.check.get("labels", ()))]
+        letters = (*given, *(n for n, d in assignment.symbols.items()
+                             if d in ("count", "integer")))
+        found = structures.shapes(blocks, region, names, letters)
+    elif question.kind == "critical_point":
+        found = structures.critical_point(blocks, region)
     equations = [f"line {m.line}: {code(m.text, 80)}" for i in region for m in blocks[i].maths
                  if "=" in m.text]
     concluded = next((f"line {blocks[i].line}: {inert(blocks[i].text, 200)}"
@@ -215,6 +238,9 @@ def _reading(question: QuestionSpec, handout: Handout, blocks: list[Block],
     return reading
 
 
+_ELSEWHERE_ZERO = re.compile(r"\\neq?\b|≠|off[- ]?diagonal|otherwise|elsewhere", re.IGNORECASE)
+
+
 def _prepared(candidate: Candidate, question: QuestionSpec, handout: Handout,
               blocks: list[Block], region: list[int], assignment: Assignment) -> Candidate:
     """A candidate's value in the names answers may use: earlier answers by their names, an
@@ -223,6 +249,9 @@ def _prepared(candidate: Candidate, question: QuestionSpec, handout: Handout,
                                      _reads_as_matrix(question, candidate.value, assignment)):
         return candidate
     value = rewritten(candidate.value, earlier_answers(assignment, handout.labels, question))
+    if candidate.entry == "ii" and not any(_ELSEWHERE_ZERO.search(blocks[i].text)
+                                           for i in region):
+        return candidate   # only the diagonal, nothing said of the rest: not read
     if candidate.entry:
         rows = set().union(*(rows_named(blocks[i].text) for i in region))
         value = as_matrix(value, candidate.entry, rows) or candidate.value
@@ -301,7 +330,7 @@ def _combined(here: list[Candidate], so_far: list[Candidate],
 
 def _readable(question: QuestionSpec, value: object, assignment: Assignment,
               checked: dict) -> bool:
-    key = (question.id, value, repr(assignment.definitions))   # a handout's given differ
+    key = (question.id, repr(value), repr(assignment.definitions))   # given values differ
     if key not in checked:
         try:
             checked[key] = KINDS[question.kind].check_form(question, value, assignment).passed
