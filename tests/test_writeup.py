@@ -272,7 +272,7 @@ def test_a_pdf_alone_asks_for_the_source(tmp_path, results_schema):
     (folder / "hw1.pdf").write_bytes(b"%PDF-1.4\n")
     result = grade("gd", folder)
     validate(to_results_json(result), results_schema)
-    assert "a PDF is not read: submit the source of your write-up (the .md file)" in \
+    assert "a PDF is not read: submit the source of your write-up (the .md or .tex file)" in \
         by_number(result)["1c"].output
 
 

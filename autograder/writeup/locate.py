@@ -41,8 +41,8 @@ _ENVIRONMENT = re.compile(r"\\begin\{((?:[pbBvV]?|small)matrix|cases|array)\}.*?
 _ALIGNMENT = re.compile(r"\\(?:begin|end)\{(?:aligned|align\*?|gather\*?|split|eqnarray\*?|"
                         r"equation\*?|multline\*?)\}")
 CONCLUSION = re.compile(r"\b(therefore|thus|hence|so|finally|we get|gives)\b", re.IGNORECASE)
-_ANSWER_LINE = re.compile(r"^\W*(final\s+answer|answer)\s*(?:\([a-z0-9]+\))?\s*[:=.]",
-                          re.IGNORECASE)
+_ANSWER_LINE = re.compile(r"^\W*(?:\(?[a-h0-9]{1,2}[.)]\s*)?(final\s+answer|answer)\s*"
+                          r"(?:\([a-z0-9]+\))?\s*[:=.]", re.IGNORECASE)   # "(b) Answer: …" too
 _GREEK = {"alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ", "epsilon": "ε",
           "varepsilon": "ε", "eta": "η", "theta": "θ", "kappa": "κ", "lambda": "λ", "mu": "μ",
           "nu": "ν", "pi": "π", "rho": "ρ", "sigma": "σ", "tau": "τ", "phi": "φ",

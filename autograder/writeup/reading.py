@@ -28,6 +28,7 @@ from ..kinds import KINDS
 from ..markdown import code, inert
 from .anchors import Handout, anchors, handouts_of, regions
 from .document import MAX_WRITEUP_BYTES, Block, read_markdown
+from .tex import Source, TexRefused, combined, expanded, read_tex
 from .entrywise import as_matrix, rows_named
 from . import structures
 from .words import worded_choices
@@ -94,8 +95,10 @@ class Writeup:
     problem: str = ""                 # the write-up could not be read at all
 
 
-def read_writeup(path: Path, assignment: Assignment, shown_as: str | None = None) -> Writeup:
-    """Read the Markdown write-up ``path`` for ``assignment``'s closed-form questions."""
+def read_writeup(path: Path, assignment: Assignment, shown_as: str | None = None,
+                 root: Path | None = None) -> Writeup:
+    """Read the write-up ``path`` (Markdown, or LaTeX whose ``\\input``s stay inside ``root``,
+    by default its folder) for ``assignment``'s closed-form questions."""
     name = shown_as or path.name
     # closed forms, those graded by a hand-written test (custom) too
     questions = [q for q in assignment.questions if q.kind not in HAND_WRITTEN and q.graded]
@@ -113,7 +116,16 @@ def read_writeup(path: Path, assignment: Assignment, shown_as: str | None = None
                        problem)
     writeup = None
     with cpu_limit(READ_SECONDS) as cpu, wall_limit(WALL_FACTOR * READ_SECONDS) as wall:
-        writeup = _read(text, name, questions, assignment)
+        try:
+            blocks, source = _blocks(path, text, root or path.parent)
+        except (TexRefused, RecursionError) as exc:
+            why = exc if isinstance(exc, TexRefused) else "it nests too deep"
+            problem = f"{code(name)} is not read: {why}"
+            return Writeup(name, "", {q.name: Reading(q, name, missing=problem)
+                                      for q in questions}, problem)
+        writeup = _read(blocks, name, questions, assignment)
+        if source is not None and len({file for _, file, _ in source.places}) > 1:
+            _placed(writeup, source)
     if writeup is None or cpu.expired or wall.expired:
         problem = (f"{code(name)} could not be read within {READ_SECONDS:g} s (a document this "
                    f"tangled is read by your instructor instead)")
@@ -122,8 +134,25 @@ def read_writeup(path: Path, assignment: Assignment, shown_as: str | None = None
     return writeup
 
 
-def _read(text: str, name: str, questions: list[QuestionSpec], assignment: Assignment) -> Writeup:
-    blocks = read_markdown(text)
+def _blocks(path: Path, text: str, root: Path) -> tuple[list[Block], Source | None]:
+    """The write-up's blocks: Markdown, or LaTeX with its inputs (and where its lines are)."""
+    if path.suffix.lower() != ".tex":
+        return read_markdown(text), None
+    source = combined(path, root)
+    return read_tex(expanded(source.text)), source
+
+
+def _placed(writeup: Writeup, source: Source) -> None:
+    """Each reading's lines in the file they come from (a LaTeX write-up's ``\\input``s)."""
+    for reading in writeup.readings.values():
+        placed = [(c, source.place(c.line)) for c in reading.read]
+        if placed:
+            reading.file = placed[0][1][0]
+            reading.read = [dataclasses.replace(c, line=line) for c, (_, line) in placed]
+
+
+def _read(blocks: list[Block], name: str, questions: list[QuestionSpec],
+          assignment: Assignment) -> Writeup:
     fits, checked = [], {}   # checked: form checks already run, for every handout
     for handout in handouts_of(assignment):
         where = regions(blocks, anchors(blocks, handout.items))

@@ -1,0 +1,94 @@
+"""LaTeX write-ups as Overleaf homework templates make them: sections and enumerate parts,
+``align*`` chains with ``\\tag``s, ``\\boxed`` finals, ``\\newcommand`` macros and an
+``\\input`` per problem; graded as the same answers in answers.py would be, quoted with their
+file and line.  Hostile sources (``\\input{/etc/passwd}``, recursive macros, deep braces) are
+refused with a message and cost only the write-up."""
+from __future__ import annotations
+
+from conftest import by_number, write
+from autograder.assignment import load_assignment
+from autograder.grading import grade
+from autograder.writeup import read_writeup
+
+MAIN = r"""\documentclass[11pt]{article}
+\usepackage{amsmath,amssymb}
+\newcommand{\R}{\mathbb{R}}
+\newcommand{\grad}[1]{\nabla #1}
+\def\lr{\eta}
+\title{Homework 1}
+\begin{document}
+\maketitle
+\section*{Problem 1}
+\begin{enumerate}[(a)]
+\item The gradient is $\grad{L}(w) = (a w_1, b w_2)$. % the 1/2 cancels
+\item Setting it to zero, $w^* = (0, 0)$.
+\item The update is
+\begin{align*}
+w_1(t+1) &= w_1(t) - \lr a w_1(t) \\
+\rho_1 &= 1 - \lr a \tag{3}\\
+\rho_2 &= 1 - \lr b \tag{4}
+\end{align*}
+\item Hence $0 < \lr < \frac{2}{\max(a, b)}$.
+\item \[ \boxed{\eta^* = \frac{2}{a+b}} \] and the rate is $\rho = \frac{a-b}{a+b}$.
+\end{enumerate}
+\section*{Problem 2}
+\input{problem2}
+\end{document}
+"""
+PROBLEM2 = r"""\begin{enumerate}[(a)]
+\item Solving $\nabla R = 0$ gives $w^* = (1, 3)$.
+\item \textbf{Answer:} $\lr < \frac{2}{15 + \sqrt{221}}$
+\end{enumerate}
+"""
+
+
+def _submit(tmp_path, main=MAIN, **files):
+    folder = tmp_path / "submission"
+    write(folder, "hw1.tex", main)
+    for name, text in {"problem2.tex": PROBLEM2, **files}.items():
+        write(folder, name, text)
+    return folder
+
+
+def test_an_overleaf_writeup_with_macros_and_inputs_is_graded(tmp_path):
+    tests = by_number(grade("gd", _submit(tmp_path)))
+    for question in ("1a", "1b", "1c", "1d", "1e", "2a", "2b"):
+        assert tests[question].score == tests[question].max_score, tests[question].output
+    assert tests["1c"].output.startswith("Read from `hw1.tex`, line 16: `\\rho_1 &= 1 - \\eta a")
+    assert tests["2b"].output.startswith("Read from `problem2.tex`, line 3: ")
+
+
+def test_wrong_answers_in_latex_lose_their_points_with_their_messages(tmp_path):
+    main = MAIN.replace(r"\rho_1 &= 1 - \lr a", r"\rho_1 &= 1 + \lr a").replace(
+        r"\frac{2}{\max(a, b)}", r"\frac{2}{\min(a, b)}")
+    tests = by_number(grade("gd", _submit(tmp_path, main)))
+    assert tests["1c"].score < tests["1c"].max_score and "sign of the step" in tests["1c"].output
+    assert tests["1d"].score == 0 and "wrong upper end" in tests["1d"].output
+    assert tests["1e"].score == tests["1e"].max_score
+
+
+def test_an_input_outside_the_submission_is_refused(tmp_path):
+    for name in ("/etc/passwd", "../secret", "sub/../../x"):
+        folder = _submit(tmp_path / name.replace("/", "_"),
+                         MAIN.replace(r"\input{problem2}", rf"\input{{{name}}}"))
+        writeup = read_writeup(folder / "hw1.tex", load_assignment("gd"), root=folder)
+        assert "is outside your submission" in writeup.problem, (name, writeup.problem)
+        assert all(r.missing and not r.read for r in writeup.readings.values())
+
+
+def test_recursive_macros_and_deep_braces_are_refused_with_a_message(tmp_path):
+    assignment = load_assignment("gd")
+    recursive = MAIN.replace(r"\def\lr{\eta}", r"\def\lr{\lr\lr}")
+    path = write(tmp_path, "a.tex", recursive)
+    assert "expand without end" in read_writeup(path, assignment).problem
+    braces = MAIN.replace(r"\end{document}", "{" * 1_500_000 + r"\end{document}")
+    path = write(tmp_path, "b.tex", braces)
+    writeup = read_writeup(path, assignment)
+    assert "braces nest deeper" in writeup.problem
+    assert all(r.missing for r in writeup.readings.values())
+
+
+def test_the_root_is_the_file_with_documentclass(tmp_path, results_schema):
+    folder = _submit(tmp_path, **{"appendix.tex": "A long appendix. " * 2000})
+    tests = by_number(grade("gd", folder))
+    assert tests["1c"].output.startswith("Read from `hw1.tex`")
