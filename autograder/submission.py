@@ -81,6 +81,8 @@ def find_submission(root: Path, accepted: list[str], scratch: Path | None = None
     code = next((p for p in candidates if p.name in modules), None)
     files = sorted(str(p.relative_to(root)) for p in candidates)
     writeup = _writeup(candidates, notes, answers=path is not None)
+    if writeup is None and path is not None and path.suffix.lower() == ".ipynb":
+        writeup = path   # its Markdown cells answer what its code leaves out
     if path is None and writeup is not None:
         return Submission(root, notes=notes, folder=_folder(writeup, root), writeup=writeup,
                           files=files)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-
 from conftest import ROOT, by_number, to_results_json, validate, write
 from autograder.assignment import load_assignment
 from autograder.grading import grade

@@ -91,12 +91,13 @@ def test_a_diagonal_alone_is_not_read_but_a_cases_block_is(tmp_path):
     cases = r"""
 ### 3(c)
 
-$$\left(\frac{\partial z_2}{\partial z_1}\right)_{ij} = \begin{cases} 5 \cdot \mathbb{1}[z_{1,i} > 0] & i = j \\ 0 & \text{otherwise} \end{cases}$$
+$$\left(\frac{\partial z_2}{\partial z_1}\right)_{ij} = \begin{cases}
+5 \cdot \mathbb{1}[z_{1,i} > 0] & i = j \\ 0 & \text{otherwise} \end{cases}$$
 """
     tests = _grade(tmp_path, "backprop", cases)
     _right(tests, "3c")
-    alone = cases.replace(r"\begin{cases} 5 \cdot \mathbb{1}[z_{1,i} > 0] & i = j \\ 0 & "
-                          r"\text{otherwise} \end{cases}", r"5 \cdot \mathbb{1}[z_{1,i} > 0]")
+    alone = cases.replace("\\begin{cases}\n5 \\cdot \\mathbb{1}[z_{1,i} > 0] & i = j \\\\ 0 & "
+                          "\\text{otherwise} \\end{cases}", r"5 \cdot \mathbb{1}[z_{1,i} > 0]")
     alone = alone.replace("_{ij} =", "_{ii} =")
     assert tests["3c"].score and alone != cases
     assert _grade(tmp_path / "alone", "backprop", alone)["3c"].outcome == "undecided"
@@ -127,7 +128,8 @@ $W_1 \in \mathbb{R}^{k \times n}$, $b_1 \in \mathbb{R}^{k}$, $W_2 \in \mathbb{R}
 and $b_2 \in \mathbb{R}^{K}$.
 """
     _right(_grade(tmp_path, "backprop", ours), "1", "2")
-    transposed = ours.replace(r"W_1 \in \mathbb{R}^{k \times n}", r"W_1 \in \mathbb{R}^{n \times k}")
+    transposed = ours.replace(r"W_1 \in \mathbb{R}^{k \times n}",
+                              r"W_1 \in \mathbb{R}^{n \times k}")
     test = _grade(tmp_path / "t", "backprop", transposed)["2"]
     assert test.score < test.max_score and "W1: transposed" in test.output
     # the handout whose Question 2 has slope 3 and parameters W, b, U, c (n = k = 3, K = 1)

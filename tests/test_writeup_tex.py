@@ -92,3 +92,23 @@ def test_the_root_is_the_file_with_documentclass(tmp_path, results_schema):
     folder = _submit(tmp_path, **{"appendix.tex": "A long appendix. " * 2000})
     tests = by_number(grade("gd", folder))
     assert tests["1c"].output.startswith("Read from `hw1.tex`")
+
+
+def test_a_notebooks_markdown_cells_answer_what_its_code_leaves_out(tmp_path):
+    import nbformat
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [
+        nbformat.v4.new_markdown_cell("# Homework 1\n\n### 1(c)\n\nThe factors are\n"
+                                      "$$\\rho_1 = 1 - \\eta a, \\quad \\rho_2 = 1 - \\eta b$$"),
+        nbformat.v4.new_code_cell('q1d = "0 < eta < 2/max(a, b)"'),
+        nbformat.v4.new_markdown_cell("### 1(d)\n\nTherefore $0 < \\eta < 2/\\min(a, b)$."),
+    ]
+    folder = tmp_path / "submission"
+    folder.mkdir()
+    nbformat.write(notebook, folder / "gd.ipynb")
+    tests = by_number(grade("gd", folder))
+    assert tests["1c"].score == tests["1c"].max_score, tests["1c"].output
+    assert tests["1c"].output.startswith("Read from `gd.ipynb, cell 1`, line 6: `\\rho_1")
+    # the code's q1d is graded, not the Markdown's (wrong) range
+    assert tests["1d"].score == tests["1d"].max_score and "Read from" not in tests["1d"].output
+    assert "`q1a` is not defined in gd.ipynb" in tests["1a"].output   # neither answers it

@@ -36,8 +36,8 @@ _DIAGONAL = re.compile(r"^(?:\\text\{\s*(?:if|for|when)\s*\}\s*)?i\s*=\s*j\s*$")
 _ELSEWHERE = re.compile(r"^(?:\\text\{\s*(?:if|for|when)\s*\}\s*)?i\s*(?:\\neq|\\ne|≠|!=)\s*j\s*$"
                         r"|^\\text\{\s*otherwise\s*\}$|^\\text\{\s*(?:else|elsewhere)\s*\}$")
 # 1[z_{1,i} > 0], \mathbb{1}[h_i > 0]: the indicator of a vector's entry
-_INDICATOR = re.compile(r"(?:\\mathbb\{1\}|𝟙|\b1)\s*(?:\\left)?\[\s*([A-Za-z]'*)_\{?(\d*),?\s*i\}?"
-                        r"\s*>\s*0\s*(?:\\right)?\]")
+_INDICATOR = re.compile(r"(?:\\mathbb\{1\}|𝟙|\b1)\s*(?:\\left)?\["
+                        r"\s*([A-Za-z]'*)_\{?(\d*),?\s*i\}?\s*>\s*0\s*(?:\\right)?\]")
 
 
 def diagonal_of(cases: str) -> str | None:
@@ -56,8 +56,8 @@ def diagonal_of(cases: str) -> str | None:
 
 def as_matrix(entry: str, index: str, rows: set[str] = frozenset()) -> str | None:
     """The matrix expression whose entry ``index`` (``"ij"``; ``"i"`` of a vector; ``"ii"``,
-    the diagonal, other entries 0) is ``entry``; None if it cannot be told.  A ``cases`` block that is one entry
-    where ``i = j`` and 0 elsewhere is the diagonal."""
+    the diagonal, other entries 0) is ``entry``; None if it cannot be told.  A ``cases``
+    block that is one entry where ``i = j`` and 0 elsewhere is the diagonal."""
     if len(entry) > MAX_ENTRY_CHARS or index not in ("i", "ij", "ii"):
         return None
     if "\\begin{cases}" in entry:

@@ -26,13 +26,14 @@ from ..checkers.matrix_parse import parse_matrix
 from ..checkers.verdict import Incorrect
 from ..kinds import KINDS
 from ..markdown import code, inert
-from .anchors import Handout, anchors, handouts_of, regions
-from .document import MAX_WRITEUP_BYTES, Block, read_markdown
-from .tex import Source, TexRefused, combined, expanded, read_tex
-from .entrywise import as_matrix, rows_named
 from . import structures
-from .words import worded_choices
+from .anchors import Handout, anchors, handouts_of, regions
+from .cells import markdown_cells
+from .document import MAX_WRITEUP_BYTES, Block, read_markdown
+from .entrywise import as_matrix, rows_named
 from .names import earlier_answers, given_of, rewritten, with_given
+from .tex import Refused, Source, combined, expanded, read_tex
+from .words import worded_choices
 from .locate import CONCLUDING, CONCLUSION, LABELLED, PRIORITY_NAMES, Candidate, candidates
 
 # kinds whose answers.py value is text (or a tuple of texts), as a write-up gives it
@@ -103,13 +104,13 @@ def read_writeup(path: Path, assignment: Assignment, shown_as: str | None = None
     # closed forms, those graded by a hand-written test (custom) too
     questions = [q for q in assignment.questions if q.kind not in HAND_WRITTEN and q.graded]
     size = path.stat().st_size
-    if size > MAX_WRITEUP_BYTES:
+    if size > MAX_WRITEUP_BYTES and path.suffix.lower() != ".ipynb":   # its outputs are dropped
         problem = (f"{code(name)} is {size / 2**20:.1f} MB; at most "
                    f"{MAX_WRITEUP_BYTES // 2**20} MB of write-up is read")
         return Writeup(name, "", {q.name: Reading(q, name, missing=problem) for q in questions},
                        problem)
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        text = "" if path.suffix.lower() == ".ipynb" else path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         problem = f"{code(name)} is not readable text (save it as UTF-8): {exc}"
         return Writeup(name, "", {q.name: Reading(q, name, missing=problem) for q in questions},
@@ -117,14 +118,14 @@ def read_writeup(path: Path, assignment: Assignment, shown_as: str | None = None
     writeup = None
     with cpu_limit(READ_SECONDS) as cpu, wall_limit(WALL_FACTOR * READ_SECONDS) as wall:
         try:
-            blocks, source = _blocks(path, text, root or path.parent)
-        except (TexRefused, RecursionError) as exc:
-            why = exc if isinstance(exc, TexRefused) else "it nests too deep"
+            blocks, source = _blocks(path, text, root or path.parent, name)
+        except (Refused, RecursionError) as exc:
+            why = exc if isinstance(exc, Refused) else "it nests too deep"
             problem = f"{code(name)} is not read: {why}"
             return Writeup(name, "", {q.name: Reading(q, name, missing=problem)
                                       for q in questions}, problem)
         writeup = _read(blocks, name, questions, assignment)
-        if source is not None and len({file for _, file, _ in source.places}) > 1:
+        if source is not None:
             _placed(writeup, source)
     if writeup is None or cpu.expired or wall.expired:
         problem = (f"{code(name)} could not be read within {READ_SECONDS:g} s (a document this "
@@ -134,8 +135,12 @@ def read_writeup(path: Path, assignment: Assignment, shown_as: str | None = None
     return writeup
 
 
-def _blocks(path: Path, text: str, root: Path) -> tuple[list[Block], Source | None]:
-    """The write-up's blocks: Markdown, or LaTeX with its inputs (and where its lines are)."""
+def _blocks(path: Path, text: str, root: Path, name: str) -> tuple[list[Block], Source | None]:
+    """The write-up's blocks: Markdown, a notebook's Markdown cells, or LaTeX with its inputs
+    (with where their lines are)."""
+    if path.suffix.lower() == ".ipynb":
+        source = markdown_cells(path, name)
+        return read_markdown(source.text), source
     if path.suffix.lower() != ".tex":
         return read_markdown(text), None
     source = combined(path, root)
@@ -143,7 +148,8 @@ def _blocks(path: Path, text: str, root: Path) -> tuple[list[Block], Source | No
 
 
 def _placed(writeup: Writeup, source: Source) -> None:
-    """Each reading's lines in the file they come from (a LaTeX write-up's ``\\input``s)."""
+    """Each reading's lines in the file they come from (a LaTeX write-up's ``\\input``s, a
+    notebook's cells)."""
     for reading in writeup.readings.values():
         placed = [(c, source.place(c.line)) for c in reading.read]
         if placed:
@@ -236,7 +242,9 @@ def _reading(question: QuestionSpec, handout: Handout, blocks: list[Block],
     whole, parts = _labels(question, handout)
     given = given_of(question, handout.given)
     assignment = with_given(assignment, given)
-    found = [_prepared(c, question, handout, blocks, region, assignment)
+    names = earlier_answers(assignment, handout.labels, question) \
+        if question.kind == "matrix" else []
+    found = [_prepared(c, question, names, blocks, region, assignment)
              for c in candidates(blocks, region, whole, parts, _aliases(question, handout))
              if len(c.quote) <= MAX_MATH_CHARS]
     if question.kind == "choice":
@@ -270,14 +278,15 @@ def _reading(question: QuestionSpec, handout: Handout, blocks: list[Block],
 _ELSEWHERE_ZERO = re.compile(r"\\neq?\b|≠|off[- ]?diagonal|otherwise|elsewhere", re.IGNORECASE)
 
 
-def _prepared(candidate: Candidate, question: QuestionSpec, handout: Handout,
+def _prepared(candidate: Candidate, question: QuestionSpec, names: list,
               blocks: list[Block], region: list[int], assignment: Assignment) -> Candidate:
-    """A candidate's value in the names answers may use: earlier answers by their names, an
-    entry-by-entry answer as its matrix (unchanged where that cannot be told)."""
+    """A candidate's value in the names answers may use: earlier answers by their names
+    (``names``: see :func:`.names.earlier_answers`), an entry-by-entry answer as its matrix
+    (unchanged where that cannot be told)."""
     if question.kind != "matrix" or (not candidate.entry and
                                      _reads_as_matrix(question, candidate.value, assignment)):
         return candidate
-    value = rewritten(candidate.value, earlier_answers(assignment, handout.labels, question))
+    value = rewritten(candidate.value, names)
     if candidate.entry == "ii" and not any(_ELSEWHERE_ZERO.search(blocks[i].text)
                                            for i in region):
         return candidate   # only the diagonal, nothing said of the rest: not read

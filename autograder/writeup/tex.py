@@ -34,7 +34,7 @@ _INPUT = re.compile(r"\\(?:input|include)\s*\{([^{}]*)\}")
 _COMMENT = re.compile(r"(?<!\\)%.*")
 
 
-class TexRefused(ValueError):
+class Refused(ValueError):
     """The write-up cannot be read safely: the message says why."""
 
 
@@ -56,7 +56,7 @@ def combined(path: Path, root: Path) -> Source:
     _append(path.resolve(), root.resolve(), lines, source, depth=0)
     source.text = "\n".join(lines)
     if len(source.text) > 2 * MAX_WRITEUP_BYTES:
-        raise TexRefused(f"the write-up and its \\input files are {len(source.text) // 2**20} MB;"
+        raise Refused(f"the write-up and its \\input files are {len(source.text) // 2**20} MB;"
                          f" at most {2 * MAX_WRITEUP_BYTES // 2**20} MB are read")
     return source
 
@@ -82,14 +82,14 @@ def _append(path: Path, root: Path, lines: list[str], source: Source, depth: int
 def _inside(name: str, folder: Path, root: Path, depth: int) -> Path | None:
     """The file ``\\input{name}`` names, if it is inside the submission (None: not there)."""
     if depth >= MAX_INPUT_DEPTH:
-        raise TexRefused(f"\\input{{{name}}}: inputs nest deeper than {MAX_INPUT_DEPTH}")
+        raise Refused(f"\\input{{{name}}}: inputs nest deeper than {MAX_INPUT_DEPTH}")
     candidate = (folder / name.strip())
     if candidate.suffix != ".tex":
         candidate = candidate.with_name(candidate.name + ".tex")
     resolved = candidate.resolve()
     if Path(name).is_absolute() or ".." in Path(name).parts or \
             not resolved.is_relative_to(root.resolve()):
-        raise TexRefused(f"\\input{{{name}}} is outside your submission: only files you "
+        raise Refused(f"\\input{{{name}}} is outside your submission: only files you "
                          f"hand in are read")
     return resolved if resolved.is_file() else None
 
@@ -120,7 +120,7 @@ def expanded(text: str) -> str:
                          + r")(?![A-Za-z])")
     expansions = 0
     for _ in range(MAX_PASSES):
-        out, at, changed = [], 0, False
+        out, at, changed, size = [], 0, False, 0
         for match in pattern.finditer(text):
             if match.start() < at:
                 continue
@@ -138,14 +138,15 @@ def expanded(text: str) -> str:
             value = re.sub(r"#(\d)", lambda m: arguments[int(m.group(1)) - 1]
                            if 0 < int(m.group(1)) <= len(arguments) else "", body)
             out += [text[at:match.start()], value]
+            size += match.start() - at + len(value)
             at, changed, expansions = end, True, expansions + 1
-            if expansions > MAX_EXPANSIONS or sum(map(len, out)) > 2 * MAX_WRITEUP_BYTES:
-                raise TexRefused("its macros expand without end (a macro that uses itself?): "
+            if expansions > MAX_EXPANSIONS or size > 2 * MAX_WRITEUP_BYTES:
+                raise Refused("its macros expand without end (a macro that uses itself?): "
                                  "not read")
         text = "".join(out) + text[at:]
         if not changed:
             return text
-    raise TexRefused(f"its macros are nested deeper than {MAX_PASSES} (a macro that uses "
+    raise Refused(f"its macros are nested deeper than {MAX_PASSES} (a macro that uses "
                      f"itself?): not read")
 
 
@@ -154,7 +155,7 @@ def _check_nesting(text: str) -> None:
     for match in re.finditer(r"(?<!\\)[{}]", text):
         depth += 1 if match.group() == "{" else -1
         if depth > MAX_NESTING:
-            raise TexRefused(f"its braces nest deeper than {MAX_NESTING}: not read")
+            raise Refused(f"its braces nest deeper than {MAX_NESTING}: not read")
 
 
 def _group(text: str, start: int) -> tuple[str, int]:
@@ -167,7 +168,7 @@ def _group(text: str, start: int) -> tuple[str, int]:
             depth -= 1
             if depth == 0:
                 return text[start + 1:i], i + 1
-    raise TexRefused("a macro's braces are never closed: not read")
+    raise Refused("a macro's braces are never closed: not read")
 
 
 def read_tex(text: str) -> list[Block]:
