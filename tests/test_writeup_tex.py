@@ -112,3 +112,56 @@ def test_a_notebooks_markdown_cells_answer_what_its_code_leaves_out(tmp_path):
     # the code's q1d is graded, not the Markdown's (wrong) range
     assert tests["1d"].score == tests["1d"].max_score and "Read from" not in tests["1d"].output
     assert "`q1a` is not defined in gd.ipynb" in tests["1a"].output   # neither answers it
+
+
+def test_an_input_of_itself_is_refused_not_followed_forever(tmp_path):
+    folder = _submit(tmp_path, MAIN.replace(r"\input{problem2}", r"\input{hw1}"))
+    writeup = read_writeup(folder / "hw1.tex", load_assignment("gd"), root=folder)
+    assert "inputs nest deeper than" in writeup.problem
+
+
+OPTIM = r"""\documentclass{article}
+\usepackage{amsmath}
+\begin{document}
+\subsection*{Problem 2, part (a)}
+The minimum-norm solution is $w^* = \frac{2}{5} x_1 = (0.8, 0.4)$.
+\subsection*{Problem 2, part (b)}
+Running it shows that RMSProp does not reach $w^*$: its steps scale each coordinate.
+Therefore RMSProp does not find the minimum-norm solution.
+\subsection*{Problem 4, part (a)}
+\begin{align}
+\frac{2\eta^*}{n} \|XX^\top a\|^2 &= \|X^\top a\|^2 \\
+\eta^* &= \frac{n}{2} \cdot \frac{\|X^\top a\|^2}{\|XX^\top a\|^2} \label{eq:eta}
+\end{align}
+\subsection*{Problem 5}
+Matching the two updates gives $\boxed{\tilde{\lambda} = \frac{\lambda}{2\eta}}$.
+\subsection*{Problem 8, part (a)}
+\begin{tabular}{ll}
+layer & receptive field \\
+conv 1 & 5 \\
+conv 2 & $R = 1 + 4 + 4 \cdot 2 = 13$ \\
+\end{tabular}
+
+Hence the receptive field is $14 \times 14$.
+\end{document}
+"""
+
+
+def test_an_optim_cnn_writeup_numbered_problem_part(tmp_path):
+    folder = tmp_path / "submission"
+    write(folder, "main.tex", OPTIM)
+    tests = by_number(grade("optim_cnn", folder))
+    for question in ("2a", "2b", "4a", "5"):
+        assert tests[question].score == tests[question].max_score, (question, tests[question].output)
+    assert "\\eta^* &= \\frac{n}{2}" in tests["4a"].output
+    # the table's 13 and the sentence's 14: which is final is the instructor's to decide
+    assert tests["8a"].outcome == "undecided" and "13" in tests["8a"].output \
+        and "14 \\times 14" in tests["8a"].output
+    write(folder, "main.tex", OPTIM.replace("4 \\cdot 2 = 13", "4 \\cdot 2 = 14"))
+    test = by_number(grade("optim_cnn", folder))["8a"]
+    assert test.score == test.max_score, test.output
+    wrong = OPTIM.replace(r"\frac{\lambda}{2\eta}", "0").replace(r"\frac{n}{2} \cdot ", "")
+    write(folder, "main.tex", wrong)
+    tests = by_number(grade("optim_cnn", folder))
+    assert tests["5"].score == 0 and "adds no penalty" in tests["5"].output
+    assert tests["4a"].score == 0 and "missing the factor n/2" in tests["4a"].output

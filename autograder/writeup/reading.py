@@ -19,7 +19,7 @@ import sympy
 
 from ..assignment import HAND_WRITTEN, Assignment, QuestionSpec
 from ..budget import WALL_FACTOR, Undecided, cpu_limit, wall_limit
-from ..checkers.coerce import to_parsed
+from ..checkers.coerce import side_of_square, to_parsed
 from ..checkers.equivalence import Domain, equivalent
 from ..checkers.matrix_eval import Identity, ShapeMismatch
 from ..checkers.matrix_parse import parse_matrix
@@ -283,6 +283,8 @@ def _prepared(candidate: Candidate, question: QuestionSpec, names: list,
     """A candidate's value in the names answers may use: earlier answers by their names
     (``names``: see :func:`.names.earlier_answers`), an entry-by-entry answer as its matrix
     (unchanged where that cannot be told)."""
+    if question.square_side and isinstance(candidate.value, str):   # "14 \\times 14" is 14
+        return dataclasses.replace(candidate, value=side_of_square(candidate.value))
     if question.kind != "matrix" or (not candidate.entry and
                                      _reads_as_matrix(question, candidate.value, assignment)):
         return candidate

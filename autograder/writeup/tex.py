@@ -63,7 +63,8 @@ def combined(path: Path, root: Path) -> Source:
 
 def _append(path: Path, root: Path, lines: list[str], source: Source, depth: int) -> None:
     shown = path.relative_to(root).as_posix()
-    text = path.read_bytes()[:2 * MAX_WRITEUP_BYTES].decode("utf-8-sig", errors="replace")
+    with path.open("rb") as file:   # a huge input costs only what the limit reads
+        text = file.read(2 * MAX_WRITEUP_BYTES + 1).decode("utf-8-sig", errors="replace")
     source.places.append((len(lines) + 1, shown, 1))
     for number, line in enumerate(_COMMENT.sub("", text).splitlines(), 1):
         match = _INPUT.search(line)
