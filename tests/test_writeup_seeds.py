@@ -6,14 +6,12 @@ tests skip.  ``python tests/test_writeup_seeds.py`` prints the per-seed, per-que
 """
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from conftest import ROOT, by_number, write  # noqa: E402
-from autograder.grading import grade  # noqa: E402
+from conftest import ROOT, by_number, write
+from autograder.grading import grade
 
 SEEDS = ROOT.parent / "shared" / "seeds"
 
