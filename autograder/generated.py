@@ -12,6 +12,7 @@ from .assignment import load_assignment
 from .checkers.verdict import Verdict
 from .kinds import KINDS, check_form, checker
 from .reference import load_reference
+from .writeup.names import with_given
 
 
 def form_test(assignment_id: str):
@@ -24,6 +25,7 @@ def form_test(assignment_id: str):
     @pytest.mark.parametrize("question", questions, ids=[q.id for q in questions])
     def test_form(question, student, assignment, grade):
         """Q{question.id} form: {question.title}"""
+        assignment = with_given(assignment, given_of(question, student))
         grade(quoted(check_form(question, student, assignment), student.source_of(question.name)))
 
     return test_form
@@ -38,6 +40,7 @@ def closed_form_tests(assignment_id: str):
     @pytest.mark.parametrize("question", questions, ids=[q.id for q in questions])
     def test_closed_form(question, student, assignment, grade):
         references = load_reference(assignment_id)
+        assignment = with_given(assignment, given_of(question, student))
         verdict = checker(question, assignment, references).check(student.value(question.name))
         if not verdict.passed and not verdict.undecided:   # feedback only, never points
             step = student.first_wrong_step(question.name, assignment)
@@ -45,6 +48,11 @@ def closed_form_tests(assignment_id: str):
         grade(quoted(verdict, student.source_of(question.name)))
 
     return test_closed_form
+
+
+def given_of(question, student) -> dict[str, str]:
+    """The values the question states (``given``), and those the write-up's handout gives."""
+    return {**question.check.get("given", {}), **student.given(question.name)}
 
 
 def quoted(verdict: Verdict, source: str) -> Verdict:

@@ -103,7 +103,8 @@ def _run(assignment: Assignment, submission_dir: Path, public_only: bool, log: l
         if identity is not None:
             hand_over(workdir, identity)
             log.append(f"sandbox uid: {identity.uid}")
-        writeup = read_writeup(submission.writeup, assignment, _shown(submission)) \
+        writeup = read_writeup(submission.writeup, assignment, _shown(submission),
+                               submission.root) \
             if submission.writeup is not None else None
         student = Student(submission, workdir / submission.folder, assignment.limits, identity,
                           definitions_only=assignment.definitions_only,

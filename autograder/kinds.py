@@ -32,7 +32,7 @@ DefinedCheck = Callable[[QuestionSpec, Student, Assignment], Verdict]   # of wha
 Builder = Callable[[QuestionSpec, Assignment, ModuleType], object]   # a closed form's checker
 # keys of every question, whatever its kind (the rest are each read by the kinds that name them)
 COMMON_KEYS = frozenset({"id", "name", "kind", "title", "points", "visibility", "parts",
-                         "square_side", "custom"})
+                         "square_side", "custom", "given"})
 
 TRANSPOSED = "this is the transpose of the answer: "
 

@@ -185,6 +185,12 @@ class Student:
         from_code = reply is not None and reply.status == "ok" and reply.value is not None
         return "" if from_code else written.source
 
+    def given(self, name: str) -> dict[str, str]:
+        """The values the write-up's handout gives the names of ``name``'s answer ({} if it
+        was not read from a write-up)."""
+        written = self._written(name)
+        return written.given if written is not None and self.source_of(name) else {}
+
     def first_wrong_step(self, name: str, assignment) -> str:
         """Where the derivation the write-up's value of ``name`` ends came first goes wrong
         ("" if it was not read from a write-up, or every step holds)."""

@@ -81,13 +81,16 @@ def find_submission(root: Path, accepted: list[str], scratch: Path | None = None
     code = next((p for p in candidates if p.name in modules), None)
     files = sorted(str(p.relative_to(root)) for p in candidates)
     writeup = _writeup(candidates, notes, answers=path is not None)
+    if writeup is None and path is not None and path.suffix.lower() == ".ipynb":
+        writeup = path   # its Markdown cells answer what its code leaves out
     if path is None and writeup is not None:
         return Submission(root, notes=notes, folder=_folder(writeup, root), writeup=writeup,
                           files=files)
     if path is None:
         found = ", ".join(sorted(p.name for p in candidates)[:10]) or "no files"
         if any(p.suffix.lower() == ".pdf" for p in candidates):
-            found += ("; a PDF is not read: submit the source of your write-up (the .md file) "
+            found += ("; a PDF is not read: submit the source of your write-up (the .md or "
+                      ".tex file) "
                       "beside it")
         return Submission(root, problem=f"no {' or '.join(accepted)} found in your submission "
                                         f"(found: {found})", notes=notes,
@@ -105,16 +108,26 @@ def find_submission(root: Path, accepted: list[str], scratch: Path | None = None
 
 
 def _writeup(candidates: list[Path], notes: list[str], answers: bool) -> Path | None:
-    """The Markdown write-up, if any: the largest ``*.md`` file (the others are named); a
-    README only if it is all there is (beside a template's answers.py it is the template's)."""
+    """The write-up, if any: the largest ``*.md`` file (the others are named), else the
+    ``*.tex`` file with ``\\documentclass`` (the root; the others are its inputs); a README
+    only if it is all there is (beside a template's answers.py it is the template's)."""
     found = sorted((p for p in candidates if p.suffix.lower() == ".md"),
                    key=lambda p: (-p.stat().st_size, p.name))
+    if not found:
+        found = sorted((p for p in candidates if p.suffix.lower() == ".tex"),
+                       key=lambda p: (not _is_root(p), -p.stat().st_size, p.name))[:1]
     if answers or len(found) > 1:
         found = [p for p in found if p.stem.lower() not in NOT_WRITEUPS]
     if len(found) > 1:
         notes.append(f"read {found[0].name} as your write-up (also found: "
                      f"{', '.join(p.name for p in found[1:4])})")
     return found[0] if found else None
+
+
+def _is_root(path: Path) -> bool:
+    """Whether a .tex file is a document (``\\documentclass`` in its first 64 KB)."""
+    with path.open("rb") as file:
+        return b"\\documentclass" in file.read(65536)
 
 
 def _normalised(name: str) -> str:

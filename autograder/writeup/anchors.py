@@ -10,7 +10,7 @@ declares its part labels in any of these styles (assignment.toml ``[[handouts]]`
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .document import Block
 
@@ -98,11 +98,15 @@ def _block_key(block: Block, number: str) -> str | None:
 
 @dataclass(frozen=True)
 class Handout:
-    """One handout of an assignment: its name, its part labels (key -> question ids) and the
-    extra names it gives the quantities (question id -> labels)."""
+    """One handout of an assignment: its name, its part labels (key -> question ids), the
+    extra names it gives the quantities (question id -> labels) and each value of a tuple
+    (question id -> labels per value), and the values it gives names (question id -> name ->
+    value)."""
     name: str
     parts: dict[str, tuple[str, ...]]
     labels: dict[str, tuple[str, ...]]
+    values: dict[str, tuple[tuple[str, ...], ...]] = field(default_factory=dict)
+    given: dict[str, dict[str, str]] = field(default_factory=dict)
 
     @property
     def items(self) -> bool:
@@ -126,8 +130,11 @@ def handouts_of(assignment) -> list[Handout]:
             key = part_key(label)
             if key is not None:
                 keys[key] = tuple([ids] if isinstance(ids, str) else ids)
+        values = {q: tuple((v,) if isinstance(v, str) else tuple(v) for v in names)
+                  for q, names in handout.get("values", {}).items()}
         result.append(Handout(handout.get("name", f"handout {i + 1}"), keys,
-                              {q: tuple(v) for q, v in handout.get("labels", {}).items()}))
+                              {q: tuple(v) for q, v in handout.get("labels", {}).items()},
+                              values, dict(handout.get("given", {}))))
     return result
 
 

@@ -27,6 +27,7 @@ class Candidate:
     line: int
     part: int | None = None   # which value of a tuple a part label names (0-based)
     steps: tuple[str, ...] = ()   # a labelled chain's values, in order (the last is ``value``)
+    entry: str = ""   # the indices of an entry the value is ("ij": ∇f(A)_{ij} = v_i v_j)
 
 
 _TAG = re.compile(r"(?:\\quad|\\qquad|\\dots|\\ldots|\\cdots|\s)*\(\d{1,3}\)\s*$"
@@ -40,8 +41,8 @@ _ENVIRONMENT = re.compile(r"\\begin\{((?:[pbBvV]?|small)matrix|cases|array)\}.*?
 _ALIGNMENT = re.compile(r"\\(?:begin|end)\{(?:aligned|align\*?|gather\*?|split|eqnarray\*?|"
                         r"equation\*?|multline\*?)\}")
 CONCLUSION = re.compile(r"\b(therefore|thus|hence|so|finally|we get|gives)\b", re.IGNORECASE)
-_ANSWER_LINE = re.compile(r"^\W*(final\s+answer|answer)\s*(?:\([a-z0-9]+\))?\s*[:=.]",
-                          re.IGNORECASE)
+_ANSWER_LINE = re.compile(r"^\W*(?:\(?[a-h0-9]{1,2}[.)]\s*)?(final\s+answer|answer)\s*"
+                          r"(?:\([a-z0-9]+\))?\s*[:=.]", re.IGNORECASE)   # "(b) Answer: …" too
 _GREEK = {"alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ", "epsilon": "ε",
           "varepsilon": "ε", "eta": "η", "theta": "θ", "kappa": "κ", "lambda": "λ", "mu": "μ",
           "nu": "ν", "pi": "π", "rho": "ρ", "sigma": "σ", "tau": "τ", "phi": "φ",
@@ -67,10 +68,17 @@ def _without_arguments(key: str) -> str:
     return re.sub(r"[()]", "", re.sub(r"(?<=[^\W\d_]|[*'])\([^()+\-]*\)", "", key))
 
 
-def _entrywise(key: str, labels: set[str]) -> bool:
-    """Whether a left side is a label with entry indices: ``∇f(A)ij``, ``(∂z2/∂z1)ii``."""
-    return any(key.startswith(label) and re.fullmatch(r"[ijkl]{1,2}'?|,?[ijkl],[ijkl]",
-                                                      key[len(label):]) for label in labels)
+def _entrywise(left: str, labels: set[str]) -> str:
+    """The entry indices of a left side that is a label with them (``\\nabla f(A)_{ij}``:
+    ``"ij"``, ``(\\partial z_2/\\partial z_1)_{ii}``: ``"ii"``); "" if it is none."""
+    match = re.fullmatch(r"(.+?)_\{?([ijkl]{1,2}'?|[ijkl],[ijkl])\}?", left.strip())
+    if not match:
+        return ""
+    base = re.sub(r"^\\left\s*\(|\\right\s*\)$", "", match.group(1).strip())
+    key = label_key(base)
+    if key.startswith("(") and key.endswith(")"):
+        key = key[1:-1]
+    return match.group(2).replace(",", "") if key in labels else ""
 
 
 def statements(math: str) -> list[str]:
@@ -95,12 +103,17 @@ def statements(math: str) -> list[str]:
 
 
 def chain(statement: str) -> list[str]:
-    """``a = b = c`` as its parts, splitting only at top-level ``=``."""
+    """``a = b = c`` as its parts, splitting only at top-level ``=`` (not inside brackets or
+    an environment: the ``i = j`` of a ``cases`` block)."""
     parts, depth, start = [], 0, 0
     for i, char in enumerate(statement):
         if char in "({[":
             depth += 1
         elif char in ")}]":
+            depth -= 1
+        elif statement.startswith("\\begin{", i):
+            depth += 1
+        elif statement.startswith("\\end{", i):
             depth -= 1
         elif char == "=" and depth == 0 and statement[i - 1:i] not in ("<", ">", "!", "\\"):
             parts.append(statement[start:i])
@@ -123,24 +136,32 @@ def _boxed(math: str) -> list[str]:
 
 
 def candidates(blocks: list[Block], region: list[int], whole: tuple[str, ...],
-               parts: tuple[str, ...]) -> list[Candidate]:
-    """Every candidate of a region; ``whole`` names the quantity, ``parts[i]`` its i-th value."""
+               parts: tuple[str, ...], aliases: tuple[tuple[str, int], ...] = ()
+               ) -> list[Candidate]:
+    """Every candidate of a region; ``whole`` names the quantity, ``parts[i]`` its i-th value,
+    and so does each ``(label, i)`` of ``aliases`` (a handout's names of the values)."""
+    named_parts = [*((label, i) for i, label in enumerate(parts)), *aliases]
     whole_keys = {label_key(label) for label in whole}
-    part_keys = {label_key(label): i for i, label in enumerate(parts)}
+    part_keys = {label_key(label): i for label, i in named_parts if ":" not in label}
     found: list[Candidate] = []
     last_display: Math | None = None
-    in_words = re.compile(r"[A-Za-z ]{3,}")   # a label in words ("rate") names prose too
-    words = {label.lower(): i for i, label in enumerate(parts) if in_words.fullmatch(label)}
-    words.update({label.lower(): None for label in whole if in_words.fullmatch(label)})
+    words = _words(named_parts, whole)
+    qualifiers = {q for q in words.values() for q in q if q}
+    context = None
     for index in region:
         block = blocks[index]
+        if not block.maths:   # "For CNN Architecture:" qualifies the lines below it
+            context = _qualifier(block.text, qualifiers) or context
         for math, prose in zip(block.maths, _prose_before(block)):
             for boxed in _boxed(math.text):
                 found += _read(BOXED, boxed, math, whole_keys, part_keys, labelled_only=False)
             found += _read(LABELLED, math.text, math, whole_keys, part_keys)
-            named = _named_in_prose(prose, words)
-            if named is not False and "=" not in math.text:
-                found.append(Candidate(LABELLED, math.text, math.text, math.line, named))
+            context = _qualifier(prose, qualifiers) or context
+            named = _named_in_prose(prose, words, context)
+            if named is not False:   # "the rate is $…$", "Number of neurons = $2 + 3 = 5$"
+                steps = chain((statements(math.text) or [math.text])[-1])
+                found.append(Candidate(LABELLED, steps[-1], math.text, math.line, named,
+                                       tuple(steps)))
             if math.display:
                 last_display = math
         if _ANSWER_LINE.match(block.text):
@@ -160,15 +181,36 @@ def candidates(blocks: list[Block], region: list[int], whole: tuple[str, ...],
     return found
 
 
-def _named_in_prose(prose: str, words: dict[str, int | None]) -> int | None | bool:
+_IN_WORDS = re.compile(r"(?:[A-Za-z]+:\s*)?[A-Za-z ]{3,}")   # a label in words names prose
+
+
+def _words(named_parts, whole) -> dict[str, dict[str | None, int | None]]:
+    """Labels in words ("rate", "CNN: number of neurons": the words below a line naming CNN),
+    each with the part it names per qualifier (None: the whole)."""
+    words: dict[str, dict[str | None, int | None]] = {}
+    for label, part in [*named_parts, *((label, None) for label in whole)]:
+        if _IN_WORDS.fullmatch(label):
+            qualifier, _, name = label.rpartition(":")
+            words.setdefault(name.strip().lower(), {})[qualifier.strip() or None] = part
+    return words
+
+
+def _qualifier(prose: str, qualifiers: set[str]) -> str | None:
+    """The last qualifier ("CNN") prose names as a word."""
+    found = [(m.start(), q) for q in qualifiers
+             for m in re.finditer(rf"(?<![A-Za-z]){re.escape(q)}(?![A-Za-z])", prose)]
+    return max(found)[1] if found else None
+
+
+def _named_in_prose(prose: str, words: dict, context: str | None = None) -> int | None | bool:
     """The part (None: the whole) that prose ending "… the rate is" names; False if none."""
     before = re.findall(r"[a-z]+|[=:]", prose.lower())
     if not before or before[-1] not in ("is", "equals", "=", ":"):
         return False
-    for count in (1, 2, 3):
-        name = " ".join(before[-1 - count:-1])
-        if name in words:
-            return words[name]
+    for count in (1, 2, 3, 4):
+        by_qualifier = words.get(" ".join(before[-1 - count:-1]), {})
+        if context in by_qualifier or None in by_qualifier:
+            return by_qualifier.get(context, by_qualifier.get(None))
     return False
 
 
@@ -210,9 +252,10 @@ def _read(priority: int, text: str, math: Math, whole_keys, part_keys,
         key = label_key(parts[0])
         bare = _without_arguments(key)   # L(w1, w2) names L; w1(t+1) is no w1
         key = key if key in whole_keys or key in part_keys else bare
-        if _entrywise(label_key(parts[0]), whole_keys | set(part_keys)):
-            # "∇f(A)_{ij} = v_i v_j" answers entry by entry: found, not read as the matrix
-            entrywise.append(Candidate(priority, statement, *_quoted(math, parts)))
+        if entry := _entrywise(parts[0], whole_keys | set(part_keys)):
+            # "∇f(A)_{ij} = v_i v_j" answers entry by entry (see .entrywise)
+            entrywise.append(Candidate(priority, parts[-1], *_quoted(math, parts),
+                                       steps=tuple(parts[1:]), entry=entry))
         elif key in whole_keys or key in part_keys:
             part = part_keys.get(key) if key not in whole_keys else None
             labelled[part] = Candidate(priority, parts[-1], *_quoted(math, parts), part,
@@ -231,10 +274,12 @@ def _quoted(math: Math, parts: list[str]) -> tuple[str, int]:
     lines = math.text.splitlines()
     if len(lines) <= 1:
         return math.text, math.line
-    def where(text: str, before: int) -> int:   # the last line up to ``before`` holding it
+    def holding(text: str) -> list[int]:
         probe = text.strip()[:40]
-        return next((i for i in range(before, -1, -1) if probe and probe in lines[i]), before)
-    last = where(parts[-1], len(lines) - 1)
-    first = where(parts[0], last)
+        return [i for i, line in enumerate(lines) if probe and probe in line]
+    values = holding(parts[-1]) or [len(lines) - 1]
+    # the last line naming the label that a line holding the value follows, and that line
+    first = next((i for i in reversed(holding(parts[0])) if i <= values[-1]), 0)
+    last = next(i for i in values if i >= first)
     shown = [lines[first].strip()] + ([lines[last].strip()] if last > first else [])
     return " … ".join(shown), math.line + first

@@ -9,25 +9,36 @@ labelled answer that cannot be read, are undecided, never a zero.
 """
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import sympy
 
 from ..assignment import HAND_WRITTEN, Assignment, QuestionSpec
 from ..budget import WALL_FACTOR, cpu_limit, wall_limit
-from ..checkers.coerce import to_parsed
+from ..checkers.coerce import side_of_square, to_parsed
 from ..checkers.equivalence import Domain, equivalent
+from ..checkers.matrix_eval import Identity, ShapeMismatch
+from ..checkers.matrix_parse import parse_matrix
 from ..kinds import KINDS
 from ..markdown import code, inert
 from ..outcomes import Incorrect, Undecided
+from . import structures
 from .anchors import Handout, anchors, handouts_of, regions
+from .cells import markdown_cells
 from .document import MAX_WRITEUP_BYTES, Block, read_markdown
+from .entrywise import as_matrix, rows_named
+from .names import earlier_answers, given_of, rewritten, with_given
+from .tex import Refused, Source, combined, expanded, read_tex
+from .words import worded_choices
 from .locate import CONCLUDING, CONCLUSION, LABELLED, PRIORITY_NAMES, Candidate, candidates
 
 # kinds whose answers.py value is text (or a tuple of texts), as a write-up gives it
-READ_KINDS = ("expression", "tuple", "bound", "interval", "matrix", "sym_matrix", "choice")
+READ_KINDS = ("expression", "tuple", "bound", "interval", "matrix", "sym_matrix", "choice",
+              "shapes", "critical_point")
 MAX_MATH_CHARS = 2_000   # one span of math longer than this is no final answer
 READ_SECONDS = 10        # of CPU time to read one write-up (reached: every answer undecided)
 MAX_CANDIDATES = 40      # of one priority in one part: the last ones (a derivation's end)
@@ -43,6 +54,7 @@ class Reading:
     undecided: str = ""
     missing: str = ""
     labelled: bool = False   # its region names the quantity (a sign the handout fits)
+    given: dict[str, str] = field(default_factory=dict)   # values its names are read with
 
     def answer(self) -> object:
         """The value to grade, as answers.py would give it; raises when there is none."""
@@ -84,26 +96,37 @@ class Writeup:
     problem: str = ""                 # the write-up could not be read at all
 
 
-def read_writeup(path: Path, assignment: Assignment, shown_as: str | None = None) -> Writeup:
-    """Read the Markdown write-up ``path`` for ``assignment``'s closed-form questions."""
+def read_writeup(path: Path, assignment: Assignment, shown_as: str | None = None,
+                 root: Path | None = None) -> Writeup:
+    """Read the write-up ``path`` (Markdown, or LaTeX whose ``\\input``s stay inside ``root``,
+    by default its folder) for ``assignment``'s closed-form questions."""
     name = shown_as or path.name
     # closed forms, those graded by a hand-written test (custom) too
     questions = [q for q in assignment.questions if q.kind not in HAND_WRITTEN and q.graded]
     size = path.stat().st_size
-    if size > MAX_WRITEUP_BYTES:
+    if size > MAX_WRITEUP_BYTES and path.suffix.lower() != ".ipynb":   # its outputs are dropped
         problem = (f"{code(name)} is {size / 2**20:.1f} MB; at most "
                    f"{MAX_WRITEUP_BYTES // 2**20} MB of write-up is read")
         return Writeup(name, "", {q.name: Reading(q, name, missing=problem) for q in questions},
                        problem)
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        text = "" if path.suffix.lower() == ".ipynb" else path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         problem = f"{code(name)} is not readable text (save it as UTF-8): {exc}"
         return Writeup(name, "", {q.name: Reading(q, name, missing=problem) for q in questions},
                        problem)
     writeup = None
     with cpu_limit(READ_SECONDS) as cpu, wall_limit(WALL_FACTOR * READ_SECONDS) as wall:
-        writeup = _read(text, name, questions, assignment)
+        try:
+            blocks, source = _blocks(path, text, root or path.parent, name)
+        except (Refused, RecursionError) as exc:
+            why = exc if isinstance(exc, Refused) else "it nests too deep"
+            problem = f"{code(name)} is not read: {why}"
+            return Writeup(name, "", {q.name: Reading(q, name, missing=problem)
+                                      for q in questions}, problem)
+        writeup = _read(blocks, name, questions, assignment)
+        if source is not None:
+            _placed(writeup, source)
     if writeup is None or cpu.expired or wall.expired:
         problem = (f"{code(name)} could not be read within {READ_SECONDS:g} s (a document this "
                    f"tangled is read by your instructor instead)")
@@ -112,8 +135,30 @@ def read_writeup(path: Path, assignment: Assignment, shown_as: str | None = None
     return writeup
 
 
-def _read(text: str, name: str, questions: list[QuestionSpec], assignment: Assignment) -> Writeup:
-    blocks = read_markdown(text)
+def _blocks(path: Path, text: str, root: Path, name: str) -> tuple[list[Block], Source | None]:
+    """The write-up's blocks: Markdown, a notebook's Markdown cells, or LaTeX with its inputs
+    (with where their lines are)."""
+    if path.suffix.lower() == ".ipynb":
+        source = markdown_cells(path, name)
+        return read_markdown(source.text), source
+    if path.suffix.lower() != ".tex":
+        return read_markdown(text), None
+    source = combined(path, root)
+    return read_tex(expanded(source.text)), source
+
+
+def _placed(writeup: Writeup, source: Source) -> None:
+    """Each reading's lines in the file they come from (a LaTeX write-up's ``\\input``s, a
+    notebook's cells)."""
+    for reading in writeup.readings.values():
+        placed = [(c, source.place(c.line)) for c in reading.read]
+        if placed:
+            reading.file = placed[0][1][0]
+            reading.read = [dataclasses.replace(c, line=line) for c, (_, line) in placed]
+
+
+def _read(blocks: list[Block], name: str, questions: list[QuestionSpec],
+          assignment: Assignment) -> Writeup:
     fits, checked = [], {}   # checked: form checks already run, for every handout
     for handout in handouts_of(assignment):
         where = regions(blocks, anchors(blocks, handout.items))
@@ -161,6 +206,14 @@ def _fit(handout: Handout, where: dict[str, list[int]], readings: dict[str, Read
     return sum(key in where for key in handout.parts) + labelled - unknown
 
 
+def _aliases(question: QuestionSpec, handout: Handout) -> tuple[tuple[str, int], ...]:
+    """The handout's names of each value of a tuple (``values``), as (label, index)."""
+    if question.kind != "tuple":
+        return ()
+    return tuple((label, i) for i, labels in enumerate(handout.values.get(question.id, ()))
+                 for label in labels)
+
+
 def _labels(question: QuestionSpec, handout: Handout) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The names of the whole quantity, and of each value of a tuple."""
     labels = tuple(question.check.get("labels", ()))
@@ -187,7 +240,24 @@ def _reading(question: QuestionSpec, handout: Handout, blocks: list[Block],
                                                  f"which is not read from a write-up yet: "
                                                  f"{shown}, {lines}")
     whole, parts = _labels(question, handout)
-    found = [c for c in candidates(blocks, region, whole, parts) if len(c.quote) <= MAX_MATH_CHARS]
+    given = given_of(question, handout.given)
+    assignment = with_given(assignment, given)
+    names = earlier_answers(assignment, handout.labels, question) \
+        if question.kind == "matrix" else []
+    found = [_prepared(c, question, names, blocks, region, assignment)
+             for c in candidates(blocks, region, whole, parts, _aliases(question, handout))
+             if len(c.quote) <= MAX_MATH_CHARS]
+    if question.kind == "choice":
+        found += worded_choices(blocks, region, tuple(question.options))
+    elif question.kind == "shapes":
+        values = handout.values.get(question.id, ())   # the handout's names of each
+        names = [(label, *(values[i] if i < len(values) else ()))
+                 for i, label in enumerate(question.check.get("labels", ()))]
+        letters = (*given, *(n for n, d in assignment.symbols.items()
+                             if d in ("count", "integer")))
+        found = structures.shapes(blocks, region, names, letters)
+    elif question.kind == "critical_point":
+        found = structures.critical_point(blocks, region)
     equations = [f"line {m.line}: {code(m.text, 80)}" for i in region for m in blocks[i].maths
                  if "=" in m.text]
     concluded = next((f"line {blocks[i].line}: {inert(blocks[i].text, 200)}"
@@ -201,7 +271,31 @@ def _reading(question: QuestionSpec, handout: Handout, blocks: list[Block],
             f"names each value of {question.id} ({', '.join(map(code, whole + parts))}); "
             f"which is which is for the instructor to decide"))
     reading.labelled = any(c.priority == LABELLED for c in found)
+    reading.given = given
     return reading
+
+
+_ELSEWHERE_ZERO = re.compile(r"\\neq?\b|≠|off[- ]?diagonal|otherwise|elsewhere", re.IGNORECASE)
+
+
+def _prepared(candidate: Candidate, question: QuestionSpec, names: list,
+              blocks: list[Block], region: list[int], assignment: Assignment) -> Candidate:
+    """A candidate's value in the names answers may use: earlier answers by their names
+    (``names``: see :func:`.names.earlier_answers`), an entry-by-entry answer as its matrix
+    (unchanged where that cannot be told)."""
+    if question.square_side and isinstance(candidate.value, str):   # "14 \\times 14" is 14
+        return dataclasses.replace(candidate, value=side_of_square(candidate.value))
+    if question.kind != "matrix" or (not candidate.entry and
+                                     _reads_as_matrix(question, candidate.value, assignment)):
+        return candidate
+    value = rewritten(candidate.value, names)
+    if candidate.entry == "ii" and not any(_ELSEWHERE_ZERO.search(blocks[i].text)
+                                           for i in region):
+        return candidate   # only the diagonal, nothing said of the rest: not read
+    if candidate.entry:
+        rows = set().union(*(rows_named(blocks[i].text) for i in region))
+        value = as_matrix(value, candidate.entry, rows) or candidate.value
+    return dataclasses.replace(candidate, value=value)
 
 
 def _chosen(question: QuestionSpec, found: list[Candidate], assignment: Assignment, name: str,
@@ -224,6 +318,12 @@ def _chosen(question: QuestionSpec, found: list[Candidate], assignment: Assignme
                 f"{shown} gives {question.id} {len(good)} different answers as "
                 f"{PRIORITY_NAMES[priority]} ({quoted}); which one is final is for the "
                 f"instructor to decide"))
+        misshaped = _distinct([(v, cs) for v, cs in readings
+                               if priority <= LABELLED and _misshaped(question, v, assignment)],
+                              assignment)
+        if len(misshaped) == 1:   # read, and wrong: its shape is what its feedback says
+            value, read = misshaped[0]
+            return Reading(question, name, value=value, read=read)
         if readings and priority <= LABELLED:
             return Reading(question, name, undecided=(
                 f"{shown} answers {question.id} as {PRIORITY_NAMES[priority]}, but it cannot be "
@@ -270,13 +370,41 @@ def _combined(here: list[Candidate], so_far: list[Candidate],
 
 def _readable(question: QuestionSpec, value: object, assignment: Assignment,
               checked: dict) -> bool:
-    key = (question.id, value)
+    key = (question.id, repr(value), repr(assignment.definitions))   # given values differ
     if key not in checked:
         try:
             checked[key] = KINDS[question.kind].check_form(question, value, assignment).passed
         except Exception:   # a form check that breaks on a value reads nothing
             checked[key] = False
     return checked[key]
+
+
+def _evaluated(question: QuestionSpec, value: object, assignment: Assignment) -> object:
+    """A matrix answer on one instance of its matrices: an array, ShapeMismatch (read, but
+    its shapes do not fit) or None (unreadable)."""
+    space = assignment.matrix_space(question=question)
+    try:
+        return parse_matrix(value, space).evaluate(space.instances(1, "form")[0])
+    except ShapeMismatch as exc:
+        return exc
+    except Exception:   # unreadable: not a reading at all
+        return None
+
+
+def _reads_as_matrix(question: QuestionSpec, value: object, assignment: Assignment) -> bool:
+    return _evaluated(question, value, assignment) is not None
+
+
+def _misshaped(question: QuestionSpec, value: object, assignment: Assignment) -> bool:
+    """Whether a matrix answer reads, as a product whose shapes do not fit or a matrix of
+    another shape (not a number: "1" may mean I or a matrix of ones)."""
+    if question.kind != "matrix":
+        return False
+    result = _evaluated(question, value, assignment)
+    if isinstance(result, ShapeMismatch):
+        return True
+    return result is not None and not isinstance(result, Identity) and \
+        np.ndim(result) == 2 and np.size(result) > 1
 
 
 def _distinct(readings: list[tuple[object, list]],

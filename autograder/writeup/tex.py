@@ -1,0 +1,315 @@
+"""A LaTeX write-up as the same blocks as a Markdown one (see :mod:`.document`): pylatexenc's
+LaTeX walker parses it; no TeX is ever run.
+
+Before the walk, ``\\input``/``\\include`` of files inside the submission are put in place
+(anything else, ``\\input{/etc/passwd}`` or ``../x``, is refused with a message) and macros of
+``\\newcommand``/``\\renewcommand``/``\\def``, without or with simple arguments, are expanded:
+bounded in depth, count and size, so recursive macros and 10 MB of braces are refused with a
+message and cost only this write-up.  Lines keep their numbers: each line of the combined
+text knows its file and its line there (:class:`Source`).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pylatexenc.latexwalker import (LatexCharsNode, LatexCommentNode, LatexEnvironmentNode,
+                                    LatexGroupNode, LatexMacroNode, LatexMathNode,
+                                    LatexSpecialsNode, LatexWalker)
+
+from .document import MAX_WRITEUP_BYTES, Block, Math
+
+MAX_INPUT_DEPTH = 5
+MAX_EXPANSIONS = 5_000
+MAX_PASSES = 20
+MAX_NESTING = 200    # braces: deeper than this is no write-up
+MATH_ENVIRONMENTS = {"equation", "equation*", "align", "align*", "gather", "gather*",
+                     "multline", "multline*", "eqnarray", "eqnarray*", "displaymath", "flalign",
+                     "flalign*"}
+SECTIONS = {"part", "section", "subsection", "subsubsection", "paragraph", "subparagraph"}
+LISTS = {"enumerate", "itemize", "description"}
+TEXT_MACROS = {"textbf", "textit", "emph", "underline", "text", "textrm", "textsf", "mbox"}
+_INPUT = re.compile(r"\\(?:input|include)\s*\{([^{}]*)\}")
+_COMMENT = re.compile(r"(?<!\\)%.*")
+
+
+class Refused(ValueError):
+    """The write-up cannot be read safely: the message says why."""
+
+
+@dataclass
+class Source:
+    """The combined text, and where each of its lines comes from."""
+    text: str
+    places: list[tuple[int, str, int]] = field(default_factory=list)  # (from line, file, line)
+
+    def place(self, line: int) -> tuple[str, int]:
+        start, file, first = max((p for p in self.places if p[0] <= line), default=(1, "", 1))
+        return file, first + line - start
+
+
+def combined(path: Path, root: Path) -> Source:
+    """The root file with its ``\\input``s in place (files inside ``root`` only)."""
+    source = Source("")
+    lines: list[str] = []
+    _append(path.resolve(), root.resolve(), lines, source, depth=0)
+    source.text = "\n".join(lines)
+    if len(source.text) > 2 * MAX_WRITEUP_BYTES:
+        raise Refused(f"the write-up and its \\input files are {len(source.text) // 2**20} MB;"
+                         f" at most {2 * MAX_WRITEUP_BYTES // 2**20} MB are read")
+    return source
+
+
+def _append(path: Path, root: Path, lines: list[str], source: Source, depth: int) -> None:
+    shown = path.relative_to(root).as_posix()
+    with path.open("rb") as file:   # a huge input costs only what the limit reads
+        text = file.read(2 * MAX_WRITEUP_BYTES + 1).decode("utf-8-sig", errors="replace")
+    source.places.append((len(lines) + 1, shown, 1))
+    for number, line in enumerate(_COMMENT.sub("", text).splitlines(), 1):
+        match = _INPUT.search(line)
+        if not match:
+            lines.append(line)
+            continue
+        lines.append(line[:match.start()])
+        included = _inside(match.group(1), path.parent, root, depth)
+        if included is not None:   # a file not handed in (a figure's source) reads nothing
+            _append(included, root, lines, source, depth + 1)
+            source.places.append((len(lines) + 1, shown, number + 1))
+        else:
+            lines[-1] += line[match.end():]
+
+
+def _inside(name: str, folder: Path, root: Path, depth: int) -> Path | None:
+    """The file ``\\input{name}`` names, if it is inside the submission (None: not there)."""
+    if depth >= MAX_INPUT_DEPTH:
+        raise Refused(f"\\input{{{name}}}: inputs nest deeper than {MAX_INPUT_DEPTH}")
+    candidate = (folder / name.strip())
+    if candidate.suffix != ".tex":
+        candidate = candidate.with_name(candidate.name + ".tex")
+    resolved = candidate.resolve()
+    if Path(name).is_absolute() or ".." in Path(name).parts or \
+            not resolved.is_relative_to(root.resolve()):
+        raise Refused(f"\\input{{{name}}} is outside your submission: only files you "
+                         f"hand in are read")
+    return resolved if resolved.is_file() else None
+
+
+# \newcommand{\R}{\mathbb{R}}, \newcommand\R[1]{…}, \renewcommand, \def\R#1{…}
+_DEFINITION = re.compile(r"\\(?:re)?newcommand\*?\s*\{?\\([A-Za-z]+)\}?\s*(?:\[(\d)\])?\s*\{"
+                         r"|\\def\s*\\([A-Za-z]+)((?:#\d)*)\s*\{")
+
+
+def expanded(text: str) -> str:
+    """``text`` with its macros' definitions removed (their lines kept) and uses expanded."""
+    _check_nesting(text)
+    macros: dict[str, tuple[int, str]] = {}
+    pieces, at = [], 0
+    for match in _DEFINITION.finditer(text):
+        if match.start() < at:
+            continue
+        body, end = _group(text, match.end() - 1)
+        name = match.group(1) or match.group(3)
+        count = int(match.group(2) or 0) if match.group(1) else len(match.group(4) or "") // 2
+        macros[name] = (count, body.replace("\n", " "))
+        pieces += [text[at:match.start()], "\n" * text.count("\n", match.start(), end)]
+        at = end
+    text = "".join(pieces) + text[at:]
+    if not macros:
+        return text
+    pattern = re.compile(r"\\(" + "|".join(map(re.escape, sorted(macros, key=len, reverse=True)))
+                         + r")(?![A-Za-z])")
+    expansions = 0
+    for _ in range(MAX_PASSES):
+        out, at, changed, size = [], 0, False, 0
+        for match in pattern.finditer(text):
+            if match.start() < at:
+                continue
+            count, body = macros[match.group(1)]
+            end, arguments = match.end(), []
+            for _ in range(count):
+                while end < len(text) and text[end] == " ":
+                    end += 1
+                if end >= len(text) or text[end] != "{":
+                    arguments.append(text[end] if end < len(text) else "")
+                    end += 1
+                    continue
+                argument, end = _group(text, end)
+                arguments.append(argument)
+            value = re.sub(r"#(\d)", lambda m: arguments[int(m.group(1)) - 1]
+                           if 0 < int(m.group(1)) <= len(arguments) else "", body)
+            out += [text[at:match.start()], value]
+            size += match.start() - at + len(value)
+            at, changed, expansions = end, True, expansions + 1
+            if expansions > MAX_EXPANSIONS or size > 2 * MAX_WRITEUP_BYTES:
+                raise Refused("its macros expand without end (a macro that uses itself?): "
+                                 "not read")
+        text = "".join(out) + text[at:]
+        if not changed:
+            return text
+    raise Refused(f"its macros are nested deeper than {MAX_PASSES} (a macro that uses "
+                     f"itself?): not read")
+
+
+def _check_nesting(text: str) -> None:
+    depth = 0
+    for match in re.finditer(r"(?<!\\)[{}]", text):
+        depth += 1 if match.group() == "{" else -1
+        if depth > MAX_NESTING:
+            raise Refused(f"its braces nest deeper than {MAX_NESTING}: not read")
+
+
+def _group(text: str, start: int) -> tuple[str, int]:
+    """The contents of the brace group opening at ``start``, and the index after it."""
+    depth = 0
+    for i in range(start, len(text)):
+        if text[i] == "{" and text[i - 1:i] != "\\":
+            depth += 1
+        elif text[i] == "}" and text[i - 1:i] != "\\":
+            depth -= 1
+            if depth == 0:
+                return text[start + 1:i], i + 1
+    raise Refused("a macro's braces are never closed: not read")
+
+
+def read_tex(text: str) -> list[Block]:
+    """The blocks of a LaTeX write-up (macros expanded), in document order."""
+    nodes, _, _ = LatexWalker(text, tolerant_parsing=True).get_latex_nodes()
+    walk = _Walk(text)
+    walk.nodes(nodes or [])
+    walk.flush()
+    return walk.blocks
+
+
+class _Walk:
+    """Blocks from the walker's nodes: a paragraph's prose and inline math, displays,
+    section titles (headings), list items (a numbered one opens a part), table cells."""
+
+    def __init__(self, text: str):
+        self.text, self.blocks = text, []
+        self.current: Block | None = None
+        self.parts: list[str] = []
+        self.lists: list[list] = []   # per open list: [kind, count, letters]
+
+    def line(self, pos: int) -> int:
+        return self.text.count("\n", 0, pos) + 1
+
+    def flush(self) -> None:
+        if self.current is not None:
+            self.current.text = "".join(self.parts).strip()
+            if self.current.text or self.current.maths:
+                self.blocks.append(self.current)
+        self.current, self.parts = None, []
+
+    def start(self, pos: int, kind: str = "paragraph", text: str = "") -> Block:
+        self.flush()
+        self.current, self.parts = Block(kind, self.line(pos)), [text]
+        return self.current
+
+    def prose(self, text: str, pos: int) -> None:
+        for i, piece in enumerate(re.split(r"\n[ \t]*\n", text)):
+            if i:
+                self.flush()
+            if piece.strip():
+                if self.current is None:
+                    self.start(pos + text.find(piece.strip()))
+                self.parts.append(piece)
+
+    def nodes(self, nodes) -> None:
+        for node in nodes:
+            if node is None or isinstance(node, LatexCommentNode):
+                continue
+            if isinstance(node, LatexCharsNode):
+                self.prose(node.chars, node.pos)
+            elif isinstance(node, LatexMathNode):
+                self.math(node)
+            elif isinstance(node, LatexEnvironmentNode):
+                self.environment(node)
+            elif isinstance(node, LatexMacroNode):
+                self.macro(node)
+            elif isinstance(node, LatexGroupNode):
+                self.nodes(node.nodelist or [])
+            elif isinstance(node, LatexSpecialsNode):
+                if node.specials_chars == "&" and self.lists and self.lists[-1][0] == "tabular":
+                    self.start(node.pos, "cell")
+                else:
+                    self.prose(" ", node.pos)
+
+    def math(self, node) -> None:
+        verbatim = node.latex_verbatim()
+        opening = len(node.delimiters[0]) if node.delimiters else 1
+        content = verbatim[opening:len(verbatim) - opening]
+        line = self.line(node.pos)
+        if node.displaytype == "display":
+            self.display(content, line)
+            return
+        if self.current is None:
+            self.start(node.pos)
+        self.current.maths.append(Math(content.strip(), line, False))
+        self.parts.append(f"${content}$")
+
+    def display(self, content: str, line: int) -> None:
+        self.flush()
+        if content.startswith("\n"):   # the math starts below its delimiter
+            content, line = content[1:], line + 1
+        content = content.rstrip()
+        self.blocks.append(Block("display", line, f"$${content}$$", [Math(content, line, True)]))
+
+    def environment(self, node) -> None:
+        name = node.environmentname
+        if name in MATH_ENVIRONMENTS:
+            self.display(node.latex_verbatim(), self.line(node.pos))
+        elif name in LISTS or name == "tabular":
+            spec = node.nodeargd.argnlist[0] if name != "tabular" and node.nodeargd and \
+                node.nodeargd.argnlist else None
+            letters = spec is not None and "a" in spec.latex_verbatim().lower()
+            self.flush()
+            self.lists.append([name, 0, letters])
+            if name == "tabular":
+                self.start(node.pos, "cell")
+            self.nodes(node.nodelist or [])
+            self.flush()
+            self.lists.pop()
+        else:
+            self.nodes(node.nodelist or [])
+
+    def macro(self, node) -> None:
+        name = node.macroname
+        arguments = [a for a in (node.nodeargd.argnlist if node.nodeargd else []) if a is not None]
+        if name in SECTIONS:
+            title = arguments[-1].latex_verbatim().strip("{}") if arguments else ""
+            self.start(node.pos, "heading", title)
+            self.flush()
+        elif name == "item":
+            self.item(node, arguments)
+        elif name in TEXT_MACROS and arguments:
+            bold = name == "textbf" and self.current is None
+            if self.current is None:
+                self.start(node.pos)
+            self.current.bold_start = self.current.bold_start or bold
+            self.nodes(arguments[-1].nodelist if isinstance(arguments[-1], LatexGroupNode)
+                       else [arguments[-1]])
+        elif name == "\\" and self.lists and self.lists[-1][0] == "tabular":
+            self.start(node.pos, "cell")
+        elif name in ("boxed", "fbox") and arguments:   # \boxed{$x = 1$} outside math
+            self.display(f"\\boxed{{{arguments[-1].latex_verbatim().strip('{}$')}}}",
+                         self.line(node.pos))
+        elif name in ("par", "newline", "\\"):
+            self.prose(" ", node.pos)
+
+    def item(self, node, arguments) -> None:
+        if not self.lists:
+            return
+        state = self.lists[-1]
+        state[1] += 1
+        if arguments:   # \item[(b)]
+            label = arguments[0].latex_verbatim().strip("[]")
+        elif state[0] != "enumerate":
+            label = ""
+        elif state[2] or sum(s[0] == "enumerate" for s in self.lists) > 1:
+            label = f"({'abcdefghijklmnopqrstuvwxyz'[(state[1] - 1) % 26]})"
+        else:
+            label = f"{state[1]}."
+        block = self.start(node.pos, text=f"{label} " if label else "")
+        block.bold_start = bool(re.fullmatch(r"\d+\.", label))   # "1." opens question 1
+        block.item = str(state[1]) if label.endswith(".") else ""
