@@ -10,8 +10,9 @@ from __future__ import annotations
 import signal
 import threading
 
+from .sandbox.stopwatch import WALL_FACTOR   # the same for the grader's limits as for the child's
+
 FLAGGED = "could not be decided automatically; flagged for your instructor"
-WALL_FACTOR = 10   # a limit on CPU time allows this many times as much time on the wall clock
 
 
 class Undecided(Exception):

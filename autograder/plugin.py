@@ -134,7 +134,7 @@ class GradingPlugin:
         if arguments is None:
             return
         self._student.plan(item.nodeid)
-        seconds = self.config.question_seconds
+        seconds = self.config.grader_limits.question_seconds
         with wall_limit(WALL_FACTOR * seconds) as wall, cpu_limit(seconds) as cpu:
             try:
                 item.obj(**arguments)
@@ -181,8 +181,8 @@ class GradingPlugin:
             evidence = self._student.evidence(pyfuncitem.nodeid)
             outcome = self.verdicts.get(evidence)
         if outcome is None:
-            outcome = run_isolated(call, cpu_seconds=self.config.question_seconds,
-                                   memory_mb=self.config.limits.grader_memory_mb)
+            outcome = run_isolated(call, cpu_seconds=self.config.grader_limits.question_seconds,
+                                   memory_mb=self.config.grader_limits.grader_memory_mb)
             if evidence is not None and _reusable(outcome):
                 self.verdicts[evidence] = outcome
         if "undecided" in outcome:

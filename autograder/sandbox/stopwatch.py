@@ -19,6 +19,7 @@ import time
 from typing import Callable
 
 HELPERS_AFTER = 0.5     # seconds of a probe before its helper processes are looked for
+WALL_FACTOR = 10        # a limit on CPU time allows this many times as much time on the wall clock
 TICK = os.sysconf("SC_CLK_TCK")
 
 
