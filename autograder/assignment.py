@@ -17,9 +17,9 @@ else:  # pragma: no cover - Gradescope's Ubuntu 22.04 has Python 3.10
 from .checkers.labels import question_keys
 from .checkers.matrix_space import MatrixSpace
 from .checkers.parse import Namespace
-from .sandbox.session import Limits
 from .schema import (ASSIGNMENT_DEFAULTS, CHECK_KEYS, DEFAULT_VISIBILITY, HAND_WRITTEN,
                      QUESTION_DEFAULTS, SCHEMA_DATA)
+from .limits import GraderLimits, StudentLimits, read_limits
 
 GRADERS = Path(__file__).with_name("graders")   # holds pytest.ini and the shipped graders
 # The namespace package (PEP 420) into which each assignment's student package installs its
@@ -105,8 +105,8 @@ class Assignment:
     title: str
     files: list[str]                 # accepted answer files, in order of preference
     directory: Path
-    limits: Limits
-    question_seconds: float
+    student_limits: StudentLimits    # what student code may use (the sandbox's)
+    grader_limits: GraderLimits      # what the grader's check of one question may use
     questions: list[QuestionSpec]
     symbols: dict[str, str] = field(default_factory=dict)
     aliases: dict[str, str] = field(default_factory=dict)
@@ -221,13 +221,12 @@ def load_assignment(assignment_id: str, graders: Path | None = None) -> Assignme
     except tomllib.TOMLDecodeError as exc:
         raise AssignmentError(f"{path}: {exc}") from None
     validate(data, text, path)
-    limits = dict(data.get("limits", {}))
-    question_seconds = float(limits.pop("question_seconds", 60))
+    student_limits, grader_limits = read_limits(data.get("limits", {}))
     default = data.get("visibility", DEFAULT_VISIBILITY)
     questions = [_question(q, default) for q in data["questions"]]
     return Assignment(id=assignment_id, title=data["title"], files=list(data["files"]),
-                      directory=path.parent, limits=Limits.from_config(limits),
-                      question_seconds=question_seconds, questions=questions,
+                      directory=path.parent, student_limits=student_limits,
+                      grader_limits=grader_limits, questions=questions,
                       symbols=dict(data.get("symbols", {})), aliases=dict(data.get("aliases", {})),
                       definitions=dict(data.get("definitions", {})),
                       definitions_only=bool(data.get("definitions_only",

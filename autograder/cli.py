@@ -14,8 +14,8 @@ from .gradescope import engine_error_result, reserve_space, to_results_json, wri
 from .grading import grade, missing_data
 from .markdown import inert
 from .metadata import describe_submitter, read_metadata
+from .private import lock_down
 from .reference import reference_dir
-from .sandbox.identity import lock_down
 from .report import FORM_ONLY, print_report
 from .results import clean_text
 

@@ -16,15 +16,16 @@ import pytest
 from .assignment import GRADERS, Assignment, load_assignment
 from .gradescope import engine_error_result
 from .markdown import code, inert
-from .mnist import MnistError, verified
+from .mnist import MnistError, data_dir, verified
 from .outcomes import Expired
 from .plugin import GradingPlugin, not_judged_question
+from .private import keep_private, private_paths
 from .reference import reference_root
-from .sandbox.identity import (can_isolate, hand_over, lock_down, private_paths,
-                               sandbox_identity, scratch_untouched)
+from .sandbox.identity import Identity, hand_over, sandbox_identity
+from .sandbox.session import SandboxSession
 from .results import GradingResult
 from .student import SYNTAX_ERRORS, Student
-from .submission import find_submission, working_copy
+from .submission import Submission, find_submission, working_copy
 from .writeup import read_writeup
 
 
@@ -91,8 +92,7 @@ def missing_data(assignment: Assignment) -> str | None:
 
 def _run(assignment: Assignment, submission_dir: Path, public_only: bool, log: list[str],
          verdicts: dict | None) -> GradingResult:
-    if can_isolate():
-        lock_down(private_paths([reference_root(), assignment.directory.parent]))
+    keep_private(private_paths([reference_root(), assignment.directory.parent]))
     # the identity's exit removes what its uid left before the folder it worked in is removed
     with _run_folder() as tmp, sandbox_identity() as identity:
         unpacked = Path(tmp) / "unpacked"   # an uploaded zip's files: the grader's only
@@ -106,23 +106,29 @@ def _run(assignment: Assignment, submission_dir: Path, public_only: bool, log: l
         writeup = read_writeup(submission.writeup, assignment, _shown(submission),
                                submission.root) \
             if submission.writeup is not None else None
-        student = Student(submission, workdir / submission.folder, assignment.limits, identity,
-                          definitions_only=assignment.definitions_only,
-                          square_sides=assignment.square_sides, extras=assignment.extras,
-                          writeup=writeup)
+        session = sandbox_session(assignment, submission, workdir / submission.folder, identity)
+        student = Student(submission, session, square_sides=assignment.square_sides,
+                          extras=assignment.extras, writeup=writeup)
         result = run_graders(assignment, student, public_only, log, verdicts)
-        result.unread, why = unread(submission, student.session, assignment)
+        result.unread, why = unread(submission, student, assignment)
         if result.unread:
             files = ", ".join(submission.files[:10]) or "none"
             more = f" and {len(submission.files) - 10} more" if len(submission.files) > 10 else ""
             result.notes.insert(0, f"{result.unread}: {why}; files found: {files}{more}")
-        if identity is not None and all(student.session.private_scratch):
-            scratch_untouched(identity)
-        result.student_seconds = student.session.used
-        if student.session.isolation:
-            log.append(f"sandbox isolation: {student.session.isolation}")
-        log.extend(f"the submission printed:\n{text}" for text in student.session.printed)
+        result.student_seconds = student.seconds
+        log.extend(student.log_lines())
     return result
+
+
+def sandbox_session(assignment: Assignment, submission: Submission, workdir: Path,
+                    identity: Identity | None) -> SandboxSession:
+    """The sandboxed child that runs ``submission`` in ``workdir`` as ``identity``, under the
+    assignment's limits, with the MNIST files at hand.  It runs even without a main file (or
+    one that cannot be read): code modules (mlp.py) may still be there."""
+    cells = submission.cells if submission.problem is None else []
+    return SandboxSession(cells, workdir, assignment.student_limits, module=submission.module,
+                          identity=identity, definitions_only=assignment.definitions_only,
+                          mnist=data_dir().resolve())
 
 
 def run_graders(assignment: Assignment, student: Student, public_only: bool,
@@ -158,7 +164,7 @@ def run_graders(assignment: Assignment, student: Student, public_only: bool,
     return result
 
 
-def unread(submission, session, assignment: Assignment) -> tuple[str, str]:
+def unread(submission, student: Student, assignment: Assignment) -> tuple[str, str]:
     """("no answer file" or "unreadable", why) when nothing of the submission could be graded:
     no answers file (nor code module) was found, or it could not be read, or no statement of
     it parses; else ("", "")."""
@@ -168,12 +174,8 @@ def unread(submission, session, assignment: Assignment) -> tuple[str, str]:
         return "no answer file", f"none of {', '.join(assignment.files)} was found"
     if submission.problem is not None:
         return "unreadable", submission.problem
-    syntax = [e for e in session.load_errors if e.get("type") == "SyntaxError"]
-    if syntax and getattr(session, "statements", None) == 0:
-        error = (str(syntax[0].get("error")).strip().splitlines() or [""])[-1]
-        return "unreadable", (f"no statement of {submission.label} parses (line "
-                              f"{syntax[0].get('line')}: {error})")
-    return "", ""
+    why = student.unparsable()
+    return ("unreadable", why) if why else ("", "")
 
 
 def _shown(submission) -> str:
@@ -221,8 +223,8 @@ def summary(result: GradingResult, submission, student: Student, public_only: bo
         lines.append(f"Write-up: {student.writeup.problem or inert(student.writeup.handout)}; "
                      f"each answer read from it is quoted with its line.")
     lines += [f"Note: {inert(n)}." for n in submission.notes]
-    if student.session.skipped:
-        lines.append(f"Note: only definitions were run: {student.session.skipped} top-level "
+    if student.skipped:
+        lines.append(f"Note: only definitions were run: {student.skipped} top-level "
                      f"statement(s) that train or plot were skipped.")
     for error in student.load_errors[:5]:
         where = error.get("where") or submission.label

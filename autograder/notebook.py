@@ -25,20 +25,24 @@ from .assignment import available, load_assignment
 from .grading import run_graders
 from .report import FORM_ONLY, print_report
 from .results import GradingResult
-from .sandbox.session import Limits, Reply, interpret
+from .sandbox.protocol import Reply
+from .sandbox.session import interpret
 from .student import Student
 from .submission import Submission
 
 
 
 class KernelSession:
-    """Answers probes from ``namespace`` in this process (no child, no limits: the code is the
-    student's own, run on the student's own machine)."""
-
-    starts, skipped, isolation, printed, closed = 1, 0, "", [], False
-    load_errors: list[dict] = []
+    """Answers probes from ``namespace`` in this process (a :class:`~.sandbox.protocol.Session`
+    with no child and no limits: the code is the student's own, run on the student's own
+    machine, and it was loaded when its cells ran)."""
 
     def __init__(self, namespace: dict):
+        self.load_errors: list[dict] = []
+        self.statements: int | None = None   # the kernel ran them: not counted here
+        self.skipped = 0
+        self.starts = 1
+        self.used = 0.0
         self.harness = _harness().Harness(isolation="the notebook's own kernel")
         self.harness.namespace = namespace
         main = sys.modules.get("__main__")
@@ -54,6 +58,9 @@ class KernelSession:
 
     def close(self) -> None:
         pass
+
+    def log_lines(self) -> list[str]:
+        return []
 
 
 def check(question: str | None = None, *, assignment: str | None = None) -> None:
@@ -82,8 +89,8 @@ def form_results(question: str | None = None, *, assignment: str,
     spec = load_assignment(assignment)
     submission = Submission(Path("."), path=Path("notebook.ipynb"),   # its module: __main__
                             origin="the values your kernel holds now")
-    student = Student(submission, Path("."), Limits(), square_sides=spec.square_sides,
-                      extras=spec.extras, session=KernelSession(namespace))
+    student = Student(submission, KernelSession(namespace), square_sides=spec.square_sides,
+                      extras=spec.extras)
     result = run_graders(spec, student, public_only=True, log=[])
     if question is not None:
         ids = {q.id for q in spec.questions if question in (q.id, q.name)}

@@ -146,7 +146,7 @@ class GradingPlugin:
         if arguments is None:
             return
         self._student.plan(item.nodeid)
-        seconds = self.config.question_seconds
+        seconds = self.config.grader_limits.question_seconds
         with wall_limit(WALL_FACTOR * seconds) as wall, cpu_limit(seconds) as cpu:
             try:
                 item.obj(**arguments)
@@ -194,8 +194,8 @@ class GradingPlugin:
             known = self.verdicts.get(evidence)
             outcome = Outcome.from_json(known) if known is not None else None
         if outcome is None:
-            outcome = run_isolated(call, cpu_seconds=self.config.question_seconds,
-                                   memory_mb=self.config.limits.grader_memory_mb)
+            outcome = run_isolated(call, cpu_seconds=self.config.grader_limits.question_seconds,
+                                   memory_mb=self.config.grader_limits.grader_memory_mb)
             if evidence is not None and outcome.decided:
                 self.verdicts[evidence] = outcome.to_json()
         self.outcomes[pyfuncitem.nodeid] = outcome   # pytest sees a pass: _finish reads this

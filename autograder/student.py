@@ -20,16 +20,14 @@ import hashlib
 import inspect
 import json
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Sequence
 
 import numpy as np
 
 from .checkers.coerce import side_of_square
 from .outcomes import Incorrect, Undecided
-from .sandbox.identity import Identity
-from .sandbox.session import (Limits, Reply, SandboxSession, call_request, run_request,
-                              value_request)
+from .sandbox.protocol import Reply, Session
+from .sandbox.session import call_request, run_request, value_request
 from .submission import Submission
 from .values import PENDING, FunctionValue, short_text
 
@@ -61,23 +59,23 @@ class Probe:
 
 
 class Student:
-    def __init__(self, submission: Submission, workdir: Path, limits: Limits,
-                 identity: Identity | None = None, definitions_only: bool = False,
+    """One submission as the graders see it, for one grading run: the submission (read, never
+    run here), its write-up, and the session that runs its code (built by the caller, a
+    sandboxed child or a notebook's kernel: :class:`~.sandbox.protocol.Session`).  It holds
+    every probe planned and every reply fetched; the plugin alone moves it through its phases
+    (:meth:`plan`, :meth:`fetch`, :meth:`judge`), graders only ask (:meth:`value`,
+    :meth:`call`, :meth:`run`), and nothing changes what was fetched."""
+
+    def __init__(self, submission: Submission, session: Session, *,
                  square_sides: frozenset[str] = frozenset(), extras: tuple[str, ...] = (),
-                 session=None, writeup=None):
+                 writeup=None):
         self.submission = submission
+        self.session = session
         self.writeup = writeup   # a Writeup: it answers the closed forms the answers file leaves
         self.square_sides = square_sides   # answers that are one number: "14x14" is read as 14
         self.extras = extras   # packages students may use (torch): if missing, the grader's fault
         self.module_errors: dict[str, list[dict]] = {}  # failed lines of mlp.py, for the summary
-        # The session runs even without a main file: code modules (mlp.py) may still be there.
-        self.module = "__main__" if submission.is_notebook or submission.path is None \
-            else submission.path.stem
-        cells = submission.cells if submission.problem is None else []
-        # session: what answers the probes; a sandboxed child unless given (a notebook's kernel)
-        self.session = session or SandboxSession(cells, workdir, limits, module=self.module,
-                                                 identity=identity,
-                                                 definitions_only=definitions_only)
+        self.module = submission.module
         self._phase = "plan"
         self._test = ""
         self._plans: dict[str, list[Probe]] = {}
@@ -305,6 +303,31 @@ class Student:
         return self.session.load_errors + [  # a missing extra: the code questions say so
             e for errors in self.module_errors.values()
             if not any(map(self._extra_missing, errors)) for e in errors]
+
+    # what the run reports --------------------------------------------------------------------------
+    def unparsable(self) -> str:
+        """Why nothing of the submission's own file could be run, when no statement of it
+        parses ("" when one does, or its statements were not counted)."""
+        syntax = [e for e in self.session.load_errors if e.get("type") == "SyntaxError"]
+        if not syntax or self.session.statements != 0:
+            return ""
+        error = (str(syntax[0].get("error")).strip().splitlines() or [""])[-1]
+        return (f"no statement of {self.submission.label} parses (line "
+                f"{syntax[0].get('line')}: {error})")
+
+    @property
+    def skipped(self) -> int:
+        """Top-level statements that train or plot, left out in definitions-only mode."""
+        return self.session.skipped
+
+    @property
+    def seconds(self) -> float:
+        """The time the student's code has had in this run."""
+        return self.session.used
+
+    def log_lines(self) -> list[str]:
+        """What the instructor's log keeps of the session (isolation, what the code printed)."""
+        return self.session.log_lines()
 
     def close(self) -> None:
         self.session.close()

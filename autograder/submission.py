@@ -18,8 +18,6 @@ from pathlib import Path, PurePosixPath
 
 import nbformat
 
-from .sandbox.session import Cell
-
 MAX_SOURCE_BYTES = 5 * 1024 * 1024      # a .py file, or a notebook's code
 MAX_NOTEBOOK_BYTES = 20 * 1024 * 1024   # a notebook file, outputs included
 MAX_NOTEBOOK_PARTS = 1_000_000          # "{" and "[" bytes in a notebook (json's memory)
@@ -33,6 +31,14 @@ CLEAR_OUTPUTS = ("Outputs (plots, printed text) are what usually makes a noteboo
 NOT_WRITEUPS = {"readme", "license", "changelog"}   # a template's or a repository's .md files
 SKIPPED_DIRS = {"__MACOSX", ".ipynb_checkpoints", "__pycache__", ".git"}
 _MAGIC = re.compile(r"^\s*[%!]")
+
+
+@dataclass(frozen=True)
+class Cell:
+    """Code the sandbox runs: a file, or a notebook's code cell."""
+
+    label: str      # the file name or "cell 3": shown in messages and tracebacks
+    source: str
 
 
 @dataclass
@@ -54,6 +60,11 @@ class Submission:
     @property
     def is_notebook(self) -> bool:
         return self.path is not None and self.path.suffix == ".ipynb"
+
+    @property
+    def module(self) -> str:
+        """The name its code runs under: a notebook's (or no file's) is ``__main__``."""
+        return "__main__" if self.is_notebook or self.path is None else self.path.stem
 
 
 def find_submission(root: Path, accepted: list[str], scratch: Path | None = None,

@@ -10,6 +10,7 @@ grading run on the same host (a second checkout, CI beside a developer) cannot m
 """
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 import os
@@ -26,6 +27,7 @@ from typing import Callable
 
 import pytest
 
+from autograder.limits import StudentLimits
 from autograder.sandbox.identity import can_isolate
 from conftest import REFERENCE_GD, ROOT, validate
 
@@ -43,10 +45,11 @@ SCRATCH = ("/tmp", "/var/tmp", "/dev/shm")
 def _private_tmp() -> bool:
     """Does the sandbox get a private /tmp here (root, and a kernel or container that allows
     mount namespaces)?  Asked of the harness itself, in a throw-away process."""
-    probe = ("import sys; sys.path.insert(0, sys.argv[1]); import harness; "
-             "sys.exit(0 if harness.isolate({})[0] else 1)")
+    probe = ("import json, sys; sys.path.insert(0, sys.argv[1]); import confinement; "
+             "sys.exit(0 if confinement.isolate(json.loads(sys.argv[2]))[0] else 1)")
+    settings = json.dumps(dataclasses.asdict(StudentLimits()))
     return not NOT_ROOT and subprocess.run(
-        [sys.executable, "-I", "-c", probe, str(ROOT / "autograder" / "sandbox")],
+        [sys.executable, "-I", "-c", probe, str(ROOT / "autograder" / "sandbox"), settings],
         cwd=ROOT).returncode == 0
 
 

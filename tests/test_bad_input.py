@@ -21,14 +21,15 @@ from rich.console import Console
 from autograder import gradescope, results, submission
 from autograder.gradescope import write_results
 from autograder.grading import grade
+from autograder.limits import StudentLimits
 from autograder.report import print_report
 from autograder.results import GradingResult
 from autograder.sandbox import session, wire
 from autograder.sandbox.codec import decode
 from autograder.sandbox.identity import can_isolate
-from autograder.sandbox.session import Cell, SandboxSession
+from autograder.sandbox.session import SandboxSession, call_request
 from autograder.sandbox.wire import BadReply, encode
-from autograder.submission import find_submission
+from autograder.submission import Cell, find_submission
 from conftest import REFERENCE_GD, ROOT, by_number, write
 
 BAD = "surrogate \ud800, a byte that was not UTF-8 \udcff, NUL \x00, CR\rLF\r\nend"
@@ -158,7 +159,7 @@ def parameters():
 
 
 def test_forged_replies_cost_one_probe_and_little_memory(tmp_path):
-    s = SandboxSession([Cell("answers.py", FORGER)], tmp_path)
+    s = SandboxSession([Cell("answers.py", FORGER)], tmp_path, StudentLimits())
     expected = {"huge": ("too_large", "it takes more than 4 MB to send back"),
                 "deep": ("bad_reply", "the answer could not be read back: it is nested too "
                                       "deeply"),
@@ -170,22 +171,22 @@ def test_forged_replies_cost_one_probe_and_little_memory(tmp_path):
     try:
         for kind, (status, message) in expected.items():
             tracemalloc.reset_peak()
-            reply = s.call("send", (kind,))
+            reply = s.request(call_request("send", (kind,)))
             assert (reply.status, message in reply.message) == (status, True), (kind, reply)
             assert tracemalloc.get_traced_memory()[1] < 4 * wire.MAX_REPLY_BYTES, kind
-            assert s.call("ok", ()).value == 1   # a fresh child answers the next probe
+            assert s.request(call_request("ok", ())).value == 1   # a fresh child answers the next probe
     finally:
         tracemalloc.stop()
         s.close()
 
 
 def test_structured_answers_are_capped_and_arrays_cross_whole(tmp_path):
-    s = SandboxSession([Cell("answers.py", FORGER)], tmp_path)
+    s = SandboxSession([Cell("answers.py", FORGER)], tmp_path, StudentLimits())
     try:
-        floats = s.call("floats", ())
+        floats = s.request(call_request("floats", ()))
         assert floats.status == "too_large"
         assert floats.message == f"the answer has more than {wire.MAX_ELEMENTS} values"
-        parameters = s.call("parameters", ()).value
+        parameters = s.request(call_request("parameters", ())).value
         assert parameters["weights"][0].shape == (784, 32)
     finally:
         s.close()

@@ -17,7 +17,7 @@ import yaml
 from autograder import demo
 from autograder.batch.reports import DECIDED
 from autograder.grading import grade
-from autograder.sandbox.identity import private_paths
+from autograder.private import private_paths
 from conftest import ROOT, run_cli, validate
 
 PNG = b"\x89PNG\r\n\x1a\n"

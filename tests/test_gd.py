@@ -222,14 +222,15 @@ def test_time_budget_keeps_what_finished(tmp_path):
     import dataclasses
     from autograder.assignment import load_assignment
     from autograder.grading import grade
-    from autograder.sandbox.session import Limits
+    from autograder.limits import StudentLimits
     slow = REFERENCE_GD.replace("def gd_distances", "def _ref") + (
         "\ndef gd_distances(eta, epochs):\n    import time\n    time.sleep(1.5)\n"
         "    return _ref(eta, epochs)\n")
     folder = tmp_path / "s"
     write(folder, "answers.py", slow)
     budget = dataclasses.replace(load_assignment("gd"),
-                                 limits=Limits(probe_seconds=5, budget_seconds=4))
+                                 student_limits=StudentLimits(probe_seconds=5,
+                                                              budget_seconds=4))
     tests = by_number(grade(budget, folder))
     assert all(tests[n].passed for n in ("1a", "1b", "1c", "1d", "1e", "2a", "2b"))
     assert tests["2c.2"].score == 0 and "s in all) ran out" in tests["2c.2"].output

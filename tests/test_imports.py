@@ -23,7 +23,6 @@ MAY_IMPORT = {"autograder.checkers": BASE, "autograder.sandbox": BASE,
 # Known violations, each removed by another part of issue 23: delete an entry when its arrow is
 # gone (test_known_violations_are_still_there says so).
 KNOWN = {
-    ("autograder.sandbox.session", "autograder.mnist"): "owned by issue 23 item 3 (sandbox)",
 }
 
 

@@ -1,6 +1,7 @@
-"""Who student code runs as and what it can reach (``autograder/sandbox/identity.py``, the
-harness's import blocker): the uid's processes, files and IPC objects are removed, and only
-them; the working copy is private; only the project's own private folders are locked."""
+"""Who student code runs as and what it can reach (``autograder/sandbox/identity.py``,
+``sweep.py``, ``autograder/private.py``, the harness's import blocker): the uid's processes,
+files and IPC objects are removed, and only them; the working copy is private; only the
+project's own private folders are locked."""
 from __future__ import annotations
 
 import ctypes
@@ -17,10 +18,13 @@ from pathlib import Path
 
 import pytest
 
-from autograder.sandbox import identity as sandbox
-from autograder.sandbox.identity import (clean, hand_over, is_checkout, private_paths,
-                                         sandbox_identity, sweep)
-from autograder.sandbox.session import Cell, SandboxSession
+from autograder import private
+from autograder.limits import StudentLimits
+from autograder.private import is_checkout, private_paths
+from autograder.sandbox.identity import clean, hand_over, sandbox_identity
+from autograder.sandbox.session import SandboxSession, value_request
+from autograder.sandbox.sweep import sweep
+from autograder.submission import Cell
 from conftest import REFERENCE_GD, ROOT
 from hostile import NOT_ROOT, ipc_objects_of
 
@@ -77,7 +81,7 @@ def test_sweep_kills_a_process_by_any_of_its_uids(identity, which):
                "file-system": lambda: LIBC.setfsuid(uid)}[which]
     pid = _process_with(set_ids)
     assert str(uid) in Path(f"/proc/{pid}/status").read_text().split("Uid:")[1].split("\n")[0]
-    sweep(identity)
+    sweep(identity.uid)
     assert _killed(pid), f"a process with the run's uid as its {which} uid survived the sweep"
 
 
@@ -204,8 +208,8 @@ def test_an_installed_package_locks_only_its_graders(tmp_path, monkeypatch):
     for name in ("numpy", "autograder/graders", "ml_math_autograder-0.1.0.dist-info"):
         (site / name).mkdir(parents=True)
     (site / "pyproject.toml").write_text('[project]\nname = "other"\n')
-    monkeypatch.setattr(sandbox, "SOURCE", site)
-    monkeypatch.setattr(sandbox, "PACKAGE", site / "autograder")
+    monkeypatch.setattr(private, "SOURCE", site)
+    monkeypatch.setattr(private, "PACKAGE", site / "autograder")
     assert private_paths([tmp_path / "reference"]) == [site / "autograder" / "graders",
                                                        tmp_path / "reference"]
 
@@ -261,9 +265,9 @@ def test_the_child_cannot_import_the_grader(tmp_path):
     source = ("import sys\n"
               "editable = [str(f) for f in sys.meta_path + sys.path if '__editable__' in str(f)]\n"
               "import autograder\n")
-    s = SandboxSession([Cell("answers.py", source)], tmp_path)
+    s = SandboxSession([Cell("answers.py", source)], tmp_path, StudentLimits())
     try:
-        assert s.value("editable").value == []
+        assert s.request(value_request("editable")).value == []
         assert [(e["type"], e["line"]) for e in s.load_errors] == [("ModuleNotFoundError", 3)]
         assert "No module named 'autograder': the grader's own modules are not importable " \
                "by submitted code" in s.load_errors[0]["error"]

@@ -43,11 +43,10 @@ def gd_distances(eta, epochs):
 def _with_limits(name: str, **limits):
     """The assignment with some of its limits replaced."""
     assignment = load_assignment(name)
-    if "question_seconds" in limits:
-        assignment = dataclasses.replace(assignment,
-                                         question_seconds=limits.pop("question_seconds"))
-    return dataclasses.replace(assignment,
-                               limits=dataclasses.replace(assignment.limits, **limits))
+    student, grader = assignment.student_limits, assignment.grader_limits
+    graders = {k: limits.pop(k) for k in list(limits) if hasattr(grader, k)}
+    return dataclasses.replace(assignment, grader_limits=dataclasses.replace(grader, **graders),
+                               student_limits=dataclasses.replace(student, **limits))
 
 
 LIMITS = {

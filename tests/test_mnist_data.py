@@ -94,7 +94,9 @@ def test_notebooks_load_mnist_in_the_sandbox_without_tensorflow(tmp_path):
     the sandbox, where neither TensorFlow nor the grader's modules can be imported."""
     import nbformat
 
-    from autograder.sandbox.session import Cell, SandboxSession
+    from autograder.limits import StudentLimits
+    from autograder.sandbox.session import SandboxSession, value_request
+    from autograder.submission import Cell
     template = nbformat.read(ROOT / "student_template" / "mnist" / "mnist.ipynb", as_version=4)
     loading = next(c.source for c in template.cells if "load_data()" in c.source)
     source = ("import tensorflow as tf\n"
@@ -104,11 +106,13 @@ def test_notebooks_load_mnist_in_the_sandbox_without_tensorflow(tmp_path):
               f"{loading}\n"
               "template_sum = int(x_test.sum())\n"
               "shape = x_train.shape\n")
-    s = SandboxSession([Cell("cell 1", source)], tmp_path)
+    s = SandboxSession([Cell("cell 1", source)], tmp_path, StudentLimits(),
+                       mnist=mnist.data_dir().resolve())
     try:
-        assert s.value("shape").value == (60000, 28, 28)
+        assert s.request(value_request("shape")).value == (60000, 28, 28)
         expected = int(mnist.load("test")[0].sum())
-        assert s.value("keras_sum").value == s.value("template_sum").value == expected
+        assert s.request(value_request("keras_sum")).value == expected
+        assert s.request(value_request("template_sum")).value == expected
         assert s.load_errors == []
     finally:
         s.close()

@@ -46,20 +46,21 @@ def test_definitions_only_mode_skips_what_trains_or_plots(tmp_path):
 
 
 def test_definitions_only_mode_stops_a_long_statement_and_goes_on(tmp_path):
-    from autograder.sandbox.session import Limits
+    from autograder.limits import StudentLimits
     slow = "total = 0\nwhile True:                 # no training call: it runs, and is stopped\n" \
            "    total += 1\n"
     folder = notebook(tmp_path / "s", slow, REFERENCE_GD)
-    bounded = dataclasses.replace(GD, definitions_only=True, limits=Limits(statement_seconds=1))
+    bounded = dataclasses.replace(GD, definitions_only=True,
+                                  student_limits=StudentLimits(statement_seconds=1))
     result = grade(bounded, folder)
     assert result.score == FULL
     assert "cell 1, line 2 raised `TookTooLong: stopped after 1" in result.output
 
 
 def test_without_that_mode_the_loop_runs_and_times_out(tmp_path):
-    from autograder.sandbox.session import Limits
+    from autograder.limits import StudentLimits
     folder = notebook(tmp_path / "s", REFERENCE_GD, TRAINING)
-    slow = dataclasses.replace(GD, limits=Limits(load_seconds=2))
+    slow = dataclasses.replace(GD, student_limits=StudentLimits(load_seconds=2))
     result = grade(slow, folder)
     assert result.score == 0 and "did not finish within 2 s" in by_number(result)["1a"].output
 

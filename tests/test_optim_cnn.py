@@ -336,8 +336,8 @@ def test_equivalent_rewrites_keep_full_marks(tmp_path):
 
 def test_a_hanging_function_costs_only_its_question(tmp_path):
     assignment = load_assignment("optim_cnn")
-    quick = dataclasses.replace(assignment, limits=dataclasses.replace(
-        assignment.limits, probe_seconds=1.5))
+    quick = dataclasses.replace(assignment, student_limits=dataclasses.replace(
+        assignment.student_limits, probe_seconds=1.5))
     folder = write(tmp_path / "loop", "answers.py", REFERENCE + PRELUDE + textwrap.dedent("""
         def rmsprop(X, t, eta, beta, eps, steps):
             while True:

@@ -11,7 +11,9 @@ import pytest
 from autograder import isolated, plugin
 from autograder.gradescope import to_results_json
 from autograder.grading import grade
+from autograder.limits import StudentLimits
 from autograder.sandbox import session
+from autograder.submission import Cell
 from conftest import REFERENCE_GD, ROOT, gd_with, run_cli, write
 
 EVENTS: list[str] = []
@@ -57,11 +59,11 @@ def test_every_probe_comes_before_every_check(events, assignment, files, tmp_pat
 
 
 def test_the_child_is_closed_before_checks_and_cannot_be_restarted(tmp_path):
-    sandbox = session.SandboxSession([session.Cell("answers.py", "x = 1")], tmp_path)
-    assert sandbox.value("x").value == 1
+    sandbox = session.SandboxSession([Cell("answers.py", "x = 1")], tmp_path, StudentLimits())
+    assert sandbox.request(session.value_request("x")).value == 1
     sandbox.close()
     with pytest.raises(RuntimeError, match="no student code runs after checks"):
-        sandbox.value("x")
+        sandbox.request(session.value_request("x"))
 
 
 def test_the_visible_summary_is_the_same_whatever_the_hidden_answers(tmp_path):

@@ -3,7 +3,9 @@ import time
 
 import numpy as np
 
-from autograder.sandbox.session import Cell, Limits, SandboxSession
+from autograder.limits import StudentLimits
+from autograder.sandbox.session import SandboxSession, call_request, value_request
+from autograder.submission import Cell
 from autograder.values import FunctionValue, IntervalValue, OtherValue, SympyText
 
 SOURCE = '''
@@ -31,23 +33,24 @@ def fail():
 
 
 def session(tmp_path, source=SOURCE, **limits):
-    return SandboxSession([Cell("answers.py", source)], tmp_path, Limits(**limits))
+    return SandboxSession([Cell("answers.py", source)], tmp_path, StudentLimits(**limits))
 
 
 def test_values_come_back_as_plain_data(tmp_path):
     s = session(tmp_path)
     try:
-        assert s.value("text").value == "1 - eta*a"
-        assert s.value("pair").value == ("a*w1", 2)
-        expr = s.value("expr").value
+        assert s.request(value_request("text")).value == "1 - eta*a"
+        assert s.request(value_request("pair")).value == ("a*w1", 2)
+        expr = s.request(value_request("expr")).value
         assert isinstance(expr, SympyText) and expr == "2*eta"
-        assert s.value("interval").value == IntervalValue("0", "1", True, False)
-        assert np.array_equal(s.value("matrix").value, np.eye(2))
-        assert isinstance(s.value("obj").value, OtherValue)
-        assert isinstance(s.value("double").value, FunctionValue)
-        assert s.value("nothing").status == "missing"
-        assert s.value("big").status == "too_large"
-        assert np.array_equal(s.call("double", (np.arange(3.0),)).value, [0.0, 2.0, 4.0])
+        assert s.request(value_request("interval")).value == IntervalValue("0", "1", True, False)
+        assert np.array_equal(s.request(value_request("matrix")).value, np.eye(2))
+        assert isinstance(s.request(value_request("obj")).value, OtherValue)
+        assert isinstance(s.request(value_request("double")).value, FunctionValue)
+        assert s.request(value_request("nothing")).status == "missing"
+        assert s.request(value_request("big")).status == "too_large"
+        assert np.array_equal(s.request(call_request("double", (np.arange(3.0),))).value,
+                              [0.0, 2.0, 4.0])
     finally:
         s.close()
     assert s.printed[0].startswith("xxx") and "more bytes not kept" in s.printed[0]
@@ -57,31 +60,31 @@ def test_values_come_back_as_plain_data(tmp_path):
 def test_failures_cost_one_probe(tmp_path):
     s = session(tmp_path, probe_seconds=1)
     try:
-        assert s.call("loop", ()).status == "timeout"
-        assert s.call("double", (4,)).value == 8           # a fresh child took over
-        crashed = s.call("crash", ())
+        assert s.request(call_request("loop", ())).status == "timeout"
+        assert s.request(call_request("double", (4,))).value == 8   # a fresh child took over
+        crashed = s.request(call_request("crash", ()))
         assert crashed.status == "crashed" and "exit code 7" in crashed.message
-        error = s.call("fail", ())
+        error = s.request(call_request("fail", ()))
         assert error.status == "error" and error.error["line"] == 21
         assert "ZeroDivisionError" in error.message
-        assert s.call("text", ()).status == "not_callable"
-        assert s.value("text").value == "1 - eta*a"
+        assert s.request(call_request("text", ())).status == "not_callable"
+        assert s.request(value_request("text")).value == "1 - eta*a"
     finally:
         s.close()
 
 
 def test_hanging_load_is_not_retried(tmp_path):
     s = session(tmp_path, source="while True:\n    pass\n", load_seconds=1)
-    first = s.value("x")
+    first = s.request(value_request("x"))
     assert first.status == "fatal" and "did not finish within 1 s" in first.message
-    assert s.value("y").status == "fatal" and s.starts == 1
+    assert s.request(value_request("y")).status == "fatal" and s.starts == 1
 
 
 def test_a_failing_statement_does_not_lose_the_rest(tmp_path):
     s = session(tmp_path, source="x = 1\nraise SystemExit(0)\ny = 2\nz = 1/0\n")
     try:
-        assert s.value("x").value == 1
-        assert s.value("y").value == 2
+        assert s.request(value_request("x")).value == 1
+        assert s.request(value_request("y")).value == 2
         assert [(e["type"], e["line"]) for e in s.load_errors] == [("SystemExit", 2),
                                                                   ("ZeroDivisionError", 4)]
     finally:
@@ -90,9 +93,9 @@ def test_a_failing_statement_does_not_lose_the_rest(tmp_path):
 
 def test_notebook_cells_continue_after_an_error(tmp_path):
     cells = [Cell("cell 1", "x = 1"), Cell("cell 2", "1/0"), Cell("cell 3", "y = x + 1")]
-    s = SandboxSession(cells, tmp_path)
+    s = SandboxSession(cells, tmp_path, StudentLimits())
     try:
-        assert s.value("y").value == 2
+        assert s.request(value_request("y")).value == 2
         assert s.load_errors[0]["where"] == "cell 2"
     finally:
         s.close()
@@ -123,9 +126,9 @@ def write(mb):
 '''
     s = session(tmp_path, source=probe, file_mb=1)
     try:
-        assert s.call("reach", ()).value != "connected"
-        assert s.call("write", (0,)).value == "written"
-        big = s.call("write", (2,))
+        assert s.request(call_request("reach", ())).value != "connected"
+        assert s.request(call_request("write", (0,))).value == "written"
+        big = s.request(call_request("write", (2,)))
         assert big.status in ("error", "crashed")
         assert "too large" in big.message or "File too large" in big.message
     finally:
@@ -133,7 +136,8 @@ def write(mb):
         server.close()
     plain = session(tmp_path, source=probe, no_network=False)
     try:
-        assert plain.call("reach", ()).value == "connected"  # the test itself is sound
+        # the test itself is sound
+        assert plain.request(call_request("reach", ())).value == "connected"
     finally:
         plain.close()
 
@@ -142,11 +146,11 @@ def test_the_whole_run_has_a_time_budget(tmp_path):
     source = "import time\ndef slow(s):\n    time.sleep(s)\n    return s\n"
     s = session(tmp_path, source=source, probe_seconds=2, budget_seconds=3)
     try:
-        assert s.call("slow", (0.1,)).value == 0.1
-        assert s.call("slow", (5,)).status == "timeout"           # the probe's own limit
-        late = s.call("slow", (5,))
+        assert s.request(call_request("slow", (0.1,))).value == 0.1
+        assert s.request(call_request("slow", (5,))).status == "timeout"   # the probe's own limit
+        late = s.request(call_request("slow", (5,)))
         assert late.status == "fatal" and "(3 s in all) ran out" in late.message
-        assert s.call("slow", (0,)).status == "fatal"              # at once, not after waiting
+        assert s.request(call_request("slow", (0,))).status == "fatal"   # at once, no wait
     finally:
         s.close()
 
@@ -163,9 +167,9 @@ def test_parallel_runs_get_their_own_uid_and_child_runs_as_it(tmp_path):
         work.mkdir(parents=True)
         hand_over(work, first)
         s = SandboxSession([Cell("answers.py", "import os\nids = (os.getuid(), os.geteuid())")],
-                           work, identity=first)
+                           work, StudentLimits(), identity=first)
         try:
-            assert s.value("ids").value == (first.uid, first.uid)
+            assert s.request(value_request("ids")).value == (first.uid, first.uid)
         finally:
             s.close()
         assert os.geteuid() == 0
@@ -178,7 +182,7 @@ def test_nothing_a_probe_starts_outlives_it(tmp_path):
               ".pid\n")
     s = session(tmp_path, source=source)
     try:
-        pid = s.call("spawn", ()).value
+        pid = s.request(call_request("spawn", ())).value
         import time
         time.sleep(0.2)
         try:
@@ -186,7 +190,8 @@ def test_nothing_a_probe_starts_outlives_it(tmp_path):
         except FileNotFoundError:
             state = "gone"
         assert state in ("gone", "Z", "X")
-        assert s.call("spawn", ()).status == "ok" and s.starts == 1  # the child itself stayed
+        # the child itself stayed
+        assert s.request(call_request("spawn", ())).status == "ok" and s.starts == 1
     finally:
         s.close()
 
@@ -207,8 +212,9 @@ def test_the_time_of_processes_the_code_starts_counts_as_its_own(tmp_path):
     s = session(tmp_path, source=HELPERS, probe_seconds=2)
     try:
         started = time.monotonic()
-        assert s.call("idle_while_helpers_work", (1.5,)).status == "timeout"
+        assert s.request(call_request("idle_while_helpers_work", (1.5,))).status == "timeout"
         assert time.monotonic() - started < 5
-        assert s.call("idle_while_helpers_work", (0.1,)).value == "done"   # a short one finishes
+        # a short one finishes
+        assert s.request(call_request("idle_while_helpers_work", (0.1,))).value == "done"
     finally:
         s.close()

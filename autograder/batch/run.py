@@ -29,9 +29,9 @@ from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn,
 
 from ..assignment import Assignment, load_assignment
 from ..outcomes import DECIDED, UNANSWERED, Status
+from ..private import PACKAGE, keep_private
 from ..reference import reference_dir
 from ..results import clean_data, clean_text
-from ..sandbox.identity import PACKAGE, can_isolate, lock_down
 from . import charts, executors
 from .inputs import Entry, InputError, read_input
 from .reports import Row, grades_csv, headline, question_stats, summary_markdown
@@ -71,8 +71,7 @@ def regrade(assignment_id: str, source: Path, out: Path, *, jobs: int = 1, force
     entries = found.entries
     for problem in found.problems:
         console.print(f"Warning: {clean_text(problem)}", markup=False, highlight=False)
-    if can_isolate():   # student code must not read the others' submissions
-        lock_down([Path(source)])
+    keep_private([Path(source)])   # student code must not read the others' submissions
     grader = grader_fingerprint(assignment)
     regraded = Regraded(out, problems=found.problems)
     records = {e.id: _record(out, e) for e in entries}
@@ -154,8 +153,8 @@ def default_timeout(assignment: Assignment) -> float:
     """The bound on grading one submission, in seconds of a core's time (see worker.py): its
     code's whole time budget, every question's checking time, and a margin (grading bounds
     itself well within it)."""
-    return (assignment.limits.budget_seconds
-            + assignment.question_seconds * len(assignment.graded_tests) + 120)
+    return (assignment.student_limits.budget_seconds
+            + assignment.grader_limits.question_seconds * len(assignment.graded_tests) + 120)
 
 
 def _done(record: dict, prints: dict) -> bool:

@@ -14,57 +14,21 @@ import signal
 import subprocess
 import sys
 import threading
-from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Sequence
 
-from ..mnist import data_dir
-from ..budget import WALL_FACTOR
 from .codec import decode
-from .wire import MAX_REPLY_BYTES, MAX_REPLY_PARTS, BadReply, encode_arg
-from .identity import (Identity, group_members, private_scratch, processes_of, sweep,
-                       sweep_group)
+from .identity import Identity, private_scratch, scratch_untouched
+from .protocol import Limits, Reply, Source
+from ..budget import WALL_FACTOR   # the same for the child's limits as for the grader's
 from .stopwatch import Stopwatch
+from .sweep import group_members, processes_of, sweep, sweep_group
+from .wire import MAX_REPLY_BYTES, MAX_REPLY_PARTS, BadReply, encode_arg
 
 HARNESS = Path(__file__).with_name("harness.py")
 MAX_RESTARTS = 25
-
-
-@dataclass(frozen=True)
-class Limits:
-    load_seconds: float = 30.0
-    probe_seconds: float = 10.0
-    statement_seconds: float = 10.0   # one top-level statement, in definitions-only mode
-    cpu_seconds: int = 600
-    memory_mb: int = 3072
-    file_mb: int = 64            # largest file the student's code may write
-    open_files: int = 256
-    no_network: bool = True      # an empty network namespace, where the platform allows it
-    processes: int = 64          # per sandbox user (only when running as root)
-    budget_seconds: float = 600  # all of the student's code in one grading run
-    output_bytes: int = 64 * 1024
-    grader_memory_mb: int = 2048  # what checking one question may add to the grader's memory
-
-    @classmethod
-    def from_config(cls, config: dict) -> "Limits":
-        unknown = sorted(set(config) - set(cls.__dataclass_fields__))
-        if unknown:
-            raise ValueError(f"unknown limits {unknown}; known: {sorted(cls.__dataclass_fields__)}")
-        return cls(**config)
-
-
-@dataclass(frozen=True)
-class Cell:
-    label: str      # the file name or "cell 3": shown in messages and tracebacks
-    source: str
-
-
-@dataclass
-class Reply:
-    status: str                   # ok | missing | error | not_callable | timeout | crashed | too_large | bad_reply | fatal
-    value: object = None
-    error: dict = field(default_factory=dict)
-    message: str = ""
-    module_errors: list[dict] = field(default_factory=list)  # a run's module's failed lines
+# the limits the child sets on itself (the rest bound the grader's wait for it)
+CHILD_LIMITS = ("cpu_seconds", "memory_mb", "file_mb", "open_files", "no_network", "processes")
 
 
 class Limit:
@@ -92,16 +56,17 @@ class Limit:
 class _Child:
     """One running harness process and its pipes."""
 
-    def __init__(self, workdir: Path, limits: Limits, identity: Identity | None):
+    def __init__(self, workdir: Path, limits: Limits, identity: Identity | None,
+                 mnist: Path | None):
         self.identity = identity
         to_child_r, self.to_child = os.pipe()
         self.from_child, from_child_w = os.pipe()
         env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": str(workdir), "LANG": "C.UTF-8",
                "MPLBACKEND": "Agg", "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1",
                "MKL_NUM_THREADS": "1"}
-        env["AUTOGRADER_MNIST"] = str(data_dir().resolve())  # public data student code may load
-        settings = {k: getattr(limits, k) for k in (
-            "cpu_seconds", "memory_mb", "file_mb", "open_files", "no_network", "processes")}
+        if mnist is not None:
+            env["AUTOGRADER_MNIST"] = str(mnist)  # public data student code may load
+        settings = {k: getattr(limits, k) for k in CHILD_LIMITS}
         if identity is not None:
             settings.update(uid=identity.uid, gid=identity.gid)
         settings = json.dumps(settings)
@@ -174,7 +139,7 @@ class _Child:
         except (ProcessLookupError, PermissionError):
             pass
         if self.identity is not None:
-            sweep(self.identity)  # processes that left the group (setsid, double fork)
+            sweep(self.identity.uid)  # processes that left the group (setsid, double fork)
         try:
             self.process.wait(timeout=10)
         except subprocess.TimeoutExpired:
@@ -195,7 +160,7 @@ class _Child:
     def kill_others(self) -> None:
         """After a probe: kill whatever it started, keeping the child itself for the next."""
         if self.identity is not None:
-            sweep(self.identity, keep=self.process.pid)
+            sweep(self.identity.uid, keep=self.process.pid)
         else:
             sweep_group(self.process.pid)
 
@@ -217,16 +182,19 @@ class _Child:
 
 
 class SandboxSession:
-    """Loads ``cells`` in a child working in ``workdir`` and answers probes."""
+    """Loads ``cells`` in a child working in ``workdir`` and answers probes (a
+    :class:`~.protocol.Session`), under ``limits``.  ``identity``: the unprivileged user to run
+    as (root only); ``mnist``: the folder of the MNIST files student code may load."""
 
-    def __init__(self, cells: list[Cell], workdir: Path, limits: Limits = Limits(),
+    def __init__(self, cells: Sequence[Source], workdir: Path, limits: Limits, *,
                  module: str = "__main__", identity: Identity | None = None,
-                 definitions_only: bool = False):
-        self.cells = cells
+                 definitions_only: bool = False, mnist: Path | None = None):
+        self.cells = list(cells)
         self.workdir = Path(workdir)
         self.limits = limits
         self.module = module
-        self.identity = identity              # the unprivileged user to run as (root only)
+        self.identity = identity
+        self.mnist = mnist
         self.definitions_only = definitions_only
         self.skipped = 0                      # statements left out in definitions-only mode
         self.statements: int | None = None    # the submission's statements that parsed
@@ -252,7 +220,7 @@ class SandboxSession:
             self.fatal = "your code crashed or timed out too many times; grading stopped"
             return
         self.starts += 1
-        self.child = _Child(self.workdir, self.limits, self.identity)
+        self.child = _Child(self.workdir, self.limits, self.identity, self.mnist)
         request = {"op": "load", "module": self.module, "definitions_only": self.definitions_only,
                    "statement_seconds": self.limits.statement_seconds,
                    "cells": [{"label": c.label, "source": c.source} for c in self.cells]}
@@ -277,12 +245,6 @@ class SandboxSession:
         if self.fatal is not None:
             return Reply("fatal", message=self.fatal)
         return self._exchange(message, timeout or self.limits.probe_seconds)
-
-    def value(self, name: str) -> Reply:
-        return self.request(value_request(name))
-
-    def call(self, name: str, args: tuple, timeout: float | None = None) -> Reply:
-        return self.request(call_request(name, args), timeout)
 
     def _exchange(self, message: dict, seconds: float, loading: bool = False) -> Reply:
         child = self.child
@@ -330,8 +292,16 @@ class SandboxSession:
             self.child = None
 
     def close(self) -> None:
+        """Kill the child for good; if every child's scratch folders were its own, the run's
+        clean-up need not search the shared ones (see ``identity.scratch_untouched``)."""
         self._drop()
         self.closed = True
+        if self.identity is not None and all(self.private_scratch):
+            scratch_untouched(self.identity)
+
+    def log_lines(self) -> list[str]:
+        isolation = [f"sandbox isolation: {self.isolation}"] if self.isolation else []
+        return isolation + [f"the submission printed:\n{text}" for text in self.printed]
 
 
 def value_request(name: str) -> dict:
