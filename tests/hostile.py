@@ -27,7 +27,7 @@ from typing import Callable
 import pytest
 
 from autograder.sandbox.identity import can_isolate
-from conftest import REFERENCE_GD, ROOT, validate
+from tests.helpers import REFERENCE_GD, ROOT, validate
 
 POINTS = {"0.1a": 0, "0.1b": 0, "0.1c": 0, "0.1d": 0, "0.1e": 0, "0.2a": 0, "0.2b": 0,
           "0.2c": 0, "1a": 2, "1b": 1, "1c": 2, "1d": 2, "1e": 2, "2a": 1, "2b": 2,

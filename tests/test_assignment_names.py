@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from autograder.assignment import GRADERS, UnknownAssignment, load_assignment
-from conftest import REFERENCE_GD, ROOT, run_cli, validate, write
+from tests.helpers import REFERENCE_GD, ROOT, run_cli, validate, write
 
 KNOWN = "(known: backprop, calculus, gd, mnist, optim_cnn)"
 GDD = f"unknown assignment 'gdd'; did you mean 'gd'? {KNOWN}"

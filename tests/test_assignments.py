@@ -13,7 +13,7 @@ from autograder.assignment import available, load_assignment
 from autograder.cli import points_table
 from autograder.grading import grade
 from autograder.reference import reference_dir
-from conftest import ROOT, run_cli
+from tests.helpers import ROOT, run_cli
 
 NEEDS_DATA = {"mnist"}   # graded on MNIST samples: ../shared/mnist or `autograder data`
 HAVE_DATA = (ROOT.parent / "shared" / "mnist").is_dir()

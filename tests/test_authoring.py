@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from autograder.assignment import AssignmentError, load_assignment
-from conftest import ROOT, run_cli
+from tests.helpers import ROOT, run_cli
 
 DOC = (ROOT / "docs" / "authoring.md").read_text()
 GRADERS = ROOT / "autograder" / "graders"

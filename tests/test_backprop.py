@@ -6,8 +6,8 @@ from pathlib import Path
 
 
 from autograder.grading import grade
-from conftest import ROOT, by_number, run_cli, write
-from mlp_mutants import MUTANTS, REWRITES
+from tests.helpers import ROOT, by_number, run_cli, write
+from tests.mlp_mutants import MUTANTS, REWRITES
 
 REFERENCE = ROOT / "reference" / "backprop"
 MLP = (REFERENCE / "mlp.py").read_text()

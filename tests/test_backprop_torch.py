@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-import mlp_torch as files
 from autograder.grading import grade
-from conftest import ROOT, write
+from tests import mlp_torch as files
+from tests.helpers import ROOT, write
 
 ANSWERS = (ROOT / "reference" / "backprop" / "answers.py").read_text()
 FULL = 21.0

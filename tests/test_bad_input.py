@@ -29,7 +29,7 @@ from autograder.sandbox.identity import can_isolate
 from autograder.sandbox.session import Cell, SandboxSession
 from autograder.sandbox.wire import BadReply, encode
 from autograder.submission import find_submission
-from conftest import REFERENCE_GD, ROOT, by_number, write
+from tests.helpers import REFERENCE_GD, ROOT, by_number, write
 
 BAD = "surrogate \ud800, a byte that was not UTF-8 \udcff, NUL \x00, CR\rLF\r\nend"
 SAFE = "surrogate \ufffd, a byte that was not UTF-8 \ufffd, NUL , CR\nLF\nend"

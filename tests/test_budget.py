@@ -21,7 +21,7 @@ from autograder.gradescope import to_results_json, write_results
 from autograder.grading import grade
 from autograder.plugin import GradingPlugin
 from autograder.student import Student
-from conftest import validate, write
+from tests.helpers import validate, write
 
 real_setitimer = signal.setitimer
 

@@ -3,7 +3,7 @@ reference answers (one mutation per question per submission, so each is judged a
 import shutil
 
 from autograder.grading import grade
-from conftest import ROOT, by_number, one_per_question, write
+from tests.helpers import ROOT, by_number, one_per_question, write
 
 REFERENCE = (ROOT / "reference" / "calculus" / "answers.py").read_text()
 FULL = 22.0
@@ -88,7 +88,7 @@ def test_equivalent_rewrites_keep_full_marks(tmp_path):
 
 
 def test_solve_then_grade_full_marks_for_calculus_and_backprop(tmp_path):
-    from conftest import run_cli
+    from tests.helpers import run_cli
     for assignment, full in (("calculus", FULL), ("backprop", 21.0)):
         folder = tmp_path / assignment
         done = run_cli("solve", assignment, str(folder))

@@ -7,8 +7,8 @@ import subprocess
 import nbformat
 import pytest
 
-from conftest import REFERENCE_GD, ROOT, by_number, gd_with, grade_gd, run_cli, validate, write
 from autograder.gradescope import to_results_json
+from tests.helpers import REFERENCE_GD, ROOT, by_number, gd_with, grade_gd, run_cli, validate, write
 
 FULL = 15.0
 

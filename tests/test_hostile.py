@@ -8,8 +8,8 @@ import subprocess
 import nbformat
 import pytest
 
-from conftest import REFERENCE_GD, ROOT
-from hostile import (ALL, CODE, REFUSED_IN_SOURCE, REFUSED_IN_TMP, Case, Run, grade_both,
+from tests.helpers import REFERENCE_GD, ROOT
+from tests.hostile import (ALL, CODE, REFUSED_IN_SOURCE, REFUSED_IN_TMP, Case, Run, grade_both,
                      no_processes_left, zipped)
 
 

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from markdown_it import MarkdownIt
 
-from conftest import REFERENCE_GD
-from hostile import CODE, Case, Run, grade_both
+from tests.helpers import REFERENCE_GD
+from tests.hostile import CODE, Case, Run, grade_both
 
 FLAGGED = "could not be decided automatically; flagged for your instructor"
 

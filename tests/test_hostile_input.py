@@ -9,8 +9,8 @@ import zipfile
 
 import pytest
 
-from conftest import REFERENCE_GD
-from hostile import ALL, CODE, Case, grade_both, zipped
+from tests.helpers import REFERENCE_GD
+from tests.hostile import ALL, CODE, Case, grade_both, zipped
 
 FORGE = """
 import os, sys

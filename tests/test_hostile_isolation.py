@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REFERENCE_GD, ROOT
-from hostile import (FULL, NOT_ROOT, PRIVATE_TMP, WITHOUT_NAMESPACES, Case, finished_run,
+from tests.helpers import REFERENCE_GD, ROOT
+from tests.hostile import (FULL, NOT_ROOT, PRIVATE_TMP, WITHOUT_NAMESPACES, Case, finished_run,
                      grade_both, no_files_left, no_ipc_left, no_processes_left, zipped)
 
 SENTINEL = Path(f"/tmp/autograder-sentinel-{os.getpid()}")   # the grader's, world-readable

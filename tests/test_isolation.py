@@ -21,8 +21,8 @@ from autograder.sandbox import identity as sandbox
 from autograder.sandbox.identity import (clean, hand_over, is_checkout, private_paths,
                                          sandbox_identity, sweep)
 from autograder.sandbox.session import Cell, SandboxSession
-from conftest import REFERENCE_GD, ROOT
-from hostile import NOT_ROOT, ipc_objects_of
+from tests.helpers import REFERENCE_GD, ROOT
+from tests.hostile import NOT_ROOT, ipc_objects_of
 
 root_only = pytest.mark.skipif(NOT_ROOT, reason="needs root: a uid of the sandbox's own")
 LIBC = ctypes.CDLL(None, use_errno=True)

@@ -15,7 +15,7 @@ from autograder.checkers.expressions import ExpressionQuestion
 from autograder.checkers.intervals import IntervalQuestion
 from autograder.checkers.parse import Namespace
 from autograder.grading import grade
-from conftest import REFERENCE_GD, ROOT, write
+from tests.helpers import REFERENCE_GD, ROOT, write
 
 TINY = 1e-6
 CALCULUS = (ROOT / "reference" / "calculus" / "answers.py").read_text()

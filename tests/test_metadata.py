@@ -6,7 +6,7 @@ import subprocess
 import pytest
 
 from autograder.metadata import describe_submitter, read_metadata
-from conftest import REFERENCE_GD, ROOT, write
+from tests.helpers import REFERENCE_GD, ROOT, write
 
 
 def test_reads_names_and_attempt(tmp_path):

@@ -5,7 +5,7 @@ import nbformat
 import pytest
 
 from autograder.grading import grade
-from conftest import ROOT, by_number
+from tests.helpers import ROOT, by_number
 
 pytestmark = pytest.mark.skipif(not (ROOT.parent / "shared" / "mnist").is_dir(),
                                 reason="shared/mnist is not beside the repo")

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from autograder import mnist
-from conftest import ROOT, run_cli
+from tests.helpers import ROOT, run_cli
 
 SHARED = ROOT.parent / "shared" / "mnist"
 pytestmark = pytest.mark.skipif(not SHARED.is_dir(), reason="shared/mnist is not beside the repo")

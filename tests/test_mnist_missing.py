@@ -12,7 +12,7 @@ import pytest
 from autograder.gradescope import to_results_json
 from autograder.grading import grade
 from autograder.sandbox.standins.mnist_idx import FILES
-from conftest import ROOT, run_cli, validate
+from tests.helpers import ROOT, run_cli, validate
 
 REFERENCE = ROOT / "reference" / "mnist"
 HOW = ("`python -m autograder data`", "set AUTOGRADER_MNIST to a folder")

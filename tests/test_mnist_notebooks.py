@@ -4,8 +4,8 @@ backward pass loses the training points, and the unfilled starter is told what i
 import pytest
 
 from autograder.grading import grade
-from conftest import ROOT, by_number
-from test_mnist import FULL, HELPERS, notebook, pytestmark  # noqa: F401  (skip without MNIST)
+from tests.helpers import ROOT, by_number
+from tests.test_mnist import FULL, HELPERS, notebook, pytestmark  # noqa: F401  (skip without MNIST)
 
 # Weights and biases built in a loop with .append, read in the functions through module
 # aliases and updated in place; dsigmoid written for activations; plots and training at top

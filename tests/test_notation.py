@@ -9,54 +9,10 @@ import pytest
 import sympy
 
 from autograder.assignment import load_assignment
-from autograder.budget import Undecided
 from autograder.checkers.coerce import side_of_square
 from autograder.checkers.parse import ParseError, parse, parse_answer
 from autograder.checkers.matrix_parse import parse_matrix
-from autograder.checkers.verdict import Incorrect
-from autograder.kinds import check_form
-from autograder.kinds import checker
-from autograder.plugin import Grade
-from autograder.reference import load_reference
-
-REFERENCES = {}
-
-
-class Answers:
-    """A student whose answers are given here (what `Student.value` hands the graders)."""
-
-    def __init__(self, assignment, answers: dict):
-        self.assignment, self.answers = assignment, answers
-
-    def value(self, name):
-        sides = {q.name for q in self.assignment.questions if q.square_side}
-        value = self.answers[name]
-        return side_of_square(value) if name in sides else value
-
-
-def judge(assignment_id: str, name: str, answer) -> tuple[float, str]:
-    """The credit and feedback of the question's checker (as its graded test builds it from
-    assignment.toml) for ``answer``."""
-    assignment = load_assignment(assignment_id)
-    question = next(q for q in assignment.questions if q.name == name)
-    if assignment_id not in REFERENCES:
-        REFERENCES[assignment_id] = load_reference(assignment_id)
-    grade = Grade()
-    try:
-        grade(checker(question, assignment, REFERENCES[assignment_id])
-              .check(Answers(assignment, {name: answer}).value(name)))
-    except Incorrect as exc:
-        return exc.verdict.fraction, str(exc)
-    except Undecided as exc:
-        return exc.fraction, f"undecided: {exc}"
-    return grade.fraction, "\n".join(grade.notes)
-
-
-def form(assignment_id: str, name: str, answer):
-    assignment = load_assignment(assignment_id)
-    question = next(q for q in assignment.questions if q.name == name)
-    return check_form(question, Answers(assignment, {name: answer}), assignment)
-
+from tests.helpers import form, judge
 
 EQUIVALENT = [
     # gd: gradient, minimiser, factors, range, best rate, critical point, bound

@@ -14,15 +14,11 @@ import types
 import pytest
 
 from autograder.assignment import load_assignment
-from autograder.budget import Undecided
-from autograder.checkers.verdict import Incorrect
 from autograder.grading import grade
-from autograder.kinds import check_form, checker
 from autograder.package import public_toml
-from autograder.plugin import Grade
 from autograder.values import SympyText
-from conftest import REFERENCE_GD, ROOT, by_number, run_cli, write
-from test_notation import Answers, form, judge
+from tests.helpers import (REFERENCE_GD, ROOT, by_number, form, form_checked, judge, judged, run_cli,
+                           write)
 
 # ---------------------------------------------------------------- the real assignments
 
@@ -241,23 +237,12 @@ def ends(tmp_path_factory):
 
 def _ends(root, name, answer) -> tuple[float, str]:
     """What the graded test of `ends`' question says of ``answer`` (as judge() does)."""
-    assignment = load_assignment("ends", root / "graders")
-    question = next(q for q in assignment.questions if q.name == name)
-    grade_ = Grade()
-    try:
-        grade_(checker(question, assignment, types.SimpleNamespace(**REFERENCE))
-               .check(Answers(assignment, {name: answer}).value(name)))
-    except Incorrect as exc:
-        return exc.verdict.fraction, str(exc)
-    except Undecided as exc:
-        return exc.fraction, f"undecided: {exc}"
-    return grade_.fraction, "\n".join(grade_.notes)
+    return judged(load_assignment("ends", root / "graders"), name,
+                  types.SimpleNamespace(**REFERENCE), answer)
 
 
 def _ends_form(root, name, answer, graders=None):
-    assignment = load_assignment("ends", graders or root / "graders")
-    question = next(q for q in assignment.questions if q.name == name)
-    return check_form(question, Answers(assignment, {name: answer}), assignment)
+    return form_checked(load_assignment("ends", graders or root / "graders"), name, answer)
 
 
 ENDS_EQUIVALENT = [

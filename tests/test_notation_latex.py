@@ -15,7 +15,7 @@ from autograder.checkers.expressions import ExpressionQuestion
 from autograder.checkers.labels import label_key, question_keys
 from autograder.checkers.matrix_parse import MatrixSpace, parse_matrix
 from autograder.checkers.parse import Namespace, ParseError, parse
-from test_notation import form, judge
+from tests.helpers import form, judge
 
 DW2 = r"\left(\frac{\partial \ell}{\partial \hat{y}} \frac{\partial \hat{y}}{\partial z_3}\right)^\top "
 EQUIVALENT = [

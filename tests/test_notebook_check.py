@@ -11,7 +11,7 @@ from nbclient import NotebookClient
 
 from autograder.notebook import form_results
 from autograder.run_order import flow, warnings
-from conftest import REFERENCE_GD
+from tests.helpers import REFERENCE_GD
 
 CHECK = "from autograder.notebook import check\ncheck(assignment='gd')"
 

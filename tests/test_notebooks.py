@@ -6,7 +6,7 @@ import nbformat
 
 from autograder.assignment import load_assignment
 from autograder.grading import grade
-from conftest import REFERENCE_GD, by_number
+from tests.helpers import REFERENCE_GD, by_number
 
 GD = load_assignment("gd")
 FULL = 15.0

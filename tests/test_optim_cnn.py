@@ -7,7 +7,7 @@ import textwrap
 
 from autograder.assignment import load_assignment
 from autograder.grading import grade
-from conftest import ROOT, by_number, one_per_question, run_cli, write
+from tests.helpers import ROOT, by_number, one_per_question, run_cli, write
 
 REFERENCE = (ROOT / "reference" / "optim_cnn" / "answers.py").read_text()
 FULL = 35.0

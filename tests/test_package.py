@@ -23,7 +23,7 @@ from autograder import mnist, package
 from autograder.assignment import INSTALLED, available, load_assignment
 from autograder.package import CHECK, ENGINE, distribution
 from autograder.reference import template_dir
-from conftest import ROOT, validate
+from tests.helpers import ROOT, validate
 
 
 def _mnist_at_hand() -> bool:

@@ -12,7 +12,7 @@ from autograder import isolated, plugin
 from autograder.gradescope import to_results_json
 from autograder.grading import grade
 from autograder.sandbox import session
-from conftest import REFERENCE_GD, ROOT, gd_with, run_cli, write
+from tests.helpers import REFERENCE_GD, ROOT, gd_with, run_cli, write
 
 EVENTS: list[str] = []
 

@@ -6,7 +6,7 @@ import pytest
 from autograder.assignment import load_assignment
 from autograder.gradescope import engine_error_result, to_results_json, write_results
 from autograder.grading import grade
-from conftest import validate, write
+from tests.helpers import validate, write
 
 TOML = '''
 title = "Toy"

@@ -9,7 +9,7 @@ import pytest
 
 from autograder.grading import grade
 from autograder.sandbox.statements import Broken, defined_names, split
-from conftest import ROOT, by_number, run_cli, write
+from tests.helpers import ROOT, by_number, run_cli, write
 
 # A gd write-up as students type it (header, imports, LaTeX and Unicode answers, comments), with
 # a stray ")" on line 26 (the case): it costs q1d alone.

@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, by_number, to_results_json, validate, write
 from autograder.assignment import load_assignment
+from autograder.gradescope import to_results_json
 from autograder.grading import grade
 from autograder.writeup import read_writeup
+from tests.helpers import ROOT, by_number, validate, write
 
 SEEDS = ROOT.parent / "shared" / "seeds"
 
