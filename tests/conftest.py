@@ -9,6 +9,8 @@ import pytest
 
 from tests.helpers import ROOT, SCHEMAS
 
+UNIT = {"checkers"}   # folders of unit tests (the checkers and parsers, in process); others e2e
+
 if (ROOT.parent / "shared" / "mnist").is_dir():  # tests and CI read MNIST from shared/
     os.environ.setdefault("AUTOGRADER_MNIST", str(ROOT.parent / "shared" / "mnist"))
 
@@ -24,6 +26,21 @@ def hostile_graders(tmp_path_factory) -> Path:
     """The hostile suite's graders: a copy of `gd`'s with short limits."""
     from tests.hostile import fast_graders
     return fast_graders(tmp_path_factory.mktemp("graders"))
+
+
+@pytest.hookimpl(tryfirst=True)   # before -m deselects and xdist groups
+def pytest_collection_modifyitems(items):
+    """Mark each test `unit` or `e2e` by its folder; keep the tests that ask for a
+    module-scoped fixture (a packaged zip, a regraded class) in one xdist worker, which then
+    builds it once (`--dist loadgroup`)."""
+    here = Path(__file__).parent
+    for item in items:
+        folder = item.path.relative_to(here).parts[0]
+        item.add_marker(pytest.mark.unit if folder in UNIT else pytest.mark.e2e)
+        defs = item._fixtureinfo.name2fixturedefs
+        if any(defs[name][-1].scope == "module" for name in item._fixtureinfo.argnames
+               if name in defs):
+            item.add_marker(pytest.mark.xdist_group(item.module.__name__))
 
 
 def pytest_terminal_summary(terminalreporter):

@@ -23,10 +23,15 @@ def submission(folder: Path, mlp: str = MLP, answers: str = ANSWERS) -> Path:
     return folder
 
 
+# a pool worker's verdicts, kept across its jobs as a regrade's worker keeps them: the
+# answers.py questions, the same in every job, are judged once per worker
+VERDICTS: dict = {}
+
+
 def _grade_code(args):
     """One mutant or rewrite, graded in a worker process: (score, failed code tests' output)."""
     folder, source = args
-    result = grade("backprop", submission(Path(folder), source))
+    result = grade("backprop", submission(Path(folder), source), verdicts=VERDICTS)
     failed = {t.number: t.output for t in result.tests if not t.passed}
     return result.score, failed
 

@@ -420,6 +420,7 @@ def _run(python: Path, *args, cwd: Path, **env) -> subprocess.CompletedProcess:
                           env=_env(COLUMNS="200", **env), cwd=cwd, timeout=600)
 
 
+@pytest.mark.slow   # a fresh venv, the engine's dependencies installed into it: minutes
 def test_two_assignments_install_side_by_side_offline_and_uninstall_alone(packages, tmp_path,
                                                                          monkeypatch):
     """In one fresh venv, gd's and calculus's wheels install with --no-index (nothing to build
