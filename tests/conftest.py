@@ -24,7 +24,7 @@ def results_schema() -> list[dict]:
 @pytest.fixture(scope="session")
 def hostile_graders(tmp_path_factory) -> Path:
     """The hostile suite's graders: a copy of `gd`'s with short limits."""
-    from tests.hostile import fast_graders
+    from tests.sandbox.hostile import fast_graders
     return fast_graders(tmp_path_factory.mktemp("graders"))
 
 

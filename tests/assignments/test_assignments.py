@@ -74,7 +74,7 @@ def test_a_new_assignment_leaves_the_readme_table_true(tmp_path):
     assert run_cli("new", "parabola", env=env).returncode == 0
     assert "parabola" in run_cli("list", env=env).stdout
     done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-n0",
-                           "tests/test_assignments.py::test_readme_points_are_the_tomls"],
+                           "tests/assignments/test_assignments.py::test_readme_points_are_the_tomls"],
                           cwd=ROOT, capture_output=True, text=True, env={**os.environ, **env},
                           timeout=300)
     assert done.returncode == 0, done.stdout + done.stderr

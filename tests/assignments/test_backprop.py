@@ -7,7 +7,7 @@ from pathlib import Path
 
 from autograder.grading import grade
 from tests.helpers import ROOT, by_number, run_cli, write
-from tests.mlp_mutants import MUTANTS, REWRITES
+from tests.assignments.mlp_mutants import MUTANTS, REWRITES
 
 REFERENCE = ROOT / "reference" / "backprop"
 MLP = (REFERENCE / "mlp.py").read_text()

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from autograder.grading import grade
-from tests import mlp_torch as files
+from tests.assignments import mlp_torch as files
 from tests.helpers import ROOT, write
 
 ANSWERS = (ROOT / "reference" / "backprop" / "answers.py").read_text()

@@ -5,7 +5,7 @@ import pytest
 
 from autograder.grading import grade
 from tests.helpers import ROOT, by_number
-from tests.test_mnist import FULL, HELPERS, notebook, pytestmark  # noqa: F401  (skip without MNIST)
+from tests.assignments.test_mnist import FULL, HELPERS, notebook, pytestmark  # noqa: F401  (skip without MNIST)
 
 # Weights and biases built in a loop with .append, read in the functions through module
 # aliases and updated in place; dsigmoid written for activations; plots and training at top

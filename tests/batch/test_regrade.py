@@ -20,9 +20,9 @@ import pytest
 
 from autograder.batch import worker
 from autograder.grading import grade
-from tests.classroom import HOSTILE, gd_class, write_class
+from tests.batch.classroom import HOSTILE, gd_class, write_class
 from tests.helpers import REFERENCE_GD, ROOT, assert_row_is_graded_alone, run_cli, validate, write
-from tests.hostile import WITHOUT_NAMESPACES
+from tests.sandbox.hostile import WITHOUT_NAMESPACES
 
 PNG = b"\x89PNG\r\n\x1a\n"
 WRONG_Q1C = REFERENCE_GD + '\nq1c = ("1 + eta*a", "1 + eta*b")\n'

@@ -13,12 +13,12 @@ import textwrap
 import pytest
 
 from autograder.grading import grade
+from tests.assignments.mlp_mutants import REWRITES as MLP_REWRITES
+from tests.assignments.test_calculus import REWRITES as CALCULUS_REWRITES
+from tests.assignments.test_mnist import HELPERS, OTHER_LAYOUT, notebook
+from tests.assignments.test_optim_cnn import PRELUDE, REWRITES as OPTIM_REWRITES
+from tests.grading.test_limits import GD_FORMS
 from tests.helpers import REFERENCE_GD, ROOT, write
-from tests.test_calculus import REWRITES as CALCULUS_REWRITES
-from tests.test_limits import GD_FORMS
-from tests.test_mnist import HELPERS, OTHER_LAYOUT, notebook
-from tests.test_optim_cnn import PRELUDE, REWRITES as OPTIM_REWRITES
-from tests.mlp_mutants import REWRITES as MLP_REWRITES
 
 HOGS = 12
 HAS_MNIST = (ROOT.parent / "shared" / "mnist").is_dir()

@@ -1,4 +1,4 @@
-"""The runner of the hostile suite (``tests/test_hostile*.py``): each case is graded to an exact
+"""The runner of the hostile suite (``test_hostile*.py`` beside it): each case is graded to an exact
 outcome through both entry points, ``python -m autograder grade … --results`` and
 ``run_autograder`` in a temporary root, the two running in parallel.
 

@@ -1,5 +1,5 @@
 """Hostile and broken submissions, each graded to an exact outcome through both entry points
-(see ``tests/hostile.py``).  Cases that attack the file system or other processes need the
+(see ``hostile.py``).  Cases that attack the file system or other processes need the
 privilege drop, so they run only as root (as on Gradescope and in CI)."""
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import nbformat
 import pytest
 
 from tests.helpers import REFERENCE_GD, ROOT
-from tests.hostile import (ALL, CODE, REFUSED_IN_SOURCE, REFUSED_IN_TMP, Case, Run, grade_both,
+from tests.sandbox.hostile import (ALL, CODE, REFUSED_IN_SOURCE, REFUSED_IN_TMP, Case, Run, grade_both,
                      no_processes_left, zipped)
 
 
@@ -96,7 +96,7 @@ CASES = [
     Case("read_git_history", "import os\ngit = {source!r} + '/.git'\n"  # a file in a worktree
          "q1c = os.listdir(git) if os.path.isdir(git) else open(git).read()",
          summary=REFUSED_IN_SOURCE, root_only=True),
-    Case("read_tests", "q1d = open({source!r} + '/tests/test_equivalence.py').read()",
+    Case("read_tests", "q1d = open({source!r} + '/tests/checkers/test_equivalence.py').read()",
          summary=REFUSED_IN_SOURCE, root_only=True),
     Case("read_demo_class", "import glob\nq1e = [open(p).read() for p in glob.glob("
          "{source!r} + '/demo/*/*/answers.py')] or open({source!r} + '/demo/README.md').read()",

@@ -1,5 +1,5 @@
 """Attacks on grading itself, graded to an exact outcome through both entry points (see
-``tests/hostile.py``): timing the grader's checks, answers that would take the grader's own
+``hostile.py``): timing the grader's checks, answers that would take the grader's own
 memory or time, and text that would forge the always-visible summary."""
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pytest
 from markdown_it import MarkdownIt
 
 from tests.helpers import REFERENCE_GD
-from tests.hostile import CODE, Case, Run, grade_both
+from tests.sandbox.hostile import CODE, Case, Run, grade_both
 
 FLAGGED = "could not be decided automatically; flagged for your instructor"
 
@@ -71,5 +71,5 @@ def test_the_hostile_suite_covers_every_attack_class():
     """At least 60 distinct cases over the hostile files, each graded through both entry points."""
     cases = []
     for path in sorted(Path(__file__).parent.glob("test_hostile*.py")):
-        cases += [case.id for case in importlib.import_module(path.stem).CASES]
+        cases += [case.id for case in importlib.import_module(f"{__package__}.{path.stem}").CASES]
     assert len(cases) >= 60 and len(set(cases)) == len(cases)

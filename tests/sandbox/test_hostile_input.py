@@ -1,4 +1,4 @@
-"""Bad input, graded to an exact outcome through both entry points (see ``tests/hostile.py``):
+"""Bad input, graded to an exact outcome through both entry points (see ``hostile.py``):
 text that is not UTF-8, replies forged on the child's pipe, oversized answers, zip bombs.  Each
 costs at most the submitter's own questions, never the whole grade or the grader's memory."""
 from __future__ import annotations
@@ -10,7 +10,7 @@ import zipfile
 import pytest
 
 from tests.helpers import REFERENCE_GD
-from tests.hostile import ALL, CODE, Case, grade_both, zipped
+from tests.sandbox.hostile import ALL, CODE, Case, grade_both, zipped
 
 FORGE = """
 import os, sys

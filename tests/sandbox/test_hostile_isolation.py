@@ -1,5 +1,5 @@
 """Grading runs on one host cannot see or outlive each other, nor leave anything behind: hostile
-submissions graded through both entry points (see ``tests/hostile.py``), and one attack on a
+submissions graded through both entry points (see ``hostile.py``), and one attack on a
 victim run held open beside them.  Each is graded on this host as it is (private /tmp where
 namespaces are allowed) and as root in a container that forbids namespaces (no CAP_SYS_ADMIN),
 with the same outcome.  They need the privilege drop, so they run only as root."""
@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from tests.helpers import REFERENCE_GD, ROOT
-from tests.hostile import (FULL, NOT_ROOT, PRIVATE_TMP, WITHOUT_NAMESPACES, Case, finished_run,
+from tests.sandbox.hostile import (FULL, NOT_ROOT, PRIVATE_TMP, WITHOUT_NAMESPACES, Case, finished_run,
                      grade_both, no_files_left, no_ipc_left, no_processes_left, zipped)
 
 SENTINEL = Path(f"/tmp/autograder-sentinel-{os.getpid()}")   # the grader's, world-readable

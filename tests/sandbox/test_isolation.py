@@ -22,7 +22,7 @@ from autograder.sandbox.identity import (clean, hand_over, is_checkout, private_
                                          sandbox_identity, sweep)
 from autograder.sandbox.session import Cell, SandboxSession
 from tests.helpers import REFERENCE_GD, ROOT
-from tests.hostile import NOT_ROOT, ipc_objects_of
+from tests.sandbox.hostile import NOT_ROOT, ipc_objects_of
 
 root_only = pytest.mark.skipif(NOT_ROOT, reason="needs root: a uid of the sandbox's own")
 LIBC = ctypes.CDLL(None, use_errno=True)
