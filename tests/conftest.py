@@ -35,6 +35,8 @@ def pytest_collection_modifyitems(items):
     builds it once (`--dist loadgroup`)."""
     here = Path(__file__).parent
     for item in items:
+        if not item.path.is_relative_to(here):
+            continue
         folder = item.path.relative_to(here).parts[0]
         item.add_marker(pytest.mark.unit if folder in UNIT else pytest.mark.e2e)
         defs = item._fixtureinfo.name2fixturedefs

@@ -4,16 +4,21 @@ schemas, and one question's checker and form check judging an answer alone."""
 from __future__ import annotations
 
 import os
+import re
+import resource
 import subprocess
 import sys
 import textwrap
 from pathlib import Path
 
 import jsonschema
+import pytest
 
 from autograder.assignment import Assignment, load_assignment
 from autograder.budget import Undecided
 from autograder.checkers.coerce import side_of_square
+from autograder.checkers.matrix_parse import parse_matrix
+from autograder.checkers.parse import ParseError, parse
 from autograder.checkers.verdict import Incorrect
 from autograder.grading import grade
 from autograder.kinds import check_form, checker
@@ -129,3 +134,15 @@ def judge(assignment_id: str, name: str, answer) -> tuple[float, str]:
 def form(assignment_id: str, name: str, answer):
     """`form_checked` by a shipped assignment's question."""
     return form_checked(load_assignment(assignment_id), name, answer)
+
+
+def assert_both_readers_refuse(text: str, message: str) -> None:
+    """The expression reader (gd's names) and the matrix reader (optim_cnn's) both refuse
+    ``text`` with ``message``, within a second of CPU time between them."""
+    ns = load_assignment("gd").namespace()
+    space = load_assignment("optim_cnn").matrix_space()
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_utime
+    for reader in (lambda: parse(text, ns), lambda: parse_matrix(text, space)):
+        with pytest.raises(ParseError, match=re.escape(message)):
+            reader()
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_utime - before < 1.0

@@ -3,8 +3,6 @@ r"""Notation of issue 20 (items 3-6), judged end to end by the real graders of `
 assignment.toml): labelled answers, equation tags, LaTeX commands and environments.  An
 equivalent form earns what its plain-text twin earns; a wrong one loses the same points with
 the same message as its twin; what stays unreadable names the command and its position."""
-import re
-import resource
 
 import numpy as np
 import pytest
@@ -15,7 +13,7 @@ from autograder.checkers.expressions import ExpressionQuestion
 from autograder.checkers.labels import label_key, question_keys
 from autograder.checkers.matrix_parse import MatrixSpace, parse_matrix
 from autograder.checkers.parse import Namespace, ParseError, parse
-from tests.helpers import form, judge
+from tests.helpers import assert_both_readers_refuse, form, judge
 
 DW2 = r"\left(\frac{\partial \ell}{\partial \hat{y}} \frac{\partial \hat{y}}{\partial z_3}\right)^\top "
 EQUIVALENT = [
@@ -318,13 +316,7 @@ def test_a_declared_ones_vector_is_bold_one():
      "too long once"),
 ])
 def test_what_stays_unreadable_is_named_with_its_position(text, message):
-    ns = load_assignment("gd").namespace()
-    space = load_assignment("optim_cnn").matrix_space()
-    before = resource.getrusage(resource.RUSAGE_SELF).ru_utime
-    for reader in (lambda: parse(text, ns), lambda: parse_matrix(text, space)):
-        with pytest.raises(ParseError, match=re.escape(message)):
-            reader()
-    assert resource.getrusage(resource.RUSAGE_SELF).ru_utime - before < 1.0
+    assert_both_readers_refuse(text, message)
 
 
 def test_an_unreadable_command_costs_only_its_part_and_says_where():
