@@ -5,8 +5,8 @@
     .venv/bin/python bench/grade_snapshot.py after.jsonl && diff before.jsonl after.jsonl
 
 The corpus: every assignment's reference and template, the demo class (demo/gd-export/), every
-hostile case of tests/test_hostile*.py, and the backprop mutants and rewrites of
-tests/mlp_mutants.py. Each line is one submission's per-question score, status and output as
+hostile case of tests/sandbox/test_hostile*.py, and the backprop mutants and rewrites of
+tests/assignments/mlp_mutants.py. Each line is one submission's per-question score, status and output as
 `python -m autograder grade --json` reports them (its own folder's path replaced by `<dir>`).
 """
 from __future__ import annotations
@@ -20,15 +20,15 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT))   # the tests package
 ASSIGNMENTS = ("gd", "calculus", "backprop", "mnist", "optim_cnn")
 
 
 def _corpus(scratch: Path) -> list[tuple[str, str, Path, dict]]:
     """(name, assignment, folder, environment) for every submission of the corpus."""
-    import hostile
-    import mlp_mutants
-    import test_hostile, test_hostile_grading, test_hostile_input, test_hostile_isolation
+    from tests.assignments import mlp_mutants
+    from tests.sandbox import (hostile, test_hostile, test_hostile_grading, test_hostile_input,
+                               test_hostile_isolation)
 
     corpus = [(f"{kind}/{a}", a, ROOT / kind / a, {}) for kind in ("reference", "student_template")
               for a in ASSIGNMENTS]
@@ -37,9 +37,9 @@ def _corpus(scratch: Path) -> list[tuple[str, str, Path, dict]]:
     fast = {"AUTOGRADER_GRADERS": str(hostile.fast_graders(scratch / "graders"))}
     for module in (test_hostile, test_hostile_grading, test_hostile_input, test_hostile_isolation):
         for case in getattr(module, "CASES", []) + getattr(module, "PRIVATE_TMP_CASES", []):
-            folder = scratch / "hostile" / module.__name__ / case.id
+            folder = scratch / "hostile" / module.__name__.rsplit('.', 1)[-1] / case.id
             hostile._submission(case, folder, scratch / "results" / case.id / "results.json")
-            corpus.append((f"hostile/{module.__name__}/{case.id}", "gd", folder, fast))
+            corpus.append((f"hostile/{module.__name__.rsplit('.', 1)[-1]}/{case.id}", "gd", folder, fast))
     mlp = (ROOT / "reference" / "backprop" / "mlp.py").read_text()
     for group, entries in (("mutant", mlp_mutants.MUTANTS), ("rewrite", mlp_mutants.REWRITES)):
         for number, (_, old, new) in enumerate(entries):

@@ -22,7 +22,7 @@ from autograder.assignment import available, load_assignment
 from autograder.grading import grade
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "tests" / "assignments"))   # mlp_torch
 
 
 def timed(action, repeat: int) -> float:

@@ -6,7 +6,7 @@ each assignment, a generated class-sized batch is regraded at ``--jobs 1`` and `
 the command an instructor types; printed: submissions per minute, the speed-up over the
 baseline, and the mean per-submission overhead beyond the student's own code (wall time of its
 grading minus the time its code ran).  For `gd`, the class is 500 generated submissions
-(right, partly wrong, hostile; tests/classroom.py), the target is >= 300 per minute at
+(right, partly wrong, hostile; tests/batch/classroom.py), the target is >= 300 per minute at
 ``--jobs 2``, and every score is checked against `grade` of the same submission alone.
 
     .venv/bin/python bench/regrade_speed.py [--size 500] [--only gd]
@@ -27,7 +27,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "tests" / "batch"))   # classroom
 if (ROOT.parent / "shared" / "mnist").is_dir():   # as the tests read MNIST
     os.environ.setdefault("AUTOGRADER_MNIST", str(ROOT.parent / "shared" / "mnist"))
 

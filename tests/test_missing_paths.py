@@ -2,7 +2,7 @@
 and a non-zero exit status, never a student-facing "0 / 15"."""
 from __future__ import annotations
 
-from conftest import run_cli, write
+from tests.helpers import run_cli, write
 
 
 def test_grade_check_and_regrade_name_the_missing_path(tmp_path):

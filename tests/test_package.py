@@ -23,7 +23,7 @@ from autograder import mnist, package
 from autograder.assignment import INSTALLED, available, load_assignment
 from autograder.package import CHECK, ENGINE, distribution
 from autograder.reference import template_dir
-from conftest import ROOT, validate
+from tests.helpers import ROOT, validate
 
 
 def _mnist_at_hand() -> bool:
@@ -420,6 +420,7 @@ def _run(python: Path, *args, cwd: Path, **env) -> subprocess.CompletedProcess:
                           env=_env(COLUMNS="200", **env), cwd=cwd, timeout=600)
 
 
+@pytest.mark.slow   # a fresh venv, the engine's dependencies installed into it: minutes
 def test_two_assignments_install_side_by_side_offline_and_uninstall_alone(packages, tmp_path,
                                                                          monkeypatch):
     """In one fresh venv, gd's and calculus's wheels install with --no-index (nothing to build

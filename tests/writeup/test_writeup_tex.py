@@ -1,0 +1,167 @@
+"""LaTeX write-ups as Overleaf homework templates make them: sections and enumerate parts,
+``align*`` chains with ``\\tag``s, ``\\boxed`` finals, ``\\newcommand`` macros and an
+``\\input`` per problem; graded as the same answers in answers.py would be, quoted with their
+file and line.  Hostile sources (``\\input{/etc/passwd}``, recursive macros, deep braces) are
+refused with a message and cost only the write-up."""
+from __future__ import annotations
+
+from tests.helpers import by_number, write
+from autograder.assignment import load_assignment
+from autograder.grading import grade
+from autograder.writeup import read_writeup
+
+MAIN = r"""\documentclass[11pt]{article}
+\usepackage{amsmath,amssymb}
+\newcommand{\R}{\mathbb{R}}
+\newcommand{\grad}[1]{\nabla #1}
+\def\lr{\eta}
+\title{Homework 1}
+\begin{document}
+\maketitle
+\section*{Problem 1}
+\begin{enumerate}[(a)]
+\item The gradient is $\grad{L}(w) = (a w_1, b w_2)$. % the 1/2 cancels
+\item Setting it to zero, $w^* = (0, 0)$.
+\item The update is
+\begin{align*}
+w_1(t+1) &= w_1(t) - \lr a w_1(t) \\
+\rho_1 &= 1 - \lr a \tag{3}\\
+\rho_2 &= 1 - \lr b \tag{4}
+\end{align*}
+\item Hence $0 < \lr < \frac{2}{\max(a, b)}$.
+\item \[ \boxed{\eta^* = \frac{2}{a+b}} \] and the rate is $\rho = \frac{a-b}{a+b}$.
+\end{enumerate}
+\section*{Problem 2}
+\input{problem2}
+\end{document}
+"""
+PROBLEM2 = r"""\begin{enumerate}[(a)]
+\item Solving $\nabla R = 0$ gives $w^* = (1, 3)$.
+\item \textbf{Answer:} $\lr < \frac{2}{15 + \sqrt{221}}$
+\end{enumerate}
+"""
+
+
+def _submit(tmp_path, main=MAIN, **files):
+    folder = tmp_path / "submission"
+    write(folder, "hw1.tex", main)
+    for name, text in {"problem2.tex": PROBLEM2, **files}.items():
+        write(folder, name, text)
+    return folder
+
+
+def test_an_overleaf_writeup_with_macros_and_inputs_is_graded(tmp_path):
+    tests = by_number(grade("gd", _submit(tmp_path)))
+    for question in ("1a", "1b", "1c", "1d", "1e", "2a", "2b"):
+        assert tests[question].score == tests[question].max_score, tests[question].output
+    assert tests["1c"].output.startswith("Read from `hw1.tex`, line 16: `\\rho_1 &= 1 - \\eta a")
+    assert tests["2b"].output.startswith("Read from `problem2.tex`, line 3: ")
+
+
+def test_wrong_answers_in_latex_lose_their_points_with_their_messages(tmp_path):
+    main = MAIN.replace(r"\rho_1 &= 1 - \lr a", r"\rho_1 &= 1 + \lr a").replace(
+        r"\frac{2}{\max(a, b)}", r"\frac{2}{\min(a, b)}")
+    tests = by_number(grade("gd", _submit(tmp_path, main)))
+    assert tests["1c"].score < tests["1c"].max_score and "sign of the step" in tests["1c"].output
+    assert tests["1d"].score == 0 and "wrong upper end" in tests["1d"].output
+    assert tests["1e"].score == tests["1e"].max_score
+
+
+def test_an_input_outside_the_submission_is_refused(tmp_path):
+    for name in ("/etc/passwd", "../secret", "sub/../../x"):
+        folder = _submit(tmp_path / name.replace("/", "_"),
+                         MAIN.replace(r"\input{problem2}", rf"\input{{{name}}}"))
+        writeup = read_writeup(folder / "hw1.tex", load_assignment("gd"), root=folder)
+        assert "is outside your submission" in writeup.problem, (name, writeup.problem)
+        assert all(r.missing and not r.read for r in writeup.readings.values())
+
+
+def test_recursive_macros_and_deep_braces_are_refused_with_a_message(tmp_path):
+    assignment = load_assignment("gd")
+    recursive = MAIN.replace(r"\def\lr{\eta}", r"\def\lr{\lr\lr}")
+    path = write(tmp_path, "a.tex", recursive)
+    assert "expand without end" in read_writeup(path, assignment).problem
+    braces = MAIN.replace(r"\end{document}", "{" * 1_500_000 + r"\end{document}")
+    path = write(tmp_path, "b.tex", braces)
+    writeup = read_writeup(path, assignment)
+    assert "braces nest deeper" in writeup.problem
+    assert all(r.missing for r in writeup.readings.values())
+
+
+def test_the_root_is_the_file_with_documentclass(tmp_path, results_schema):
+    folder = _submit(tmp_path, **{"appendix.tex": "A long appendix. " * 2000})
+    tests = by_number(grade("gd", folder))
+    assert tests["1c"].output.startswith("Read from `hw1.tex`")
+
+
+def test_a_notebooks_markdown_cells_answer_what_its_code_leaves_out(tmp_path):
+    import nbformat
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [
+        nbformat.v4.new_markdown_cell("# Homework 1\n\n### 1(c)\n\nThe factors are\n"
+                                      "$$\\rho_1 = 1 - \\eta a, \\quad \\rho_2 = 1 - \\eta b$$"),
+        nbformat.v4.new_code_cell('q1d = "0 < eta < 2/max(a, b)"'),
+        nbformat.v4.new_markdown_cell("### 1(d)\n\nTherefore $0 < \\eta < 2/\\min(a, b)$."),
+    ]
+    folder = tmp_path / "submission"
+    folder.mkdir()
+    nbformat.write(notebook, folder / "gd.ipynb")
+    tests = by_number(grade("gd", folder))
+    assert tests["1c"].score == tests["1c"].max_score, tests["1c"].output
+    assert tests["1c"].output.startswith("Read from `gd.ipynb, cell 1`, line 6: `\\rho_1")
+    # the code's q1d is graded, not the Markdown's (wrong) range
+    assert tests["1d"].score == tests["1d"].max_score and "Read from" not in tests["1d"].output
+    assert "`q1a` is not defined in gd.ipynb" in tests["1a"].output   # neither answers it
+
+
+def test_an_input_of_itself_is_refused_not_followed_forever(tmp_path):
+    folder = _submit(tmp_path, MAIN.replace(r"\input{problem2}", r"\input{hw1}"))
+    writeup = read_writeup(folder / "hw1.tex", load_assignment("gd"), root=folder)
+    assert "inputs nest deeper than" in writeup.problem
+
+
+OPTIM = r"""\documentclass{article}
+\usepackage{amsmath}
+\begin{document}
+\subsection*{Problem 2, part (a)}
+The minimum-norm solution is $w^* = \frac{2}{5} x_1 = (0.8, 0.4)$.
+\subsection*{Problem 2, part (b)}
+Running it shows that RMSProp does not reach $w^*$: its steps scale each coordinate.
+Therefore RMSProp does not find the minimum-norm solution.
+\subsection*{Problem 4, part (a)}
+\begin{align}
+\frac{2\eta^*}{n} \|XX^\top a\|^2 &= \|X^\top a\|^2 \\
+\eta^* &= \frac{n}{2} \cdot \frac{\|X^\top a\|^2}{\|XX^\top a\|^2} \label{eq:eta}
+\end{align}
+\subsection*{Problem 5}
+Matching the two updates gives $\boxed{\tilde{\lambda} = \frac{\lambda}{2\eta}}$.
+\subsection*{Problem 8, part (a)}
+\begin{tabular}{ll}
+layer & receptive field \\
+conv 1 & 5 \\
+conv 2 & $R = 1 + 4 + 4 \cdot 2 = 13$ \\
+\end{tabular}
+
+Hence the receptive field is $14 \times 14$.
+\end{document}
+"""
+
+
+def test_an_optim_cnn_writeup_numbered_problem_part(tmp_path):
+    folder = tmp_path / "submission"
+    write(folder, "main.tex", OPTIM)
+    tests = by_number(grade("optim_cnn", folder))
+    for question in ("2a", "2b", "4a", "5"):
+        assert tests[question].score == tests[question].max_score, (question, tests[question].output)
+    assert "\\eta^* &= \\frac{n}{2}" in tests["4a"].output
+    # the table's 13 and the sentence's 14: which is final is the instructor's to decide
+    assert tests["8a"].kind == "undecided" and "13" in tests["8a"].output \
+        and "14 \\times 14" in tests["8a"].output
+    write(folder, "main.tex", OPTIM.replace("4 \\cdot 2 = 13", "4 \\cdot 2 = 14"))
+    test = by_number(grade("optim_cnn", folder))["8a"]
+    assert test.score == test.max_score, test.output
+    wrong = OPTIM.replace(r"\frac{\lambda}{2\eta}", "0").replace(r"\frac{n}{2} \cdot ", "")
+    write(folder, "main.tex", wrong)
+    tests = by_number(grade("optim_cnn", folder))
+    assert tests["5"].score == 0 and "adds no penalty" in tests["5"].output
+    assert tests["4a"].score == 0 and "missing the factor n/2" in tests["4a"].output
