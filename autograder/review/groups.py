@@ -117,9 +117,10 @@ def mistakes(groups: QuestionGroups) -> list[tuple[str, int]]:
     counts: Counter = Counter()
     for group in groups.groups:
         if group.verdict in ("wrong", "partial", "mixed"):
-            for line in {line.strip() for line in group.message.splitlines() if line.strip()}:
+            for line in dict.fromkeys(line.strip() for line in group.message.splitlines()
+                                      if line.strip()):
                 counts[line] += len(group.members)
-    return counts.most_common()
+    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
 
 
 class _Messages:

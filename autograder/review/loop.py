@@ -202,7 +202,8 @@ def _decisions_section(applied: list[Applied]) -> list[str]:
     lines = ["", "## Decisions applied (decisions file)", ""]
     if not applied:
         return lines + ["None."]
-    return lines + [f"- {inert(a.decision.label, 200)}: {inert(a.effect(), 300)}"
+    return lines + [f"- decision {a.decision.number}, Q{a.decision.question} "
+                    f"{code(a.decision.answer, 200)}: {inert(a.effect(), 300)}"
                     for a in applied]
 
 
