@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import re
 import statistics
 from html import escape
 from pathlib import Path
@@ -46,7 +47,8 @@ def mathjax_script() -> str:
     path = Path(list(spec.submodule_search_locations)[0]) / MATHJAX[1]
     if not path.is_file():
         return ""
-    return path.read_text(encoding="utf-8").replace("</", "<\\/").replace("<!--", "<\\!--")
+    text = path.read_text(encoding="utf-8")
+    return re.sub("</(script)", r"<\\/\1", text, flags=re.I).replace("<!--", "<\\!--")
 
 
 def report(assignment: Assignment, rows: list[Row], groups: list[QuestionGroups],
