@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -135,7 +136,7 @@ def test_a_decision_changes_exactly_its_groups_scores_and_survives_regrades(copy
     summary = (copy / "out" / "summary.md").read_text()
     applied = summary.split("## Decisions applied")[1].split("\n## ")[0]
     assert "decision 1, Q1d `0 < η ≤ 2/max(a, b)`: 2 submissions (wrong before: 0) now " \
-           "1.5 each" in applied
+           "1.5 each; message: closed upper end: GD does not converge at 2/max(a, b)" in applied
     assert "→ 1.5 (decision 1" in (copy / "out" / "review" / "1d.md").read_text()
     # the same command again: nothing changed, nothing rewritten
     stamps = {p: p.stat().st_mtime_ns for p in (copy / "out").rglob("*") if p.is_file()
@@ -143,15 +144,23 @@ def test_a_decision_changes_exactly_its_groups_scores_and_survives_regrades(copy
     again = _regrade(copy, "--decisions", str(copy / "decisions.toml"))
     assert again.returncode == 0 and "no change" in again.stdout and "wrote" not in again.stdout
     assert stamps == {p: p.stat().st_mtime_ns for p in stamps}
-    # a new submission with the same answer in a third notation is decided too, and a
-    # forced regrade (as after a grader change) keeps every decision
-    _export(copy / "new", [{"q1d": '"0 < eta <= 2*min(1/a, 1/b)"'}])
-    shutil.copytree(copy / "new" / "submission_1000", copy / "export" / "submission_1009")
-    forced = _regrade(copy, "--decisions", str(copy / "decisions.toml"), "--force")
-    assert forced.returncode == 0 and "10 graded now" in forced.stdout, forced.stdout
-    rows = _rows(copy / "out")
-    assert [rows[f"submission_100{i}"]["Q1d"] for i in (1, 2, 9)] == ["1.5"] * 3
-    assert rows["submission_1007"]["Q1d"] == "0"
+
+
+def test_decisions_survive_a_forced_regrade_and_meet_new_submissions(tmp_path):
+    """After a grader change, regrade --force grades everything again: the decision still
+    applies, to a new submission writing the same answer in a third notation too."""
+    _export(tmp_path / "export", [{"q1d": CLOSED[0]}, {}])
+    (tmp_path / "decisions.toml").write_text(DECISION)
+    first = _regrade(tmp_path, "--decisions", str(tmp_path / "decisions.toml"))
+    assert first.returncode == 0, first.stderr
+    _export(tmp_path / "new", [{"q1d": '"0 < eta <= 2*min(1/a, 1/b)"'}])
+    shutil.copytree(tmp_path / "new" / "submission_1000", tmp_path / "export" / "submission_1009")
+    forced = _regrade(tmp_path, "--decisions", str(tmp_path / "decisions.toml"), "--force")
+    assert forced.returncode == 0 and "3 graded now" in forced.stdout, forced.stdout
+    rows = _rows(tmp_path / "out")
+    assert [rows[name]["Q1d"] for name in ("submission_1000", "submission_1001",
+                                           "submission_1009")] == ["1.5", "2", "1.5"]
+    assert rows["submission_1009"]["instructor"] == "Q1d decided (decision 1)"
 
 
 def test_decisions_that_match_nothing_are_reported_and_two_on_one_group_refused(copy):
@@ -231,18 +240,24 @@ def test_the_late_policy_shows_raw_penalty_and_final(copy):
     assert again.returncode == 0 and "no change" in again.stdout, again.stdout + again.stderr
 
 
-@pytest.mark.parametrize("options, message", [
-    (["--due", "1 October"], "malformed due date '1 October'"),
-    (["--due", "2026-10-01T23:59Z", "--penalty", "ten"], "malformed penalty 'ten'"),
-    (["--due", "2026-10-01T23:59Z", "--extensions", "EXT"],
-     "line 2: no student with SID '123'"),
-])
-def test_a_bad_late_policy_is_a_clear_error_before_any_grading(tmp_path, options, message):
+def test_a_bad_late_policy_is_a_clear_error_before_any_grading(tmp_path):
+    from autograder.assignment import load_assignment
+    from autograder.batch.inputs import read_input
+    from autograder.review.loop import LoopError, Settings, prepare
     (tmp_path / "ext.csv").write_text("sid,due\n123,2026-10-05T00:00Z\n")
     _export(tmp_path / "export", CLASS[:1])
-    options = [str(tmp_path / "ext.csv") if o == "EXT" else o for o in options]
-    done = _regrade(tmp_path, *options)
-    assert done.returncode == 2 and message in done.stderr, done.stderr
+    entries = read_input(tmp_path / "export", tmp_path / "scratch").entries
+    for late, message in [({"due": "2026-10-01T23:59Z", "penalty": "ten"},
+                           "malformed penalty 'ten'"),
+                          ({"due": "2026-10-01T23:59Z", "grace": "soon"}, "malformed grace"),
+                          ({"due": "2026-10-01T23:59Z", "cap": "150%"}, "malformed cap"),
+                          ({"penalty": "10%/day"}, "needs a due date"),
+                          ({"due": "2026-10-01T23:59Z", "extensions": str(tmp_path / "ext.csv")},
+                           "line 2: no student with SID '123'")]:
+        with pytest.raises(LoopError, match=re.escape(message)):
+            prepare(Settings(late=late), load_assignment("gd"), entries)
+    done = _regrade(tmp_path, "--due", "1 October")
+    assert done.returncode == 2 and "malformed due date '1 October'" in done.stderr
     assert not (tmp_path / "out").exists()          # nothing graded, no folder left
 
 

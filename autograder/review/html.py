@@ -105,8 +105,8 @@ def _groups(qg: QuestionGroups, decided: dict) -> str:
     rows = []
     for i, group in enumerate(qg.groups, 1):
         decision = decided.get(id(group))
-        verdict = group.verdict + (f" → {decision.points:g} (decision {decision.number})"
-                                   if decision else "")
+        verdict = group.verdict + (f" → {decision.points:g} (decision {decision.number}: "
+                                   f"{decision.message})" if decision else "")
         members = ", ".join(f"<a href='#sub-{escape(m.submission)}'>{escape(m.submission)}</a>"
                             for m in group.members)
         rows.append(f"<tr><td>{i}</td><td>{_math(group)}<br><code>"

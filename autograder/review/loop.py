@@ -204,7 +204,8 @@ def _decisions_section(applied: list[Applied]) -> list[str]:
         return lines + ["None."]
     return lines + [f"- decision {a.decision.number}, Q{a.decision.question} "
                     f"{code(a.decision.answer, 200)}: {inert(a.effect(), 300)}"
-                    for a in applied]
+                    + (f"; message: {inert(a.decision.message, 300)}" if a.decision.message
+                       else "") for a in applied]
 
 
 def _overrides_section(overrides: list[Override], names: dict[str, str]) -> list[str]:
