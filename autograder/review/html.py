@@ -19,6 +19,7 @@ import sympy
 
 from ..assignment import Assignment
 from ..batch.reports import Row
+from ..results import clean_text
 from .collusion import Signal
 from .decisions import Applied
 from .groups import Group, QuestionGroups
@@ -65,7 +66,8 @@ def report(assignment: Assignment, rows: list[Row], groups: list[QuestionGroups]
     head = (f"<script>{CONFIG}</script><script>{script}</script>" if script else "")
     return ("<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
             f"<title>{escape(assignment.id)}: class report</title><style>{STYLE}</style>"
-            f"{head}</head><body class='tex2jax_ignore'>" + "\n".join(parts) + "</body></html>\n")
+            f"{head}</head><body class='tex2jax_ignore'>" + clean_text("\n".join(parts))
+            + "</body></html>\n")
 
 
 def _totals(totals: list[float], points: float) -> str:

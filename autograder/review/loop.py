@@ -134,7 +134,7 @@ def write(assignment: Assignment, rows: list[Row], out: Path, problems: list[str
                             final_rows, {k: v[2] for k, v in finals.items()}, prepared.roster,
                             prepared.settings.lms_missing == "zero",
                             prepared.settings.lms_column)
-        texts[out / export.name] = export.text
+        texts[out / export.name] = clean_text(export.text)
         notes += export.problems
     if notes:
         more += ["", "## Notes", ""] + [f"- {inert(n, 500)}" for n in notes]
