@@ -55,6 +55,15 @@ say "installing the autograder and its dependencies into $here/.venv"
 .venv/bin/python -m pip install -q --disable-pip-version-check -e "$install"
 .venv/bin/python -m autograder list >/dev/null
 
+# report.html's browser test drives Debian's chromium through Playwright (whose own browser
+# downloads are not used): a checkout set up as root installs it; elsewhere the test skips.
+if [ -z "$packaged" ] && ! command -v chromium >/dev/null 2>&1 && [ "$(id -u)" = 0 ] \
+        && command -v apt-get >/dev/null 2>&1; then
+    say "installing chromium for report.html's browser test"
+    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium \
+        >/dev/null; } || say "chromium could not be installed: its browser test will skip"
+fi
+
 # Packages the assignments let students use (`extras` in assignment.toml, e.g. torch for
 # backprop), each a pyproject extra of the same name: the graded assignment's on Gradescope
 # (the file ASSIGNMENT, or $AUTOGRADER_ASSIGNMENT), every assignment's in a checkout (tests, CI).

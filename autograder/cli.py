@@ -67,6 +67,28 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--count-unanswered", action="store_true",
                    help="count submissions with no answer file or an unreadable one in the "
                         "statistics and charts (left out by default)")
+    p.add_argument("--decisions", type=Path, metavar="TOML",
+                   help="your verdicts on answer groups ([[decision]] question, answer, points "
+                        "or verdict, message), applied to every equivalent answer")
+    p.add_argument("--overrides", type=Path, metavar="CSV",
+                   help="per-submission scores (submission,question,points,comment), applied "
+                        "last")
+    p.add_argument("--course", type=Path, metavar="TOML",
+                   help="a course config: [late] due, grace, penalty, cap, extensions; [lms] "
+                        "kind, roster, missing, column (the options below win)")
+    p.add_argument("--due", help="due date, e.g. 2026-10-01T23:59Z")
+    p.add_argument("--grace", help="grace period, e.g. 15m")
+    p.add_argument("--penalty", help="late penalty, e.g. 10%%/day or 2%%/hour")
+    p.add_argument("--cap", help="largest late penalty, e.g. 50%%")
+    p.add_argument("--extensions", type=Path, metavar="CSV", help="sid,due per student")
+    p.add_argument("--lms", choices=["canvas", "moodle"],
+                   help="also write canvas.csv / moodle.csv for the LMS's gradebook import")
+    p.add_argument("--roster", type=Path, metavar="CSV",
+                   help="the LMS's exported gradebook: every student of it gets a row")
+    p.add_argument("--lms-missing", choices=["blank", "zero"],
+                   help="roster students without a submission: left blank (default) or 0")
+    p.add_argument("--lms-column", help="the assignment's column in the LMS file (Canvas: "
+                                        "'<Assignment> (<id>)' to update an existing one)")
 
     p = verbs.add_parser("demo", help="regrade the example class that comes with the project: "
                                       "what regrade does, with no data to find",
@@ -214,11 +236,12 @@ def _regrade(args) -> int:
     if problem:   # said once, before any submission is graded
         print(f"not graded: {problem}", file=sys.stderr)
         return 2
+    from .review.loop import LoopError, settings_from
     try:
         outcome = regrade(args.assignment, args.input, args.out, jobs=args.jobs,
                           force=args.force, scheduler=args.scheduler, timeout=args.timeout,
-                          count_unanswered=args.count_unanswered)
-    except (InputError, AssignmentError, UnknownAssignment) as exc:
+                          count_unanswered=args.count_unanswered, settings=settings_from(args))
+    except (InputError, AssignmentError, UnknownAssignment, LoopError) as exc:
         print(exc, file=sys.stderr)
         return 2
     if outcome.interrupted:
@@ -227,6 +250,10 @@ def _regrade(args) -> int:
     print(outcome.headline)
     for problem in outcome.problems:
         print(f"Warning: {clean_text(problem)}")
+    for note in outcome.notes:
+        print(f"Note: {clean_text(note)}")
+    if not outcome.changed:
+        print("no change: every report is as it was; nothing rewritten")
     for path in outcome.files:
         print(f"wrote {path}")
     return 0

@@ -40,6 +40,7 @@ class Entry:
     emails: tuple[str, ...] = ()
     previous_score: float | None = None   # what Gradescope has now (the export's :score:)
     problem: str = ""                 # why it cannot be graded (no folder of its own): missing
+    submitted: str = ""               # when, as the export says (:created_at:)
 
     def fingerprint(self) -> str:
         """A digest of the submission's files (names and contents): a batch run again skips
@@ -184,4 +185,5 @@ def _entry(name: str, root: Path, data: dict, listed: bool) -> Entry:
         "its folder is a symbolic link: not graded" if folder.is_symlink() else
         "the export lists it, but holds no folder of that name" if not folder.exists() else
         "it is no submission folder")
-    return Entry(name, folder, field(":name"), field(":sid"), field(":email"), previous, problem)
+    return Entry(name, folder, field(":name"), field(":sid"), field(":email"), previous, problem,
+                 str(data.get(":created_at") or ""))

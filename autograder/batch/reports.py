@@ -15,6 +15,7 @@ import re
 import statistics
 from collections import Counter
 from dataclasses import dataclass
+from typing import Callable
 
 from ..assignment import Assignment
 from ..markdown import code, inert
@@ -22,7 +23,6 @@ from ..outcomes import DECIDED, UNANSWERED, Kind, Status
 from ..results import clean_text
 from .inputs import Entry
 
-TOP_WRONG = 5                                   # wrong answers listed per question
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")  # what a reader may take for a line end
 
 
@@ -61,15 +61,17 @@ class Row:
         return inert((self.record.get("notes") or ["?"])[0], 300)
 
 
-def grades_csv(assignment: Assignment, rows: list[Row]) -> str:
+def grades_csv(assignment: Assignment, rows: list[Row],
+               extra: list[tuple[str, Callable[[Row], str]]] = ()) -> str:
     """One line per submission: id, names, SIDs, emails, the score of each graded question,
-    total, status, and the score the export had."""
+    total, status, the score the export had, and the ``extra`` columns (name, cell of a
+    row)."""
     tests = assignment.graded_tests
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["submission_id", "names", "sids", "emails",
                      *(f"Q{t.id}" for t in tests), "total", "max_score", "status",
-                     "previous_score"])
+                     "previous_score", *(name for name, _ in extra)])
     for row in rows:
         entry, record = row.entry, row.record
         writer.writerow([_safe(entry.id), _safe("; ".join(entry.names)),
@@ -77,14 +79,16 @@ def grades_csv(assignment: Assignment, rows: list[Row]) -> str:
                          *(_number(row.score(t.id)) for t in tests),
                          _number(record.get("score") if row.scored else None),
                          _number(assignment.points), _safe(row.status),
-                         _number(entry.previous_score)])
+                         _number(entry.previous_score), *(_safe(cell(row)) for _, cell in extra)])
     return out.getvalue()
 
 
-def summary_markdown(assignment: Assignment, rows: list[Row], problems: list[str] = ()) -> str:
+def summary_markdown(assignment: Assignment, rows: list[Row], problems: list[str] = (),
+                     answers: list[str] = (), more: list[str] = ()) -> str:
     """Counts, totals, what could not be used of the input, each question's mean and pass rate,
-    the commonest wrong answers of each closed-form question, changed scores, submissions with
-    nothing to grade, failures, time-outs and flagged questions."""
+    the lines ``answers`` (the class's answers: see autograder.review), changed scores,
+    submissions with nothing to grade, failures, time-outs, flagged questions, and the lines
+    ``more``."""
     scored = [row for row in rows if row.scored]
     lines = [f"# {assignment.id}: {len(rows)} submissions regraded", "", headline(assignment, rows)]
     if problems:
@@ -102,7 +106,7 @@ def summary_markdown(assignment: Assignment, rows: list[Row], problems: list[str
         rate = f"{full / len(scored):.0%} ({full}/{len(scored)})" if scored else "–"
         lines.append(f"| Q{test.id}: {inert(test.title, 60)} | {test.points:g} | {mean} | "
                      f"{rate} | {flagged} |")
-    lines += _wrong_answers(assignment, scored)
+    lines += answers
     lines += _changed(rows)
     lines += _table("Nothing to grade: no answer file, or none that could be read (no score "
                     "unless counted with --count-unanswered)",
@@ -119,7 +123,7 @@ def summary_markdown(assignment: Assignment, rows: list[Row], problems: list[str
                     ["questions"],
                     [(row, [inert("; ".join(row.record["flagged"]), 300)])
                      for row in rows if row.record.get("flagged") and row.scored])
-    return "\n".join(lines) + "\n"
+    return "\n".join([*lines, *more]) + "\n"
 
 
 def headline(assignment: Assignment, rows: list[Row]) -> str:
@@ -146,35 +150,6 @@ def headline(assignment: Assignment, rows: list[Row]) -> str:
         text += (" " if totals else "\n\n") + (f"Not counted: {left_out} with nothing to "
                                                 f"grade (--count-unanswered counts them as 0).")
     return text
-
-
-def question_stats(assignment: Assignment, rows: list[Row]) -> list[tuple[str, float, float]]:
-    """(question, mean fraction of its points, fraction with full marks), for the charts."""
-    rows = [row for row in rows if row.scored]
-    stats = []
-    for test in assignment.graded_tests:
-        scores = [s for s in (row.score(test.id) for row in rows) if s is not None]
-        if scores and test.points:
-            stats.append((f"Q{test.id}", statistics.mean(scores) / test.points,
-                          sum(row.passed(test.id) for row in rows) / len(rows)))
-    return stats
-
-
-def _wrong_answers(assignment: Assignment, rows: list[Row]) -> list[str]:
-    lines = ["", "## Most common wrong answers", ""]
-    for question in assignment.questions:
-        if not (question.closed_form and question.graded):
-            continue
-        wrong = Counter(row.record.get("answers", {}).get(question.id, "(no answer)")
-                        for row in rows if row.wrong(question.id))
-        if not wrong:
-            continue
-        lines += [f"**Q{question.id}: {inert(question.title, 80)}**: "
-                  f"{sum(wrong.values())} wrong", "", "| answer | submissions |",
-                  "|---|---|"]
-        lines += [f"| {_cell(answer)} | {count} |" for answer, count in wrong.most_common(TOP_WRONG)]
-        lines.append("")
-    return lines if len(lines) > 3 else lines + ["Every closed-form answer earned full marks."]
 
 
 def _changed(rows: list[Row]) -> list[str]:

@@ -4,7 +4,10 @@ Layout of the output folder (private to its owner: it holds every student's resu
 
     submissions/<id>/results.json   what Gradescope would show (see autograder.gradescope)
     submissions/<id>/record.json    what the batch keeps: scores, status, answers, fingerprints
-    grades.csv, summary.md          the class (autograder.batch.reports)
+    grades.csv, summary.md          the class (autograder.batch.reports, autograder.review)
+    review/<question>.md            each closed-form question's answer groups
+    report.html                     the class on one self-contained page
+    canvas.csv / moodle.csv         the final scores for the LMS's import (--lms)
     totals.png, questions.png       charts (with the instructor extra)
     export/                         an export zip, unpacked once
 
@@ -32,9 +35,10 @@ from ..outcomes import DECIDED, UNANSWERED, Status
 from ..private import PACKAGE, keep_private
 from ..reference import reference_dir
 from ..results import clean_data, clean_text
-from . import charts, executors
+from ..review import loop
+from . import executors
 from .inputs import Entry, InputError, read_input
-from .reports import Row, grades_csv, headline, question_stats, summary_markdown
+from .reports import Row, headline
 from .worker import Job
 
 
@@ -49,13 +53,18 @@ class Regraded:
     headline: str = ""         # the class's counts and totals (see reports.headline)
     problems: list[str] = field(default_factory=list)   # what could not be used of the input
     files: list[Path] = field(default_factory=list)
+    changed: bool = True       # False: every report was as it is ("no change")
+    notes: list[str] = field(default_factory=list)      # decisions not applied, and the like
 
 
 def regrade(assignment_id: str, source: Path, out: Path, *, jobs: int = 1, force: bool = False,
             scheduler: str | None = None, timeout: float | None = None,
-            count_unanswered: bool = False, console: Console | None = None) -> Regraded:
+            count_unanswered: bool = False, console: Console | None = None,
+            settings: loop.Settings | None = None) -> Regraded:
     """Grade every submission of ``source`` into ``out`` (see the module's docstring);
-    ``count_unanswered`` counts those with nothing to grade in the statistics."""
+    ``count_unanswered`` counts those with nothing to grade in the statistics; ``settings``:
+    the instructor's decisions, overrides, late policy and LMS (see autograder.review.loop),
+    read before any grading.  Raises InputError, or LoopError for unusable settings."""
     console = console or Console(stderr=True)
     assignment = load_assignment(assignment_id)
     out = Path(out)
@@ -64,7 +73,8 @@ def regrade(assignment_id: str, source: Path, out: Path, *, jobs: int = 1, force
     os.chmod(out, 0o700)
     try:
         found = read_input(Path(source), out / "export", out)
-    except InputError:
+        prepared = loop.prepare(settings or loop.Settings(), assignment, found.entries)
+    except (InputError, loop.LoopError):
         if made:   # nothing to grade: no output folder left behind
             shutil.rmtree(out, ignore_errors=True)
         raise
@@ -96,25 +106,10 @@ def regrade(assignment_id: str, source: Path, out: Path, *, jobs: int = 1, force
                       f"completely. Run the same command again to go on.")
         return regraded
     rows = [Row(e, records[e.id], count_unanswered) for e in entries]
-    regraded.headline = headline(assignment, rows)
-    regraded.files = write_reports(assignment, rows, out, found.problems)
+    written = loop.write(assignment, rows, out, found.problems, prepared, _atomic)
+    regraded.headline = headline(assignment, written.rows)
+    regraded.files, regraded.changed, regraded.notes = written.files, written.changed, written.notes
     return regraded
-
-
-def write_reports(assignment: Assignment, rows: list[Row], out: Path,
-                  problems: list[str] = ()) -> list[Path]:
-    """grades.csv, summary.md and (with matplotlib) the charts; the paths written."""
-    summary = summary_markdown(assignment, rows, problems)
-    files = [_atomic(out / "grades.csv", grades_csv(assignment, rows)),
-             _atomic(out / "summary.md", clean_text(summary))]
-    totals = [row.record["score"] for row in rows if row.scored]
-    if charts.available() and totals:
-        charts.totals_histogram(totals, assignment.points, out / "totals.png",
-                                f"{assignment.id}: totals of {len(totals)} submissions")
-        charts.question_chart(question_stats(assignment, rows), out / "questions.png",
-                              f"{assignment.id}: questions")
-        files += [out / "totals.png", out / "questions.png"]
-    return files
 
 
 def save(folder: Path, reply: dict, fingerprints: dict) -> dict:

@@ -15,7 +15,7 @@ import pytest
 import yaml
 
 from autograder import demo
-from autograder.batch.reports import DECIDED
+from autograder.outcomes import DECIDED
 from autograder.grading import grade
 from autograder.private import private_paths
 from tests.helpers import ROOT, assert_row_is_graded_alone, run_cli, validate
