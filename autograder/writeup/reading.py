@@ -313,7 +313,10 @@ def _chosen(question: QuestionSpec, found: list[Candidate], assignment: Assignme
             value, read = good[0]
             return Reading(question, name, value=value, read=read)
         quoted = "; ".join(f"line {c.line}: {code(c.quote)}" for c in here[:6])
-        if len(good) > 1:
+        if len(good) > 1:   # the candidates each reading was made of
+            shown_read = dict.fromkeys((c.line, c.quote) for _, read in good for c in read)
+            quoted = "; ".join(f"line {line}: {code(quote)}" for line, quote in
+                               list(shown_read)[:6])
             return Reading(question, name, undecided=(
                 f"{shown} gives {question.id} {len(good)} different answers as "
                 f"{PRIORITY_NAMES[priority]} ({quoted}); which one is final is for the "
