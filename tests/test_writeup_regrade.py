@@ -16,8 +16,8 @@ from test_writeup_tex import MAIN, PROBLEM2
 from autograder.grading import grade
 
 # two different boxed finals for 1e: which is final is the instructor's to decide
-TWO_FINALS = GD_TYPORA.replace(r"$$\boxed{\eta^* = \frac{2}{a+b}}$$",
-                               r"$$\boxed{\eta^* = \frac{2}{a+b}}$$ or $$\boxed{\eta^* = \frac{1}{a}}$$")
+FINAL = r"$$\boxed{\eta^* = \frac{2}{a+b}}$$"
+TWO_FINALS = GD_TYPORA.replace(FINAL, FINAL + r" or $$\boxed{\eta^* = \frac{1}{a}}$$")
 
 
 def _notebook() -> str:

@@ -54,8 +54,25 @@ def test_an_overleaf_writeup_with_macros_and_inputs_is_graded(tmp_path):
     tests = by_number(grade("gd", _submit(tmp_path)))
     for question in ("1a", "1b", "1c", "1d", "1e", "2a", "2b"):
         assert tests[question].score == tests[question].max_score, tests[question].output
-    assert tests["1c"].output.startswith("Read from `hw1.tex`, line 16: `\\rho_1 &= 1 - \\eta a")
+    # quoted as the student wrote it: \lr, not the \eta it expands to
+    assert tests["1c"].output.startswith("Read from `hw1.tex`, line 16: `\\rho_1 &= 1 - \\lr a")
+    assert tests["1a"].output.startswith("Read from `hw1.tex`, line 11: `\\grad{L}(w) = ")
     assert tests["2b"].output.startswith("Read from `problem2.tex`, line 3: ")
+
+
+def test_quotes_and_where_it_looked_name_the_input_file_and_its_line(tmp_path):
+    """ρ2 in a file of its own, 2a unanswered in problem2.tex: each line is named in its file."""
+    main = MAIN.replace(r"\rho_2 &= 1 - \lr b \tag{4}", r"\input{rho2}")
+    problem2 = PROBLEM2.replace(r"Solving $\nabla R = 0$ gives $w^* = (1, 3)$.",
+                                "Solving it is left to the reader.")
+    tests = by_number(grade("gd", _submit(tmp_path, main, **{
+        "problem2.tex": problem2, "rho2.tex": "% the second factor\n\\rho_2 &= 1 - \\lr b"})))
+    assert tests["1c"].output.startswith(
+        "Read from `hw1.tex`, line 16: `\\rho_1 &= 1 - \\lr a \\tag{3}\\\\`; `rho2.tex`, line 2: "
+        "`\\rho_2 &= 1 - \\lr b`"), tests["1c"].output
+    assert tests["2a"].score == 0
+    assert "no answer found for 2a: looked in `problem2.tex`, line 2 (" in tests["2a"].output
+    assert tests["2b"].output.startswith("Read from `problem2.tex`, line 3: `\\lr < ")
 
 
 def test_wrong_answers_in_latex_lose_their_points_with_their_messages(tmp_path):
