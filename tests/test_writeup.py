@@ -385,3 +385,14 @@ def test_a_found_answer_that_cannot_be_read_is_undecided_never_zero(tmp_path):
     first, last = _line(text, "### 1(b)"), _line(text, "### 1(c)").split()[1]
     assert f"no answer found for 1b: looked in `hw1.md`, {first}".replace("line", "lines") + \
         f"–{int(last) - 1} (the part labelled 1b)" in tests["1b"].output
+
+
+def test_a_wrong_matrix_chain_says_its_first_wrong_step(tmp_path):
+    """J_g = 2A − A = 2A: the matrices of the last link differ on the same instances."""
+    text = "## Problem 4\n\n**4a.** The Jacobian is\n\n$$J_g = 2A - A = 2A$$\n"
+    test = by_number(grade("calculus", _submit(tmp_path, text)))["4a"]
+    assert test.score == 0, test.output
+    assert "the step `2A - A = 2A` does not hold" in test.output, test.output
+    right = text.replace("= 2A$$", "= A$$")
+    test = by_number(grade("calculus", _submit(tmp_path / "right", right)))["4a"]
+    assert test.score == test.max_score and "does not hold" not in test.output

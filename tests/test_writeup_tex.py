@@ -182,3 +182,13 @@ def test_an_optim_cnn_writeup_numbered_problem_part(tmp_path):
     tests = by_number(grade("optim_cnn", folder))
     assert tests["5"].score == 0 and "adds no penalty" in tests["5"].output
     assert tests["4a"].score == 0 and "missing the factor n/2" in tests["4a"].output
+
+
+def test_a_wrong_chain_says_its_first_wrong_step_as_written_on_its_line(tmp_path):
+    """ρ1's chain goes wrong on its second line, written with the student's \\lr."""
+    main = MAIN.replace(r"\rho_1 &= 1 - \lr a \tag{3}\\",
+                        r"\rho_1 &= 1 - \lr a \\" + "\n" + r"&= 1 + a \lr \tag{3}\\")
+    test = by_number(grade("gd", _submit(tmp_path, main)))["1c"]
+    assert test.score < test.max_score and "sign of the step" in test.output
+    assert "In your derivation on line 17 of `hw1.tex`, the step `1 - \\lr a = 1 + a \\lr` " \
+           "does not hold" in test.output, test.output

@@ -78,12 +78,13 @@ class Reading:
         """Feedback on a wrong chain ``ρ = A = B = C``: its first link that does not hold,
         checked as answers are (never points; "" when every link holds or none can be told)."""
         for candidate in self.read:
-            steps = candidate.steps
-            for left, right in zip(steps, steps[1:]):
-                if _differ(left, right, assignment):
+            steps, said = candidate.steps, candidate.said or candidate.steps
+            for i, (left, right) in enumerate(zip(steps, steps[1:])):
+                if not candidate.entry and _differ(left, right, assignment, self.question):
                     where = code(candidate.file or self.file)
-                    return (f"In your derivation on line {candidate.line} of {where}, "
-                            f"the step {code(f'{left} = {right}')} does not hold: the first "
+                    line = candidate.step_lines[i + 1] if candidate.step_lines else candidate.line
+                    return (f"In your derivation on line {line} of {where}, the step "
+                            f"{code(f'{said[i]} = {said[i + 1]}')} does not hold: the first "
                             f"place it goes wrong.")
         return ""
 
@@ -186,7 +187,14 @@ class Places:
             line = next((n for n in range(line, line + 200) if piece in self._line(n)), line)
             quoted.append(self.source.own(piece, line) if self.source.macros else piece)
         file, number = self.at(candidate.line)
-        return dataclasses.replace(candidate, quote=" … ".join(quoted), line=number, file=file)
+        said, lines, start = [], [], candidate.line
+        for step in candidate.steps:   # each step of a chain, in its line as written
+            line = next((n for n in range(start, start + 200) if step in self._line(n)), None)
+            start = line or start
+            said.append(self.source.own(step, line) if line and self.source.macros else step)
+            lines.append(self.at(line)[1] if line else number)
+        return dataclasses.replace(candidate, quote=" … ".join(quoted), line=number, file=file,
+                                   said=tuple(said), step_lines=tuple(lines))
 
     def _line(self, number: int) -> str:
         lines = self.source.read_lines
@@ -214,9 +222,11 @@ def _read(blocks: list[Block], name: str, questions: list[QuestionSpec],
     return Writeup(name, statement, readings)
 
 
-def _differ(left: str, right: str, assignment: Assignment) -> bool:
-    """Whether two steps of a chain are different expressions (False if either is no
-    expression or it cannot be told in time)."""
+def _differ(left: str, right: str, assignment: Assignment, question: QuestionSpec) -> bool:
+    """Whether two steps of a chain are different expressions, or matrices that differ on the
+    same instances (False if either is neither or it cannot be told in time)."""
+    if question.kind == "matrix":
+        return _matrices_differ(left, right, assignment, question)
     ns = assignment.namespace()
     try:
         a, b = (to_parsed(side, ns).value for side in (left, right))
@@ -226,6 +236,23 @@ def _differ(left: str, right: str, assignment: Assignment) -> bool:
         return not equivalent(a, b, Domain(symbols, seed=f"{left}={right}"))
     except Exception:   # unreadable, or undecided: no feedback rather than a wrong one
         return False
+
+
+def _matrices_differ(left: str, right: str, assignment: Assignment,
+                     question: QuestionSpec) -> bool:
+    space = assignment.matrix_space(question=question)
+    try:
+        a, b = (parse_matrix(side, space) for side in (left, right))
+        for instance in space.instances(2, f"{left}={right}"):
+            x, y = a.evaluate(instance), b.evaluate(instance)
+            if isinstance(x, Identity) or isinstance(y, Identity):
+                return False   # I against a matrix of its size is not told here
+            x, y = np.asarray(x), np.asarray(y)
+            if x.shape != y.shape or not np.allclose(x, y, rtol=1e-9, atol=1e-9):
+                return x.size > 1 or y.size > 1 or x.shape == y.shape   # not I against a number
+    except Exception:   # unreadable, misshapen or undecided: no feedback rather than a wrong one
+        return False
+    return False
 
 
 def _outcome(reading: Reading) -> tuple:
