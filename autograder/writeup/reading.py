@@ -340,6 +340,7 @@ def _reading(question: QuestionSpec, handout: Handout, blocks: list[Block],
     return reading
 
 
+_CASES = re.compile(r"\\begin\{cases\}.*?\\end\{cases\}", re.DOTALL)   # its "otherwise"
 _ELSEWHERE_ZERO = re.compile(r"\\neq?\b|≠|off[- ]?diagonal|otherwise|elsewhere", re.IGNORECASE)
 
 
@@ -354,8 +355,8 @@ def _prepared(candidate: Candidate, question: QuestionSpec, names: list,
                                      _reads_as_matrix(question, candidate.value, assignment)):
         return candidate
     value = rewritten(candidate.value, names)
-    if candidate.entry == "ii" and not any(_ELSEWHERE_ZERO.search(blocks[i].text)
-                                           for i in region):
+    if candidate.entry == "ii" and not any(
+            _ELSEWHERE_ZERO.search(_CASES.sub("", blocks[i].text)) for i in region):
         return candidate   # only the diagonal, nothing said of the rest: not read
     if candidate.entry:
         rows = set().union(*(rows_named(blocks[i].text) for i in region))
