@@ -232,9 +232,32 @@ def _group(text: str, start: int) -> tuple[str, int]:
     raise Refused("a macro's braces are never closed: not read")
 
 
+_ESCAPE = r"(?<!\\)"
+_MATH_SPAN = re.compile(
+    rf"{_ESCAPE}\$\$.*?{_ESCAPE}\$\$|{_ESCAPE}\\\[.*?\\\]|{_ESCAPE}\\\(.*?\\\)"
+    rf"|\\begin\{{({'|'.join(map(re.escape, sorted(MATH_ENVIRONMENTS)))})\}}.*?\\end\{{\1\}}"
+    rf"|{_ESCAPE}\$(?:[^$\\]|\\.)+\$", re.DOTALL)
+
+
+def _masked(text: str) -> str:
+    """``text`` with the inside of each math span blanked (its newlines kept): the walker reads
+    the document's structure, the spans are taken from ``text`` as they are (the walker's
+    reading of math is most of its time, and nothing of it is used)."""
+    def blank(match: re.Match) -> str:
+        span = match.group()
+        if match.group(1):
+            name = match.group(1)
+            opening, closing = len(f"\\begin{{{name}}}"), len(f"\\end{{{name}}}")
+        else:
+            opening = closing = 2 if span[:2] in ("$$", "\\[", "\\(") else 1
+        inside = re.sub(r"[^\n]", " ", span[opening:len(span) - closing])
+        return span[:opening] + inside + span[len(span) - closing:]
+    return _MATH_SPAN.sub(blank, text)
+
+
 def read_tex(text: str) -> list[Block]:
     """The blocks of a LaTeX write-up (macros expanded), in document order."""
-    nodes, _, _ = LatexWalker(text, tolerant_parsing=True).get_latex_nodes()
+    nodes, _, _ = LatexWalker(_masked(text), tolerant_parsing=True).get_latex_nodes()
     walk = _Walk(text)
     walk.nodes(nodes or [])
     walk.flush()
@@ -250,6 +273,10 @@ class _Walk:
         self.current: Block | None = None
         self.parts: list[str] = []
         self.lists: list[list] = []   # per open list: [kind, count, letters]
+
+    def verbatim(self, node) -> str:
+        """A node's text as written (math included: the walker saw it blanked)."""
+        return self.text[node.pos:node.pos + node.len]
 
     def line(self, pos: int) -> int:
         return self.text.count("\n", 0, pos) + 1
@@ -296,7 +323,7 @@ class _Walk:
                     self.prose(" ", node.pos)
 
     def math(self, node) -> None:
-        verbatim = node.latex_verbatim()
+        verbatim = self.verbatim(node)
         opening = len(node.delimiters[0]) if node.delimiters else 1
         content = verbatim[opening:len(verbatim) - opening]
         line = self.line(node.pos)
@@ -318,11 +345,11 @@ class _Walk:
     def environment(self, node) -> None:
         name = node.environmentname
         if name in MATH_ENVIRONMENTS:
-            self.display(node.latex_verbatim(), self.line(node.pos))
+            self.display(self.verbatim(node), self.line(node.pos))
         elif name in LISTS or name == "tabular":
             spec = node.nodeargd.argnlist[0] if name != "tabular" and node.nodeargd and \
                 node.nodeargd.argnlist else None
-            letters = spec is not None and "a" in spec.latex_verbatim().lower()
+            letters = spec is not None and "a" in self.verbatim(spec).lower()
             self.flush()
             self.lists.append([name, 0, letters])
             if name == "tabular":
@@ -337,7 +364,7 @@ class _Walk:
         name = node.macroname
         arguments = [a for a in (node.nodeargd.argnlist if node.nodeargd else []) if a is not None]
         if name in SECTIONS:
-            title = arguments[-1].latex_verbatim().strip("{}") if arguments else ""
+            title = self.verbatim(arguments[-1]).strip("{}") if arguments else ""
             self.start(node.pos, "heading", title)
             self.flush()
         elif name == "item":
@@ -352,7 +379,7 @@ class _Walk:
         elif name == "\\" and self.lists and self.lists[-1][0] == "tabular":
             self.start(node.pos, "cell")
         elif name in ("boxed", "fbox") and arguments:   # \boxed{$x = 1$} outside math
-            self.display(f"\\boxed{{{arguments[-1].latex_verbatim().strip('{}$')}}}",
+            self.display(f"\\boxed{{{self.verbatim(arguments[-1]).strip('{}$')}}}",
                          self.line(node.pos))
         elif name in ("par", "newline", "\\"):
             self.prose(" ", node.pos)
@@ -363,7 +390,7 @@ class _Walk:
         state = self.lists[-1]
         state[1] += 1
         if arguments:   # \item[(b)]
-            label = arguments[0].latex_verbatim().strip("[]")
+            label = self.verbatim(arguments[0]).strip("[]")
         elif state[0] != "enumerate":
             label = ""
         elif state[2] or sum(s[0] == "enumerate" for s in self.lists) > 1:
