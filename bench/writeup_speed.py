@@ -3,8 +3,9 @@
 The one-page write-ups are the tests' Typora Markdown and Overleaf LaTeX homework for `gd`;
 the 30-page ones are the same with about 3.5 KB of derivation (prose, inline math, displays)
 before each part's answer, about 100 KB in all.  Prints the median seconds of reading each
-(`read_writeup`: parsing, locating and reading every closed form, without grading), the
-ratio, what the 30 pages cost beyond the one page, and a whole `grade` of the one page.
+(`read_writeup`: parsing, locating and reading every closed form, without grading; CPU
+seconds), the ratio, what the 30 pages cost beyond the one page, and a whole `grade` of the
+one page (wall seconds).
 
     .venv/bin/python bench/writeup_speed.py [--repeat 5]
 """
@@ -54,12 +55,14 @@ def latex(pages: int) -> tuple[str, str]:
     return MAIN.replace(r"\item ", rf"\item {pad}"), PROBLEM2.replace(r"\item ", rf"\item {pad}")
 
 
-def timed(action, repeat: int) -> float:
+def timed(action, repeat: int, clock=time.process_time) -> float:
+    """The median time of ``action``: CPU time of this process by default (the reading runs
+    in it alone), which another run sharing the cores changes least."""
     samples = []
     for _ in range(repeat):
-        started = time.perf_counter()
+        started = clock()
         action()
-        samples.append(time.perf_counter() - started)
+        samples.append(clock() - started)
     return statistics.median(samples)
 
 
@@ -92,7 +95,8 @@ def main() -> None:
                 assert read == 7, (style, pages, read)   # the padding changes no reading
                 seconds[pages] = timed(lambda: read_writeup(folder / name, assignment,
                                                             root=folder), repeat)
-            whole = timed(lambda: grade("gd", folders[style, 1]), max(1, repeat // 2))
+            whole = timed(lambda: grade("gd", folders[style, 1]), max(1, repeat // 2),
+                          time.perf_counter)   # wall time: its sandboxed child runs apart
             print(f"{style}: 1 page ({sizes[1] / 1024:.0f} KB) read in {seconds[1]:.3f} s; "
                   f"30 pages ({sizes[30] / 1024:.0f} KB) in {seconds[30]:.3f} s "
                   f"({seconds[30] / seconds[1]:.1f}x), {seconds[30] - seconds[1]:.3f} s beyond "
