@@ -192,3 +192,38 @@ def test_a_wrong_chain_says_its_first_wrong_step_as_written_on_its_line(tmp_path
     assert test.score < test.max_score and "sign of the step" in test.output
     assert "In your derivation on line 17 of `hw1.tex`, the step `1 - \\lr a = 1 + a \\lr` " \
            "does not hold" in test.output, test.output
+
+
+# \ma is ten \mb, each ten \mc, … : 10^8 \mi once expanded (the "billion laughs")
+_LAUGHS = "".join(r"\def\m" + a + "{" + (r"\m" + b) * 10 + "}" for a, b in
+                  zip("abcdefgh", "bcdefghi")) + r"\def\mi{x}\def\lr{\ma}"
+
+
+def test_hostile_latex_is_refused_and_costs_only_the_writeup(tmp_path):
+    """10 MB of braces, a 10 MB input, a symbolic link out of the submission and macros that
+    grow exponentially are each refused with a message; answers.py beside them is graded."""
+    from conftest import REFERENCE_GD
+    assignment = load_assignment("gd")
+    cases = {
+        "10 MB of braces": ({"hw1.tex": MAIN + "{}" * 5_000_000}, "MB of write-up is read"),
+        "a 10 MB input": ({"hw1.tex": MAIN, "problem2.tex": "{}" * 5_000_000},
+                          "MB are read"),
+        "exponential macros": ({"hw1.tex": MAIN.replace(r"\def\lr{\eta}", _LAUGHS),
+                                "problem2.tex": PROBLEM2}, "expand without end"),
+    }
+    for name, (files, message) in cases.items():
+        folder = tmp_path / name.replace(" ", "_")
+        for file, text in files.items():
+            write(folder, file, text)
+        writeup = read_writeup(folder / "hw1.tex", assignment, root=folder)
+        assert message in writeup.problem, (name, writeup.problem)
+        assert all(r.missing and not r.read for r in writeup.readings.values()), name
+        write(folder, "answers.py", REFERENCE_GD)   # beside answers.py it costs nothing
+        result = grade("gd", folder)
+        assert result.score == result.max_score, (name, result.output)
+    folder = _submit(tmp_path / "link")
+    (folder / "secret.tex").symlink_to("/etc/passwd")
+    write(folder, "hw1.tex", MAIN.replace(r"\input{problem2}", r"\input{secret}"))
+    writeup = read_writeup(folder / "hw1.tex", assignment, root=folder)
+    assert "is outside your submission" in writeup.problem
+    assert "root:" not in repr(writeup)
