@@ -29,7 +29,8 @@ sys.path.insert(0, str(ROOT / "tests"))
 from test_writeup import GD_TYPORA  # noqa: E402
 from test_writeup_tex import MAIN, PROBLEM2  # noqa: E402
 
-PARAGRAPH = (r"Expanding the square, $(x_{k} - \bar{x})^2 = x_{k}^2 - 2 x_{k} \bar{x} + \bar{x}^2$, "
+PARAGRAPH = (r"Expanding the square, "
+             r"$(x_{k} - \bar{x})^2 = x_{k}^2 - 2 x_{k} \bar{x} + \bar{x}^2$, "
              r"and summing over $k = 1, \dots, n$ the cross terms cancel since "
              r"$\sum_k (x_k - \bar{x}) = 0$. By the chain rule the derivative of each term is "
              r"$2 (x_k - \bar{x}) \frac{\partial x_k}{\partial t}$.")

@@ -405,7 +405,8 @@ def _chosen(question: QuestionSpec, found: list[Candidate], assignment: Assignme
         return Reading(question, name, undecided=(
             f"{shown} names {', '.join(named)} of {question.id} but not every value of it "
             f"({lines}); what the rest is for the instructor to decide"))
-    unread = [c for c in found if _unparsed(question, c.value, assignment)]
+    unread = [c for c in found[-MAX_CANDIDATES:]
+              if _unparsed(question, c.value, assignment)]
     if unread:   # found, and it cannot be read: never a zero
         return Reading(question, name, undecided=(
             f"{shown} answers {question.id} in {lines} as {PRIORITY_NAMES[unread[-1].priority]}"
