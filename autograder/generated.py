@@ -11,6 +11,7 @@ from gradescope_utils.autograder_utils.decorators import number
 from .assignment import load_assignment
 from .checkers.verdict import Verdict
 from .kinds import KINDS, check_form, checker
+from .outcomes import Undecided
 from .reference import load_reference
 from .writeup.names import with_given
 
@@ -26,7 +27,13 @@ def form_test(assignment_id: str):
     def test_form(question, student, assignment, grade):
         """Q{question.id} form: {question.title}"""
         assignment = with_given(assignment, given_of(question, student))
-        grade(quoted(check_form(question, student, assignment), student.source_of(question.name)))
+        try:
+            verdict = check_form(question, student, assignment)
+        except Undecided as exc:   # a write-up's reading that is the instructor's to decide
+            if not student.written_undecided(question.name):
+                raise
+            verdict = Verdict.wrong(f"{exc}; on submission it is flagged for your instructor.")
+        grade(quoted(verdict, student.source_of(question.name)))
 
     return test_form
 

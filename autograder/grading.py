@@ -171,7 +171,10 @@ def unread(submission, student: Student, assignment: Assignment) -> tuple[str, s
     if any(Path(name).name in assignment.modules for name in submission.files):
         return "", ""   # its code modules are graded
     if submission.path is None and submission.writeup is None:
-        return "no answer file", f"none of {', '.join(assignment.files)} was found"
+        pdf = any(name.lower().endswith(".pdf") for name in submission.files)
+        return "no answer file", (f"none of {', '.join(assignment.files)}, nor a write-up (.md, "
+                                  f".tex), was found" + ("; a PDF is not read: its source is"
+                                                         if pdf else ""))
     if submission.problem is not None:
         return "unreadable", submission.problem
     why = student.unparsable()

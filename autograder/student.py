@@ -179,9 +179,17 @@ class Student:
         written = self._written(name)
         if written is None or not written.read or self._phase != "judge":
             return ""
+        return "" if self._from_code(name) else written.source
+
+    def _from_code(self, name: str) -> bool:
         reply = self._values.get(Probe(value_request(name), name).key)
-        from_code = reply is not None and reply.status == "ok" and reply.value is not None
-        return "" if from_code else written.source
+        return reply is not None and reply.status == "ok" and reply.value is not None
+
+    def written_undecided(self, name: str) -> bool:
+        """Whether the write-up answers ``name`` with a reading left to the instructor (two
+        finals, an unreadable one) and the code does not answer it."""
+        written = self._written(name)
+        return written is not None and bool(written.undecided) and not self._from_code(name)
 
     def given(self, name: str) -> dict[str, str]:
         """The values the write-up's handout gives the names of ``name``'s answer ({} if it

@@ -115,6 +115,10 @@ def find_submission(root: Path, accepted: list[str], scratch: Path | None = None
             submission.cells = [Cell(path.name, _read_python(path))]
     except ValueError as exc:
         submission.problem = str(exc)
+    if path.suffix.lower() == ".ipynb" and submission.problem is None and not submission.cells:
+        # Markdown cells only: the notebook is a write-up, and nothing else
+        return Submission(root, notes=notes, folder=_folder(path, root), writeup=path,
+                          files=files)
     return submission
 
 
@@ -301,7 +305,8 @@ def _read_notebook(submission: Submission) -> None:
         submission.cells.append(Cell(f"cell {index}", "\n".join(lines) + "\n"))
     if skipped:
         submission.notes.append(f"skipped {skipped} IPython magic or shell line(s) (% or !)")
-    if not submission.cells:
+    if not submission.cells and not any(c.get("cell_type") == "markdown"
+                                        for c in notebook.cells):   # else: a write-up
         raise ValueError(f"{path.name} has no code cells")
 
 

@@ -32,26 +32,72 @@ def rows_named(prose: str) -> set[str]:
 
 
 _CASES = re.compile(r"^\s*\\begin\{cases\}(.*)\\end\{cases\}\s*$", re.DOTALL)
-_DIAGONAL = re.compile(r"^(?:\\text\{\s*(?:if|for|when)\s*\}\s*)?i\s*=\s*j\s*$")
-_ELSEWHERE = re.compile(r"^(?:\\text\{\s*(?:if|for|when)\s*\}\s*)?i\s*(?:\\neq|\\ne|≠|!=)\s*j\s*$"
-                        r"|^\\text\{\s*otherwise\s*\}$|^\\text\{\s*(?:else|elsewhere)\s*\}$")
 # 1[z_{1,i} > 0], \mathbb{1}[h_i > 0]: the indicator of a vector's entry
 _INDICATOR = re.compile(r"(?:\\mathbb\{1\}|𝟙|\b1)\s*(?:\\left)?\["
                         r"\s*([A-Za-z]'*)_\{?(\d*),?\s*i\}?\s*>\s*0\s*(?:\\right)?\]")
+# what a row's condition is made of: "i = j", "i \neq j", "z_{1,i} > 0", "z_{1,i} \leq 0"
+_SAME = re.compile(r"^i\s*=\s*j$")
+_OTHER = re.compile(r"^i\s*(?:\\neq|\\ne|≠|!=)\s*j$")
+_SIGN = re.compile(r"^([A-Za-z]'*)_\{?(\d*),?\s*i\}?\s*(>|\\geq?|≥|<|\\leq?|≤)\s*0$")
+_ELSE = re.compile(r"^(?:otherwise|else|elsewhere)$", re.IGNORECASE)
+_JOIN = re.compile(r"\band\b|,(?![^{}]*\})|\\wedge|\\land", re.IGNORECASE)   # not z_{1,i}'s
+MAX_ROWS = 6
 
 
-def diagonal_of(cases: str) -> str | None:
-    """The diagonal entry of a ``cases`` block that is that entry where ``i = j`` and 0
-    elsewhere; None if it says anything else."""
+def _condition(text: str) -> dict[str, bool] | None:
+    """A row's condition as the facts it needs ({"i=j": True, "z1": False}; {} for
+    "otherwise"); None if it says anything else."""
+    text = re.sub(r"\\(?:text|mathrm|textrm)\{([^{}]*)\}", r" \1 ", text)
+    text = re.sub(r"^\s*(?:if|for|when|where)\b", "", text.strip(), flags=re.IGNORECASE)
+    facts: dict[str, bool] = {}
+    for atom in (a.strip() for a in _JOIN.split(text)):
+        if _ELSE.match(atom):
+            continue
+        if _SAME.match(atom) or _OTHER.match(atom):
+            facts["i=j"] = bool(_SAME.match(atom))
+        elif match := _SIGN.match(atom):
+            facts[match.group(1) + match.group(2)] = match.group(3) in (">", "\\geq", "\\ge", "≥")
+        else:
+            return None
+    return facts
+
+
+def cases_entry(cases: str, index: str) -> tuple[str, str] | None:
+    """The entry a ``cases`` block is, and its indices: rows on ``i = j`` (0 elsewhere) make
+    a diagonal (``"ii"``), rows on the sign of a vector's entry (``z_{1,i} > 0``) its
+    indicator, in any number of rows, the first row that holds giving the value; None if
+    the rows say anything else, or not every case has a value."""
     match = _CASES.match(cases)
-    rows = [row.split("&") for row in match.group(1).split("\\\\")] if match else []
-    if len(rows) != 2 or any(len(row) != 2 for row in rows):
+    rows = [row.split("&") for row in match.group(1).split("\\\\") if row.strip()] \
+        if match else []
+    if not rows or len(rows) > MAX_ROWS or any(len(row) != 2 for row in rows):
         return None
-    (first, when), (other, elsewhere) = sorted(
-        ((v.strip(), c.strip()) for v, c in rows), key=lambda row: row[0] == "0")
-    if other == "0" and _DIAGONAL.match(when) and _ELSEWHERE.match(elsewhere):
-        return first
-    return None
+    parsed = [(value.strip(), _condition(when)) for value, when in rows]
+    if any(facts is None for _, facts in parsed):
+        return None
+    signs = sorted({name for _, facts in parsed for name in facts if name != "i=j"})
+    diagonal = any("i=j" in facts for _, facts in parsed)
+    if len(signs) > 1:
+        return None
+
+    def value(same: bool, positive: bool) -> str | None:
+        held = {"i=j": same, **{name: positive for name in signs}}
+        return next((v for v, facts in parsed
+                     if all(held[name] == fact for name, fact in facts.items())), None)
+
+    if diagonal and any(value(False, positive) != "0" for positive in (True, False)):
+        return None   # a diagonal: 0 off it
+    on, off = value(True, True), value(True, False)
+    if on is None or off is None:
+        return None
+    if not signs or on == off:
+        return on, "ii" if diagonal else index
+    name = re.match(r"([A-Za-z]'*)(\d*)", signs[0])
+    base, digits = name.group(1), name.group(2)
+    indicator = f"1[{base}_{{{digits + ',' if digits else ''}i}} > 0]"
+    entry = f"({on}) \\cdot {indicator}" if off == "0" else \
+        f"{off} + (({on}) - ({off})) \\cdot {indicator}"
+    return entry, "ii" if diagonal else index
 
 
 def as_matrix(entry: str, index: str, rows: set[str] = frozenset()) -> str | None:
@@ -61,7 +107,7 @@ def as_matrix(entry: str, index: str, rows: set[str] = frozenset()) -> str | Non
     if len(entry) > MAX_ENTRY_CHARS or index not in ("i", "ij", "ii"):
         return None
     if "\\begin{cases}" in entry:
-        entry, index = diagonal_of(plain_latex(entry)) or "", "ii"
+        entry, index = cases_entry(plain_latex(entry), index) or ("", index)
     text = plain_latex(entry).replace("\\cdot", "*").replace("\\times", "*")
     text = _INDICATOR.sub(r"{(\1\2 > 0)}_i", text)
     text = re.sub(r"\\[,;!]|\\quad", " ", text)
@@ -118,6 +164,8 @@ def _term(term: sympy.Expr, bases: list[tuple[str, str]], index: str) -> str | N
         by_index[where].append(f"({base})")
     column, row, matrix = (" * ".join(by_index[k]) for k in ("i", "j", "ij"))
     number = f"({coefficient}) * " if coefficient != 1 else ""
+    if index == "ii" and not (column or row or matrix):   # a number on the diagonal
+        return f"{number}I"
     if index in ("i", "ii"):   # a vector's entry, or a diagonal
         if not column or row or matrix:
             return None

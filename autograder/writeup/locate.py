@@ -28,6 +28,9 @@ class Candidate:
     part: int | None = None   # which value of a tuple a part label names (0-based)
     steps: tuple[str, ...] = ()   # a labelled chain's values, in order (the last is ``value``)
     entry: str = ""   # the indices of an entry the value is ("ij": ∇f(A)_{ij} = v_i v_j)
+    file: str = ""    # the file its line is in, once placed (a LaTeX \\input, a notebook cell)
+    said: tuple[str, ...] = ()        # its steps as the student wrote them (macros unexpanded)
+    step_lines: tuple[int, ...] = ()  # the line of each step, once placed
 
 
 _TAG = re.compile(r"(?:\\quad|\\qquad|\\dots|\\ldots|\\cdots|\s)*\(\d{1,3}\)\s*$"

@@ -67,19 +67,24 @@ class Reading:
     @property
     def source(self) -> str:
         """``Read from hw1.md, line 42: `…```, for the feedback (Markdown)."""
-        read = dict.fromkeys((c.line, c.quote) for c in self.read)
-        lines = "; ".join(f"line {line}: {code(quote)}" for line, quote in read)
-        return f"Read from {code(self.file)}, {lines}" if self.read else ""
+        by_file: dict[str, dict] = {}
+        for c in self.read:
+            by_file.setdefault(c.file or self.file, {})[(c.line, c.quote)] = None
+        return "Read from " + "; ".join(
+            f"{code(file)}, " + "; ".join(f"line {line}: {code(quote)}" for line, quote in read)
+            for file, read in by_file.items()) if self.read else ""
 
     def first_wrong_step(self, assignment: Assignment) -> str:
         """Feedback on a wrong chain ``ρ = A = B = C``: its first link that does not hold,
         checked as answers are (never points; "" when every link holds or none can be told)."""
         for candidate in self.read:
-            steps = candidate.steps
-            for left, right in zip(steps, steps[1:]):
-                if _differ(left, right, assignment):
-                    return (f"In your derivation on line {candidate.line} of {code(self.file)}, "
-                            f"the step {code(f'{left} = {right}')} does not hold: the first "
+            steps, said = candidate.steps, candidate.said or candidate.steps
+            for i, (left, right) in enumerate(zip(steps, steps[1:])):
+                if not candidate.entry and _differ(left, right, assignment, self.question):
+                    where = code(candidate.file or self.file)
+                    line = candidate.step_lines[i + 1] if candidate.step_lines else candidate.line
+                    return (f"In your derivation on line {line} of {where}, the step "
+                            f"{code(f'{said[i]} = {said[i + 1]}')} does not hold: the first "
                             f"place it goes wrong.")
         return ""
 
@@ -124,9 +129,7 @@ def read_writeup(path: Path, assignment: Assignment, shown_as: str | None = None
             problem = f"{code(name)} is not read: {why}"
             return Writeup(name, "", {q.name: Reading(q, name, missing=problem)
                                       for q in questions}, problem)
-        writeup = _read(blocks, name, questions, assignment)
-        if source is not None:
-            _placed(writeup, source)
+        writeup = _read(blocks, name, questions, assignment, Places(name, source))
     if writeup is None or cpu.expired or wall.expired:
         problem = (f"{code(name)} could not be read within {READ_SECONDS:g} s (a document this "
                    f"tangled is read by your instructor instead)")
@@ -144,25 +147,66 @@ def _blocks(path: Path, text: str, root: Path, name: str) -> tuple[list[Block], 
     if path.suffix.lower() != ".tex":
         return read_markdown(text), None
     source = combined(path, root)
-    return read_tex(expanded(source.text)), source
+    source.expanded, source.macros = expanded(source.text)
+    return read_tex(source.expanded), source
 
 
-def _placed(writeup: Writeup, source: Source) -> None:
-    """Each reading's lines in the file they come from (a LaTeX write-up's ``\\input``s, a
-    notebook's cells)."""
-    for reading in writeup.readings.values():
-        placed = [(c, source.place(c.line)) for c in reading.read]
-        if placed:
-            reading.file = placed[0][1][0]
-            reading.read = [dataclasses.replace(c, line=line) for c, (_, line) in placed]
+@dataclass(frozen=True)
+class Places:
+    """Where a line of the text read is in the student's files (a LaTeX write-up's
+    ``\\input``s, a notebook's cells), and the student's own text of what was read there
+    (macros as written, not expanded)."""
+    file: str
+    source: Source | None = None
+
+    def at(self, line: int) -> tuple[str, int]:
+        if self.source is None:
+            return self.file, line
+        file, number = self.source.place(line)
+        return file or self.file, number
+
+    def line(self, line: int) -> str:
+        """``line 42``, or ``` `problem2.tex`, line 3``` in another file than the write-up."""
+        file, number = self.at(line)
+        return f"line {number}" if file == self.file else f"{code(file)}, line {number}"
+
+    def span(self, first: int, last: int) -> str:
+        """``` `hw1.tex`, lines 3–9``` (from one file to another when an input is between)."""
+        (file, start), (other, end) = self.at(first), self.at(last)
+        if file == other:
+            lines = f"lines {start}–{end}" if end > start else f"line {start}"
+            return f"{code(file)}, {lines}"
+        return f"{code(file)}, line {start} to {code(other)}, line {end}"
+
+    def placed(self, candidate: Candidate) -> Candidate:
+        """``candidate`` with its file, its line there and the student's own text."""
+        if self.source is None:
+            return candidate
+        pieces, quoted, line = candidate.quote.split(" … "), [], candidate.line
+        for piece in pieces:   # a chain's label line, then its value's line
+            line = next((n for n in range(line, line + 200) if piece in self._line(n)), line)
+            quoted.append(self.source.own(piece, line) if self.source.macros else piece)
+        file, number = self.at(candidate.line)
+        said, lines, start = [], [], candidate.line
+        for step in candidate.steps:   # each step of a chain, in its line as written
+            line = next((n for n in range(start, start + 200) if step in self._line(n)), None)
+            start = line or start
+            said.append(self.source.own(step, line) if line and self.source.macros else step)
+            lines.append(self.at(line)[1] if line else number)
+        return dataclasses.replace(candidate, quote=" … ".join(quoted), line=number, file=file,
+                                   said=tuple(said), step_lines=tuple(lines))
+
+    def _line(self, number: int) -> str:
+        lines = self.source.read_lines
+        return lines[number - 1] if 0 < number <= len(lines) else ""
 
 
 def _read(blocks: list[Block], name: str, questions: list[QuestionSpec],
-          assignment: Assignment) -> Writeup:
+          assignment: Assignment, places: Places) -> Writeup:
     fits, checked = [], {}   # checked: form checks already run, for every handout
     for handout in handouts_of(assignment):
         where = regions(blocks, anchors(blocks, handout.items))
-        readings = {q.name: _reading(q, handout, blocks, where, assignment, name, checked)
+        readings = {q.name: _reading(q, handout, blocks, where, assignment, places, checked)
                     for q in questions}
         fits.append((_fit(handout, where, readings), handout, readings))
     fits.sort(key=lambda fit: -fit[0])
@@ -178,9 +222,11 @@ def _read(blocks: list[Block], name: str, questions: list[QuestionSpec],
     return Writeup(name, statement, readings)
 
 
-def _differ(left: str, right: str, assignment: Assignment) -> bool:
-    """Whether two steps of a chain are different expressions (False if either is no
-    expression or it cannot be told in time)."""
+def _differ(left: str, right: str, assignment: Assignment, question: QuestionSpec) -> bool:
+    """Whether two steps of a chain are different expressions, or matrices that differ on the
+    same instances (False if either is neither or it cannot be told in time)."""
+    if question.kind == "matrix":
+        return _matrices_differ(left, right, assignment, question)
     ns = assignment.namespace()
     try:
         a, b = (to_parsed(side, ns).value for side in (left, right))
@@ -190,6 +236,23 @@ def _differ(left: str, right: str, assignment: Assignment) -> bool:
         return not equivalent(a, b, Domain(symbols, seed=f"{left}={right}"))
     except Exception:   # unreadable, or undecided: no feedback rather than a wrong one
         return False
+
+
+def _matrices_differ(left: str, right: str, assignment: Assignment,
+                     question: QuestionSpec) -> bool:
+    space = assignment.matrix_space(question=question)
+    try:
+        a, b = (parse_matrix(side, space) for side in (left, right))
+        for instance in space.instances(2, f"{left}={right}"):
+            x, y = a.evaluate(instance), b.evaluate(instance)
+            if isinstance(x, Identity) or isinstance(y, Identity):
+                return False   # I against a matrix of its size is not told here
+            x, y = np.asarray(x), np.asarray(y)
+            if x.shape != y.shape or not np.allclose(x, y, rtol=1e-9, atol=1e-9):
+                return x.size > 1 or y.size > 1 or x.shape == y.shape   # not I against a number
+    except Exception:   # unreadable, misshapen or undecided: no feedback rather than a wrong one
+        return False
+    return False
 
 
 def _outcome(reading: Reading) -> tuple:
@@ -224,8 +287,9 @@ def _labels(question: QuestionSpec, handout: Handout) -> tuple[tuple[str, ...], 
 
 
 def _reading(question: QuestionSpec, handout: Handout, blocks: list[Block],
-             where: dict[str, list[int]], assignment: Assignment, name: str,
+             where: dict[str, list[int]], assignment: Assignment, places: Places,
              checked: dict) -> Reading:
+    name = places.file
     shown = code(name)   # the student's file name, as feedback shows it
     keys = [key for key in handout.keys_of(question.id) if key in where]
     if not keys:
@@ -234,11 +298,11 @@ def _reading(question: QuestionSpec, handout: Handout, blocks: list[Block],
                      else f"{shown} follows {handout.name}, which does not ask it")
         return Reading(question, name, missing=f"no answer found for {question.id}: {where_not}")
     region = sorted({i for key in keys for i in where[key]})
-    lines = f"lines {blocks[region[0]].line}–{_last_line(blocks, region)}"
+    lines = places.span(blocks[region[0]].line, _last_line(blocks, region))
     if question.kind not in READ_KINDS:
         return Reading(question, name, undecided=f"{question.id} is a {question.kind} question, "
                                                  f"which is not read from a write-up yet: "
-                                                 f"{shown}, {lines}")
+                                                 f"{lines}")
     whole, parts = _labels(question, handout)
     given = given_of(question, handout.given)
     assignment = with_given(assignment, given)
@@ -258,12 +322,13 @@ def _reading(question: QuestionSpec, handout: Handout, blocks: list[Block],
         found = structures.shapes(blocks, region, names, letters)
     elif question.kind == "critical_point":
         found = structures.critical_point(blocks, region)
-    equations = [f"line {m.line}: {code(m.text, 80)}" for i in region for m in blocks[i].maths
-                 if "=" in m.text]
-    concluded = next((f"line {blocks[i].line}: {inert(blocks[i].text, 200)}"
+    found = [places.placed(c) for c in found]
+    equations = [f"{places.line(m.line)}: {code(m.text, 80)}" for i in region
+                 for m in blocks[i].maths if "=" in m.text]
+    concluded = next((f"{places.line(blocks[i].line)}: {inert(blocks[i].text, 200)}"
                       for i in reversed(region)
                       if blocks[i].kind != "display" and CONCLUSION.search(blocks[i].text)), "")
-    reading = _chosen(question, found, assignment, name, lines, keys, whole + parts, concluded,
+    reading = _chosen(question, found, assignment, places, lines, keys, whole + parts, concluded,
                       checked)
     if reading.missing and question.kind == "tuple" and equations:
         reading = Reading(question, name, undecided=(
@@ -275,6 +340,7 @@ def _reading(question: QuestionSpec, handout: Handout, blocks: list[Block],
     return reading
 
 
+_CASES = re.compile(r"\\begin\{cases\}.*?\\end\{cases\}", re.DOTALL)   # its "otherwise"
 _ELSEWHERE_ZERO = re.compile(r"\\neq?\b|≠|off[- ]?diagonal|otherwise|elsewhere", re.IGNORECASE)
 
 
@@ -289,8 +355,8 @@ def _prepared(candidate: Candidate, question: QuestionSpec, names: list,
                                      _reads_as_matrix(question, candidate.value, assignment)):
         return candidate
     value = rewritten(candidate.value, names)
-    if candidate.entry == "ii" and not any(_ELSEWHERE_ZERO.search(blocks[i].text)
-                                           for i in region):
+    if candidate.entry == "ii" and not any(
+            _ELSEWHERE_ZERO.search(_CASES.sub("", blocks[i].text)) for i in region):
         return candidate   # only the diagonal, nothing said of the rest: not read
     if candidate.entry:
         rows = set().union(*(rows_named(blocks[i].text) for i in region))
@@ -298,10 +364,11 @@ def _prepared(candidate: Candidate, question: QuestionSpec, names: list,
     return dataclasses.replace(candidate, value=value)
 
 
-def _chosen(question: QuestionSpec, found: list[Candidate], assignment: Assignment, name: str,
+def _chosen(question: QuestionSpec, found: list[Candidate], assignment: Assignment, places: Places,
             lines: str, keys: list[str], labels: tuple[str, ...], concluded: str,
             checked: dict) -> Reading:
     """The reading at the best priority that has one that passes the form check."""
+    name = places.file
     shown = code(name)
     for priority in sorted(PRIORITY_NAMES):
         here = [c for c in found if c.priority == priority][-MAX_CANDIDATES:]
@@ -312,8 +379,9 @@ def _chosen(question: QuestionSpec, found: list[Candidate], assignment: Assignme
         if len(good) == 1:
             value, read = good[0]
             return Reading(question, name, value=value, read=read)
-        quoted = "; ".join(f"line {c.line}: {code(c.quote)}" for c in here[:6])
-        if len(good) > 1:
+        quoted = _quotes(here, places)
+        if len(good) > 1:   # the candidates each reading was made of
+            quoted = _quotes([c for _, read in good for c in read], places)
             return Reading(question, name, undecided=(
                 f"{shown} gives {question.id} {len(good)} different answers as "
                 f"{PRIORITY_NAMES[priority]} ({quoted}); which one is final is for the "
@@ -336,11 +404,40 @@ def _chosen(question: QuestionSpec, found: list[Candidate], assignment: Assignme
     if named:
         return Reading(question, name, undecided=(
             f"{shown} names {', '.join(named)} of {question.id} but not every value of it "
-            f"({shown}, {lines}); what the rest is for the instructor to decide"))
+            f"({lines}); what the rest is for the instructor to decide"))
+    unread = [c for c in found[-MAX_CANDIDATES:]
+              if _unparsed(question, c.value, assignment)]
+    if unread:   # found, and it cannot be read: never a zero
+        return Reading(question, name, undecided=(
+            f"{shown} answers {question.id} in {lines} as {PRIORITY_NAMES[unread[-1].priority]}"
+            f", but it cannot be read ({_quotes(unread[-6:], places)}); what it answers is for "
+            f"the instructor to decide"))
     return Reading(question, name, missing=(
-        f"no answer found for {question.id}: looked in {shown}, {lines} (the part labelled "
+        f"no answer found for {question.id}: looked in {lines} (the part labelled "
         f"{', '.join(keys)}) for a boxed or \"Answer:\" line, an equation naming "
         f"{', '.join(map(code, labels)) or 'it'}, a concluding sentence and a display"))
+
+
+def _unparsed(question: QuestionSpec, value: object, assignment: Assignment) -> bool:
+    """Whether a candidate is math that cannot be parsed (not: it parses, or reads names the
+    question does not have, as a derivation's step or another problem's result does)."""
+    if not isinstance(value, str):
+        return False
+    try:
+        if question.kind in ("matrix", "sym_matrix"):
+            parse_matrix(value, assignment.matrix_space(question=question))
+        else:
+            to_parsed(value, assignment.namespace())
+    except Exception as exc:   # every way a parse fails: malformed, unless a name is unknown
+        return "unknown name" not in str(exc)
+    return False
+
+
+def _quotes(found: list[Candidate], places: Places) -> str:
+    """The candidates, quoted with where each is (at most 6)."""
+    shown = dict.fromkeys((c.file, c.line, c.quote) for c in found)
+    return "; ".join((f"line {line}" if file in ("", places.file) else f"{code(file)}, line {line}")
+                     + f": {code(quote)}" for file, line, quote in list(shown)[:6])
 
 
 def _last_line(blocks: list[Block], region: list[int]) -> int:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from pylatexenc.latexwalker import (LatexCharsNode, LatexCommentNode, LatexEnvironmentNode,
@@ -43,10 +44,25 @@ class Source:
     """The combined text, and where each of its lines comes from."""
     text: str
     places: list[tuple[int, str, int]] = field(default_factory=list)  # (from line, file, line)
+    macros: dict[str, tuple[int, str]] = field(default_factory=dict)
+    expanded: str = ""   # the text as read: macros expanded (its lines are the text's)
+
+    @cached_property
+    def lines(self) -> list[str]:
+        return self.text.splitlines()
+
+    @cached_property
+    def read_lines(self) -> list[str]:
+        return self.expanded.splitlines()
 
     def place(self, line: int) -> tuple[str, int]:
         start, file, first = max((p for p in self.places if p[0] <= line), default=(1, "", 1))
         return file, first + line - start
+
+    def own(self, piece: str, line: int) -> str:
+        """The student's text that reads as ``piece`` on ``line`` (macros expanded)."""
+        lines = self.lines
+        return own_text(lines[line - 1], piece, self.macros) if 0 < line <= len(lines) else piece
 
 
 def combined(path: Path, root: Path) -> Source:
@@ -100,8 +116,9 @@ _DEFINITION = re.compile(r"\\(?:re)?newcommand\*?\s*\{?\\([A-Za-z]+)\}?\s*(?:\[(
                          r"|\\def\s*\\([A-Za-z]+)((?:#\d)*)\s*\{")
 
 
-def expanded(text: str) -> str:
-    """``text`` with its macros' definitions removed (their lines kept) and uses expanded."""
+def expanded(text: str) -> tuple[str, dict[str, tuple[int, str]]]:
+    """``text`` with its macros' definitions removed (their lines kept) and uses expanded; and
+    the macros (name -> (number of arguments, body))."""
     _check_nesting(text)
     macros: dict[str, tuple[int, str]] = {}
     pieces, at = [], 0
@@ -115,40 +132,83 @@ def expanded(text: str) -> str:
         pieces += [text[at:match.start()], "\n" * text.count("\n", match.start(), end)]
         at = end
     text = "".join(pieces) + text[at:]
+    return expand(text, macros), macros
+
+
+def _pattern(macros: dict) -> re.Pattern:
+    return re.compile(r"\\(" + "|".join(map(re.escape, sorted(macros, key=len, reverse=True)))
+                      + r")(?![A-Za-z])")
+
+
+def _uses(text: str, pattern: re.Pattern, macros: dict):
+    """Each use of a macro in ``text``: (start, end, its body with its arguments in place,
+    the lines it spanned kept)."""
+    at = 0
+    for match in pattern.finditer(text):
+        if match.start() < at:
+            continue
+        count, body = macros[match.group(1)]
+        end, arguments = match.end(), []
+        for _ in range(count):
+            while end < len(text) and text[end] == " ":
+                end += 1
+            if end >= len(text) or text[end] != "{":
+                arguments.append(text[end] if end < len(text) else "")
+                end += 1
+                continue
+            argument, end = _group(text, end)
+            arguments.append(argument)
+        value = re.sub(r"#(\d)", lambda m: arguments[int(m.group(1)) - 1]
+                       if 0 < int(m.group(1)) <= len(arguments) else "", body)
+        at = end
+        lines = "\n" * text.count("\n", match.start(), end)
+        yield match.start(), end, value.replace("\n", " ") + lines
+
+
+def expand(text: str, macros: dict) -> str:
+    """``text`` with every use of ``macros`` expanded, bounded in passes, count and size."""
     if not macros:
         return text
-    pattern = re.compile(r"\\(" + "|".join(map(re.escape, sorted(macros, key=len, reverse=True)))
-                         + r")(?![A-Za-z])")
-    expansions = 0
+    pattern, expansions = _pattern(macros), 0
     for _ in range(MAX_PASSES):
-        out, at, changed, size = [], 0, False, 0
-        for match in pattern.finditer(text):
-            if match.start() < at:
-                continue
-            count, body = macros[match.group(1)]
-            end, arguments = match.end(), []
-            for _ in range(count):
-                while end < len(text) and text[end] == " ":
-                    end += 1
-                if end >= len(text) or text[end] != "{":
-                    arguments.append(text[end] if end < len(text) else "")
-                    end += 1
-                    continue
-                argument, end = _group(text, end)
-                arguments.append(argument)
-            value = re.sub(r"#(\d)", lambda m: arguments[int(m.group(1)) - 1]
-                           if 0 < int(m.group(1)) <= len(arguments) else "", body)
-            out += [text[at:match.start()], value]
-            size += match.start() - at + len(value)
-            at, changed, expansions = end, True, expansions + 1
+        out, at, size = [], 0, 0
+        for start, end, value in _uses(text, pattern, macros):
+            out += [text[at:start], value]
+            size += start - at + len(value)
+            at, expansions = end, expansions + 1
             if expansions > MAX_EXPANSIONS or size > 2 * MAX_WRITEUP_BYTES:
                 raise Refused("its macros expand without end (a macro that uses itself?): "
                                  "not read")
-        text = "".join(out) + text[at:]
-        if not changed:
+        if not out:
             return text
+        text = "".join(out) + text[at:]
     raise Refused(f"its macros are nested deeper than {MAX_PASSES} (a macro that uses "
                      f"itself?): not read")
+
+
+def own_text(raw: str, piece: str, macros: dict) -> str:
+    """The student's own text of the line ``raw`` that reads as ``piece`` once its macros are
+    expanded (``raw`` itself, stripped, when that cannot be told)."""
+    if not macros or "\\" not in raw:
+        return piece
+    try:
+        out, origin, at = [], [], 0
+        for start, end, value in _uses(raw, _pattern(macros), macros):
+            out += list(raw[at:start])
+            origin += [(i, i + 1) for i in range(at, start)]
+            full = expand(value, macros)
+            out.append(full)
+            origin += [(start, end)] * len(full)
+            at = end
+        out += list(raw[at:])
+        origin += [(i, i + 1) for i in range(at, len(raw))]
+        text = "".join(out)
+        found = text.find(piece) if piece and text == expand(raw, macros) else -1
+    except Refused:
+        text, found = "", -1
+    if found < 0:   # the walker's prose of a line with a macro: the whole line, as written
+        return piece if text == raw else raw.strip()
+    return raw[origin[found][0]:origin[found + len(piece) - 1][1]].strip()
 
 
 def _check_nesting(text: str) -> None:
@@ -172,9 +232,32 @@ def _group(text: str, start: int) -> tuple[str, int]:
     raise Refused("a macro's braces are never closed: not read")
 
 
+_ESCAPE = r"(?<!\\)"
+_MATH_SPAN = re.compile(
+    rf"{_ESCAPE}\$\$.*?{_ESCAPE}\$\$|{_ESCAPE}\\\[.*?\\\]|{_ESCAPE}\\\(.*?\\\)"
+    rf"|\\begin\{{({'|'.join(map(re.escape, sorted(MATH_ENVIRONMENTS)))})\}}.*?\\end\{{\1\}}"
+    rf"|{_ESCAPE}\$(?:[^$\\]|\\.)+\$", re.DOTALL)
+
+
+def _masked(text: str) -> str:
+    """``text`` with the inside of each math span blanked (its newlines kept): the walker reads
+    the document's structure, the spans are taken from ``text`` as they are (the walker's
+    reading of math is most of its time, and nothing of it is used)."""
+    def blank(match: re.Match) -> str:
+        span = match.group()
+        if match.group(1):
+            name = match.group(1)
+            opening, closing = len(f"\\begin{{{name}}}"), len(f"\\end{{{name}}}")
+        else:
+            opening = closing = 2 if span[:2] in ("$$", "\\[", "\\(") else 1
+        inside = re.sub(r"[^\n]", " ", span[opening:len(span) - closing])
+        return span[:opening] + inside + span[len(span) - closing:]
+    return _MATH_SPAN.sub(blank, text)
+
+
 def read_tex(text: str) -> list[Block]:
     """The blocks of a LaTeX write-up (macros expanded), in document order."""
-    nodes, _, _ = LatexWalker(text, tolerant_parsing=True).get_latex_nodes()
+    nodes, _, _ = LatexWalker(_masked(text), tolerant_parsing=True).get_latex_nodes()
     walk = _Walk(text)
     walk.nodes(nodes or [])
     walk.flush()
@@ -190,6 +273,10 @@ class _Walk:
         self.current: Block | None = None
         self.parts: list[str] = []
         self.lists: list[list] = []   # per open list: [kind, count, letters]
+
+    def verbatim(self, node) -> str:
+        """A node's text as written (math included: the walker saw it blanked)."""
+        return self.text[node.pos:node.pos + node.len]
 
     def line(self, pos: int) -> int:
         return self.text.count("\n", 0, pos) + 1
@@ -236,7 +323,7 @@ class _Walk:
                     self.prose(" ", node.pos)
 
     def math(self, node) -> None:
-        verbatim = node.latex_verbatim()
+        verbatim = self.verbatim(node)
         opening = len(node.delimiters[0]) if node.delimiters else 1
         content = verbatim[opening:len(verbatim) - opening]
         line = self.line(node.pos)
@@ -258,11 +345,11 @@ class _Walk:
     def environment(self, node) -> None:
         name = node.environmentname
         if name in MATH_ENVIRONMENTS:
-            self.display(node.latex_verbatim(), self.line(node.pos))
+            self.display(self.verbatim(node), self.line(node.pos))
         elif name in LISTS or name == "tabular":
             spec = node.nodeargd.argnlist[0] if name != "tabular" and node.nodeargd and \
                 node.nodeargd.argnlist else None
-            letters = spec is not None and "a" in spec.latex_verbatim().lower()
+            letters = spec is not None and "a" in self.verbatim(spec).lower()
             self.flush()
             self.lists.append([name, 0, letters])
             if name == "tabular":
@@ -277,7 +364,7 @@ class _Walk:
         name = node.macroname
         arguments = [a for a in (node.nodeargd.argnlist if node.nodeargd else []) if a is not None]
         if name in SECTIONS:
-            title = arguments[-1].latex_verbatim().strip("{}") if arguments else ""
+            title = self.verbatim(arguments[-1]).strip("{}") if arguments else ""
             self.start(node.pos, "heading", title)
             self.flush()
         elif name == "item":
@@ -292,7 +379,7 @@ class _Walk:
         elif name == "\\" and self.lists and self.lists[-1][0] == "tabular":
             self.start(node.pos, "cell")
         elif name in ("boxed", "fbox") and arguments:   # \boxed{$x = 1$} outside math
-            self.display(f"\\boxed{{{arguments[-1].latex_verbatim().strip('{}$')}}}",
+            self.display(f"\\boxed{{{self.verbatim(arguments[-1]).strip('{}$')}}}",
                          self.line(node.pos))
         elif name in ("par", "newline", "\\"):
             self.prose(" ", node.pos)
@@ -303,7 +390,7 @@ class _Walk:
         state = self.lists[-1]
         state[1] += 1
         if arguments:   # \item[(b)]
-            label = arguments[0].latex_verbatim().strip("[]")
+            label = self.verbatim(arguments[0]).strip("[]")
         elif state[0] != "enumerate":
             label = ""
         elif state[2] or sum(s[0] == "enumerate" for s in self.lists) > 1:

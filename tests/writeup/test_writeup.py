@@ -372,3 +372,30 @@ def test_a_wrong_derivation_says_its_first_wrong_step_as_feedback_only(tmp_path)
     assert "the step `1 - \\eta a = 1 + \\eta a` does not hold" in test.output
     right = by_number(grade("gd", _submit(tmp_path / "right", GD_TYPORA)))["1c"]
     assert "does not hold" not in right.output
+
+
+def test_a_found_answer_that_cannot_be_read_is_undecided_never_zero(tmp_path):
+    """1d's last display is malformed: undecided, quoted; 1b has nothing: 0, and where."""
+    text = GD_TYPORA.replace(
+        r"We need $|\rho_i| < 1$ for both coordinates, hence $0 < \eta < \frac{2}{\max(a, b)}$.",
+        "We need $|\\rho_i| < 1$ for both coordinates:\n\n$$0 < \\eta < \\frac{2}{\\max(a, b}$$"
+    ).replace(r"Setting the gradient to zero gives $w_1^* = 0$ and $w_2^* = 0$.",
+              "Setting the gradient to zero is easy.")
+    tests = by_number(grade("gd", _submit(tmp_path, text)))
+    assert tests["1d"].kind == "undecided", tests["1d"].output
+    assert "`0 < \\eta < \\frac{2}{\\max(a, b}`" in tests["1d"].output
+    assert tests["1b"].kind != "undecided" and tests["1b"].score == 0
+    first, last = _line(text, "### 1(b)"), _line(text, "### 1(c)").split()[1]
+    assert f"no answer found for 1b: looked in `hw1.md`, {first}".replace("line", "lines") + \
+        f"–{int(last) - 1} (the part labelled 1b)" in tests["1b"].output
+
+
+def test_a_wrong_matrix_chain_says_its_first_wrong_step(tmp_path):
+    """J_g = 2A − A = 2A: the matrices of the last link differ on the same instances."""
+    text = "## Problem 4\n\n**4a.** The Jacobian is\n\n$$J_g = 2A - A = 2A$$\n"
+    test = by_number(grade("calculus", _submit(tmp_path, text)))["4a"]
+    assert test.score == 0, test.output
+    assert "the step `2A - A = 2A` does not hold" in test.output, test.output
+    right = text.replace("= 2A$$", "= A$$")
+    test = by_number(grade("calculus", _submit(tmp_path / "right", right)))["4a"]
+    assert test.score == test.max_score and "does not hold" not in test.output

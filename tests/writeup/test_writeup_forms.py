@@ -175,3 +175,38 @@ def test_values_named_under_a_heading_line(tmp_path):
     unqualified = text.replace("- For the CNN:\n", "").replace("- For the FC network:\n", "")
     path = write(tmp_path, "unqualified.md", unqualified)
     assert read_writeup(path, assignment).readings["q7a"].undecided
+
+
+CASES = r"""
+### 3(c)
+
+$$\left(\frac{\partial z_2}{\partial z_1}\right)_{ij} = \begin{cases}
+5 & i = j, z_{1,i} > 0 \\
+0 & i = j, z_{1,i} \leq 0 \\
+0 & i \neq j
+\end{cases}$$
+"""
+
+
+def test_cases_blocks_of_more_than_two_rows_are_read(tmp_path):
+    _right(_grade(tmp_path, "backprop", CASES), "3c")
+    worded = CASES.replace("i = j, z_{1,i} > 0", r"\text{if } i = j \text{ and } z_{1,i} > 0")
+    _right(_grade(tmp_path / "worded", "backprop", worded), "3c")
+    # the sign flipped: read, and wrong
+    flipped = CASES.replace("5 & i = j, z_{1,i} > 0", "0 & i = j, z_{1,i} > 0").replace(
+        "0 & i = j, z_{1,i} \\leq 0", "5 & i = j, z_{1,i} \\leq 0")
+    test = _grade(tmp_path / "flipped", "backprop", flipped)["3c"]
+    assert test.kind != "undecided" and test.score == 0, test.output
+    # a diagonal entry by the sign of z_1, the rest said in prose (or not: not read)
+    diagonal = r"""
+### 3(c)
+
+$$\left(\frac{\partial z_2}{\partial z_1}\right)_{ii} = \begin{cases}
+5 & z_{1,i} > 0 \\ 0 & \text{otherwise} \end{cases}$$
+"""
+    assert _grade(tmp_path / "alone", "backprop", diagonal)["3c"].kind == "undecided"
+    said = diagonal + "\nThe off-diagonal entries are 0.\n"
+    _right(_grade(tmp_path / "said", "backprop", said), "3c")
+    # a row that no case reaches, or a condition it cannot tell: not read, never a guess
+    gap = CASES.replace("0 & i = j, z_{1,i} \\leq 0 \\\\\n", "")
+    assert _grade(tmp_path / "gap", "backprop", gap)["3c"].kind == "undecided"

@@ -54,8 +54,25 @@ def test_an_overleaf_writeup_with_macros_and_inputs_is_graded(tmp_path):
     tests = by_number(grade("gd", _submit(tmp_path)))
     for question in ("1a", "1b", "1c", "1d", "1e", "2a", "2b"):
         assert tests[question].score == tests[question].max_score, tests[question].output
-    assert tests["1c"].output.startswith("Read from `hw1.tex`, line 16: `\\rho_1 &= 1 - \\eta a")
+    # quoted as the student wrote it: \lr, not the \eta it expands to
+    assert tests["1c"].output.startswith("Read from `hw1.tex`, line 16: `\\rho_1 &= 1 - \\lr a")
+    assert tests["1a"].output.startswith("Read from `hw1.tex`, line 11: `\\grad{L}(w) = ")
     assert tests["2b"].output.startswith("Read from `problem2.tex`, line 3: ")
+
+
+def test_quotes_and_where_it_looked_name_the_input_file_and_its_line(tmp_path):
+    """ρ2 in a file of its own, 2a unanswered in problem2.tex: each line is named in its file."""
+    main = MAIN.replace(r"\rho_2 &= 1 - \lr b \tag{4}", r"\input{rho2}")
+    problem2 = PROBLEM2.replace(r"Solving $\nabla R = 0$ gives $w^* = (1, 3)$.",
+                                "Solving it is left to the reader.")
+    tests = by_number(grade("gd", _submit(tmp_path, main, **{
+        "problem2.tex": problem2, "rho2.tex": "% the second factor\n\\rho_2 &= 1 - \\lr b"})))
+    assert tests["1c"].output.startswith(
+        "Read from `hw1.tex`, line 16: `\\rho_1 &= 1 - \\lr a \\tag{3}\\\\`; `rho2.tex`, line 2: "
+        "`\\rho_2 &= 1 - \\lr b`"), tests["1c"].output
+    assert tests["2a"].score == 0
+    assert "no answer found for 2a: looked in `problem2.tex`, line 2 (" in tests["2a"].output
+    assert tests["2b"].output.startswith("Read from `problem2.tex`, line 3: `\\lr < ")
 
 
 def test_wrong_answers_in_latex_lose_their_points_with_their_messages(tmp_path):
@@ -165,3 +182,48 @@ def test_an_optim_cnn_writeup_numbered_problem_part(tmp_path):
     tests = by_number(grade("optim_cnn", folder))
     assert tests["5"].score == 0 and "adds no penalty" in tests["5"].output
     assert tests["4a"].score == 0 and "missing the factor n/2" in tests["4a"].output
+
+
+def test_a_wrong_chain_says_its_first_wrong_step_as_written_on_its_line(tmp_path):
+    """ρ1's chain goes wrong on its second line, written with the student's \\lr."""
+    main = MAIN.replace(r"\rho_1 &= 1 - \lr a \tag{3}\\",
+                        r"\rho_1 &= 1 - \lr a \\" + "\n" + r"&= 1 + a \lr \tag{3}\\")
+    test = by_number(grade("gd", _submit(tmp_path, main)))["1c"]
+    assert test.score < test.max_score and "sign of the step" in test.output
+    assert "In your derivation on line 17 of `hw1.tex`, the step `1 - \\lr a = 1 + a \\lr` " \
+           "does not hold" in test.output, test.output
+
+
+# \ma is ten \mb, each ten \mc, … : 10^8 \mi once expanded (the "billion laughs")
+_LAUGHS = "".join(r"\def\m" + a + "{" + (r"\m" + b) * 10 + "}" for a, b in
+                  zip("abcdefgh", "bcdefghi")) + r"\def\mi{x}\def\lr{\ma}"
+
+
+def test_hostile_latex_is_refused_and_costs_only_the_writeup(tmp_path):
+    """10 MB of braces, a 10 MB input, a symbolic link out of the submission and macros that
+    grow exponentially are each refused with a message; answers.py beside them is graded."""
+    from conftest import REFERENCE_GD
+    assignment = load_assignment("gd")
+    cases = {
+        "10 MB of braces": ({"hw1.tex": MAIN + "{}" * 5_000_000}, "MB of write-up is read"),
+        "a 10 MB input": ({"hw1.tex": MAIN, "problem2.tex": "{}" * 5_000_000},
+                          "MB are read"),
+        "exponential macros": ({"hw1.tex": MAIN.replace(r"\def\lr{\eta}", _LAUGHS),
+                                "problem2.tex": PROBLEM2}, "expand without end"),
+    }
+    for name, (files, message) in cases.items():
+        folder = tmp_path / name.replace(" ", "_")
+        for file, text in files.items():
+            write(folder, file, text)
+        writeup = read_writeup(folder / "hw1.tex", assignment, root=folder)
+        assert message in writeup.problem, (name, writeup.problem)
+        assert all(r.missing and not r.read for r in writeup.readings.values()), name
+        write(folder, "answers.py", REFERENCE_GD)   # beside answers.py it costs nothing
+        result = grade("gd", folder)
+        assert result.score == result.max_score, (name, result.output)
+    folder = _submit(tmp_path / "link")
+    (folder / "secret.tex").symlink_to("/etc/passwd")
+    write(folder, "hw1.tex", MAIN.replace(r"\input{problem2}", r"\input{secret}"))
+    writeup = read_writeup(folder / "hw1.tex", assignment, root=folder)
+    assert "is outside your submission" in writeup.problem
+    assert "root:" not in repr(writeup)
