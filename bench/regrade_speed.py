@@ -27,11 +27,11 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests" / "batch"))   # classroom
+sys.path.insert(0, str(ROOT))   # the tests package
 if (ROOT.parent / "shared" / "mnist").is_dir():   # as the tests read MNIST
     os.environ.setdefault("AUTOGRADER_MNIST", str(ROOT.parent / "shared" / "mnist"))
 
-from classroom import gd_class, write_class  # noqa: E402
+from tests.batch.classroom import gd_class, write_class  # noqa: E402
 from autograder.assignment import available, load_assignment  # noqa: E402
 from autograder.grading import grade  # noqa: E402
 

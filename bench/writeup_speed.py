@@ -24,10 +24,10 @@ from autograder.grading import grade
 from autograder.writeup import read_writeup
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT))   # the tests package
 
-from test_writeup import GD_TYPORA  # noqa: E402
-from test_writeup_tex import MAIN, PROBLEM2  # noqa: E402
+from tests.writeup.test_writeup import GD_TYPORA  # noqa: E402
+from tests.writeup.test_writeup_tex import MAIN, PROBLEM2  # noqa: E402
 
 PARAGRAPH = (r"Expanding the square, "
              r"$(x_{k} - \bar{x})^2 = x_{k}^2 - 2 x_{k} \bar{x} + \bar{x}^2$, "

@@ -202,7 +202,7 @@ _LAUGHS = "".join(r"\def\m" + a + "{" + (r"\m" + b) * 10 + "}" for a, b in
 def test_hostile_latex_is_refused_and_costs_only_the_writeup(tmp_path):
     """10 MB of braces, a 10 MB input, a symbolic link out of the submission and macros that
     grow exponentially are each refused with a message; answers.py beside them is graded."""
-    from conftest import REFERENCE_GD
+    from tests.helpers import REFERENCE_GD
     assignment = load_assignment("gd")
     cases = {
         "10 MB of braces": ({"hw1.tex": MAIN + "{}" * 5_000_000}, "MB of write-up is read"),

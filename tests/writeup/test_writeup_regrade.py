@@ -9,8 +9,8 @@ import json
 import nbformat
 import pytest
 
-from classroom import CODE, write_class
-from conftest import run_cli, validate
+from tests.batch.classroom import CODE, write_class
+from tests.helpers import run_cli, validate
 from test_writeup import GD_TYPORA
 from test_writeup_tex import MAIN, PROBLEM2
 from autograder.grading import grade

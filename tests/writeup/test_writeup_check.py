@@ -6,7 +6,7 @@ from __future__ import annotations
 import nbformat
 import pytest
 
-from conftest import run_cli, write
+from tests.helpers import run_cli, write
 from test_writeup import GD_TYPORA
 from test_writeup_tex import MAIN, PROBLEM2
 
