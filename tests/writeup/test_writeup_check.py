@@ -7,8 +7,8 @@ import nbformat
 import pytest
 
 from tests.helpers import run_cli, write
-from test_writeup import GD_TYPORA
-from test_writeup_tex import MAIN, PROBLEM2
+from tests.writeup.test_writeup import GD_TYPORA
+from tests.writeup.test_writeup_tex import MAIN, PROBLEM2
 
 # 1c wrong in each (the sign of the step), everything else as in the graded tests
 MARKDOWN = GD_TYPORA.replace(r"\rho_1 = 1 - \eta a", r"\rho_1 = 1 + \eta a").replace(

@@ -11,8 +11,8 @@ import pytest
 
 from tests.batch.classroom import CODE, write_class
 from tests.helpers import run_cli, validate
-from test_writeup import GD_TYPORA
-from test_writeup_tex import MAIN, PROBLEM2
+from tests.writeup.test_writeup import GD_TYPORA
+from tests.writeup.test_writeup_tex import MAIN, PROBLEM2
 from autograder.grading import grade
 
 # two different boxed finals for 1e: which is final is the instructor's to decide
