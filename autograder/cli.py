@@ -11,13 +11,14 @@ from pathlib import Path
 
 from .assignment import UnknownAssignment, available, known_assignment, load_assignment
 from .gradescope import engine_error_result, reserve_space, to_results_json, write_results
-from .grading import grade, missing_data
 from .markdown import inert
 from .metadata import describe_submitter, read_metadata
 from .reference import reference_dir
 from .sandbox.identity import lock_down
-from .report import FORM_ONLY, print_report
 from .results import clean_text
+
+# Grading (pytest, SymPy, the checkers) and the report (rich) are imported by the verbs that
+# use them, inside their functions: `--help`, `list`, `solve` and `new` start without them.
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -116,6 +117,8 @@ def _not_there(path: Path, folder: bool = True) -> bool:
 
 def _grade(args) -> int:
     from .batch.inputs import export_root
+    from .grading import grade
+    from .report import print_report
     if _not_there(args.submission):
         return 2
     if args.submission.is_dir() and export_root(args.submission):
@@ -142,6 +145,8 @@ def _grade(args) -> int:
 
 
 def _check(args) -> int:
+    from .grading import grade
+    from .report import FORM_ONLY, print_report
     if _not_there(args.submission):
         return 2
     result = grade(args.assignment, args.submission, public_only=True)
@@ -205,6 +210,7 @@ def _regrade(args) -> int:
     from .assignment import AssignmentError
     from .batch.inputs import InputError
     from .batch.run import regrade
+    from .grading import missing_data
     if args.jobs < 1:
         print("--jobs must be at least 1", file=sys.stderr)
         return 2
@@ -257,6 +263,7 @@ def _demo(args) -> int:
 
 def _gradescope(args) -> int:
     """Grade ``$AUTOGRADER_ROOT/submission`` into ``results/results.json``, whatever happens."""
+    from .grading import grade
     root = Path(os.environ.get("AUTOGRADER_ROOT", "/autograder"))
     results = root / "results" / "results.json"
     results.parent.mkdir(parents=True, exist_ok=True)

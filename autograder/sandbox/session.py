@@ -17,7 +17,6 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..mnist import data_dir
 from ..budget import WALL_FACTOR
 from .codec import decode
 from .wire import MAX_REPLY_BYTES, MAX_REPLY_PARTS, BadReply, encode_arg
@@ -99,6 +98,7 @@ class _Child:
         env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": str(workdir), "LANG": "C.UTF-8",
                "MPLBACKEND": "Agg", "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1",
                "MKL_NUM_THREADS": "1"}
+        from ..mnist import data_dir   # imports NumPy, which loading an assignment does without
         env["AUTOGRADER_MNIST"] = str(data_dir().resolve())  # public data student code may load
         settings = {k: getattr(limits, k) for k in (
             "cpu_seconds", "memory_mb", "file_mb", "open_files", "no_network", "processes")}
