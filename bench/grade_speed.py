@@ -6,7 +6,7 @@ import floor ``python -c "import numpy, sympy"``, which every grading process pa
 once.  Printed per assignment: median wall time and CPU seconds (children included: the
 sandbox and the check forks), the CPU ratio to each floor, and the machine's load; also
 `backprop` with a PyTorch mlp.py in the real course's style (when torch is installed).
-`mnist` needs the data (``AUTOGRADER_MNIST``, or ../shared/mnist as the tests read it).
+`mnist` needs the data (``AUTOGRADER_MNIST``, as the tests find it).
 
     .venv/bin/python bench/grade_speed.py [--repeat 3] [--only gd]
 """
