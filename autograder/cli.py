@@ -263,7 +263,6 @@ def _demo(args) -> int:
 
 def _gradescope(args) -> int:
     """Grade ``$AUTOGRADER_ROOT/submission`` into ``results/results.json``, whatever happens."""
-    from .grading import grade
     root = Path(os.environ.get("AUTOGRADER_ROOT", "/autograder"))
     results = root / "results" / "results.json"
     results.parent.mkdir(parents=True, exist_ok=True)
@@ -275,6 +274,7 @@ def _gradescope(args) -> int:
     result = engine_error_result(assignment or "?", "grading did not finish")
     status = 0
     try:
+        from .grading import grade   # in the try: even a broken install writes results.json
         if not assignment:
             assignment = (root / "source" / "ASSIGNMENT").read_text(encoding="utf-8").strip()
         result = grade(known_assignment(assignment), root / "submission", log=log)
