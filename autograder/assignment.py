@@ -8,6 +8,7 @@ import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -15,8 +16,6 @@ else:  # pragma: no cover - Gradescope's Ubuntu 22.04 has Python 3.10
     import tomli as tomllib
 
 from .checkers.labels import question_keys
-from .checkers.matrix_space import MatrixSpace
-from .checkers.parse import Namespace
 from .schema import (ASSIGNMENT_DEFAULTS, CHECK_KEYS, DEFAULT_VISIBILITY, HAND_WRITTEN,
                      QUESTION_DEFAULTS, SCHEMA_DATA)
 from .limits import GraderLimits, StudentLimits, read_limits
@@ -26,6 +25,10 @@ GRADERS = Path(__file__).with_name("graders")   # holds pytest.ini and the shipp
 # public part, one folder per assignment (``autograder_assignments/gd``): several assignments
 # install side by side beside one engine, and removing one leaves the others.
 INSTALLED = "autograder_assignments"
+
+if TYPE_CHECKING:   # both import SymPy, which `list` and `--help` do without
+    from .checkers.matrix_space import MatrixSpace
+    from .checkers.parse import Namespace
 
 
 def graders_root() -> Path:
@@ -127,6 +130,7 @@ class Assignment:
     def namespace(self, question: QuestionSpec | None = None) -> Namespace:
         """The names every answer of this assignment may use; with ``question``, also what
         may label its answer (``η* = …``)."""
+        from .checkers.parse import Namespace
         return Namespace.declare(self.symbols, self.aliases, self.definitions,
                                  labels=self.labels(question) if question else None)
 
@@ -134,6 +138,7 @@ class Assignment:
                      question: QuestionSpec | None = None) -> MatrixSpace:
         """The named matrices; ``hidden`` adds derived names the graders define themselves;
         with ``question``, also what may label its answer."""
+        from .checkers.matrix_space import MatrixSpace
         return MatrixSpace(dict(self.matrices), {**self.derived, **(hidden or {})},
                            scalars=dict(self.matrix_scalars), increasing=self.increasing,
                            labels=self.labels(question) if question else None)

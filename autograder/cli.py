@@ -11,13 +11,14 @@ from pathlib import Path
 
 from .assignment import UnknownAssignment, available, known_assignment, load_assignment
 from .gradescope import engine_error_result, reserve_space, to_results_json, write_results
-from .grading import grade, missing_data
 from .markdown import inert
 from .metadata import describe_submitter, read_metadata
 from .private import lock_down
 from .reference import reference_dir
-from .report import FORM_ONLY, print_report
 from .results import clean_text
+
+# Grading (pytest, SymPy, the checkers) and the report (rich) are imported by the verbs that
+# use them, inside their functions: `--help`, `list`, `solve` and `new` start without them.
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -138,6 +139,8 @@ def _not_there(path: Path, folder: bool = True) -> bool:
 
 def _grade(args) -> int:
     from .batch.inputs import export_root
+    from .grading import grade
+    from .report import print_report
     if _not_there(args.submission):
         return 2
     if args.submission.is_dir() and export_root(args.submission):
@@ -164,6 +167,8 @@ def _grade(args) -> int:
 
 
 def _check(args) -> int:
+    from .grading import grade
+    from .report import FORM_ONLY, print_report
     if _not_there(args.submission):
         return 2
     result = grade(args.assignment, args.submission, public_only=True)
@@ -227,6 +232,7 @@ def _regrade(args) -> int:
     from .assignment import AssignmentError
     from .batch.inputs import InputError
     from .batch.run import regrade
+    from .grading import missing_data
     if args.jobs < 1:
         print("--jobs must be at least 1", file=sys.stderr)
         return 2
@@ -295,6 +301,7 @@ def _gradescope(args) -> int:
     result = engine_error_result(assignment or "?", "grading did not finish")
     status = 0
     try:
+        from .grading import grade   # in the try: even a broken install writes results.json
         if not assignment:
             assignment = (root / "source" / "ASSIGNMENT").read_text(encoding="utf-8").strip()
         result = grade(known_assignment(assignment), root / "submission", log=log)

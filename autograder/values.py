@@ -4,8 +4,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-import numpy as np
-
 from .outcomes import Incorrect
 
 
@@ -73,10 +71,11 @@ def _text(value: object) -> str:
         return f"function{value.signature}"
     if isinstance(value, OtherValue):
         return f"<{value.type_name}>"
-    if isinstance(value, np.ndarray):
-        return np.array2string(value, threshold=20, edgeitems=2, separator=", ")
     if isinstance(value, (list, tuple)):
         return "[" + ", ".join(map(_text, value[:20])) + (", …" if len(value) > 20 else "") + "]"
     if isinstance(value, dict):
         return "{" + ", ".join(f"{_text(k)}: {_text(v)}" for k, v in list(value.items())[:20]) + "}"
+    import numpy as np   # here, not at the top: loading an assignment does without NumPy
+    if isinstance(value, np.ndarray):
+        return np.array2string(value, threshold=20, edgeitems=2, separator=", ")
     return repr(value)

@@ -1,13 +1,15 @@
-"""How fast `regrade` grades a class, against grading each submission in a fresh process.
-
-Baseline (same run, same machine): ``python -m autograder grade`` run once per submission, as
-an instructor would without `regrade` (median of a few, on the assignment's reference).  For
-each assignment, a generated class-sized batch is regraded at ``--jobs 1`` and ``--jobs 2`` by
-the command an instructor types; printed: submissions per minute, the speed-up over the
-baseline, and the mean per-submission overhead beyond the student's own code (wall time of its
-grading minus the time its code ran).  For `gd`, the class is 500 generated submissions
+"""How fast `regrade` grades a class as an instructor runs it, against floors measured in the
+same run (bench/measure.py): the import floor ``python -c "import numpy, sympy"``, a fork of a
+warm process, and ``python -m autograder grade`` run once per submission (median of three, on
+the assignment's reference, interleaved with the floors).  For each assignment, a generated
+class is regraded at ``--jobs 1`` and ``--jobs 2`` by the command an instructor types; printed
+beside the machine's load: wall time and submissions per minute, whole-process CPU seconds per
+submission (the workers and sandboxes included) and their ratio to each floor, and the mean
+overhead beyond the student's own code (wall time of its grading minus the time its code ran).
+For `gd` there are two classes: a realistic one of 500 generated submissions
 (right, partly wrong, hostile; tests/batch/classroom.py), the target is >= 300 per minute at
-``--jobs 2``, and every score is checked against `grade` of the same submission alone.
+``--jobs 2``; and one whose answers are all distinct (bench/distinct_class.py), so that no
+verdict is reused.  Every score is checked against `grade` of the same submission alone.
 
     .venv/bin/python bench/regrade_speed.py [--size 500] [--only gd]
 """
@@ -20,11 +22,12 @@ import io
 import json
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
+
+from measure import Sample, describe, floors, machine, median, run
+from distinct_class import distinct_class
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))   # the tests package
@@ -45,43 +48,57 @@ def main() -> int:
     parser.add_argument("--only", help="one assignment")
     args = parser.parse_args()
     failed = False
+    print(machine())
     with tempfile.TemporaryDirectory() as tmp:
         for assignment_id in [args.only] if args.only else available():
             size = args.size or SIZES.get(assignment_id, 100)
             folder = Path(tmp) / assignment_id
             if assignment_id == "gd":
-                write_class(folder / "class", gd_class(size, seed=11))
+                classes = {"realistic": gd_class(size, seed=11),
+                           "distinct": distinct_class(size, seed=11)}
             else:
-                write_class(folder / "class", variants(assignment_id, size))
-            failed |= report(assignment_id, folder, size)
+                classes = {"realistic": variants(assignment_id, size)}
+            for name, submissions in classes.items():
+                write_class(folder / name, submissions)
+            failed |= report(assignment_id, folder, size, list(classes))
     return 1 if failed else 0
 
 
-def report(assignment_id: str, folder: Path, size: int) -> bool:
-    baseline = statistics.median(_timed(lambda: _cli("grade", assignment_id,
-                                                      str(ROOT / "reference" / assignment_id)))
-                                 for _ in range(3))
-    naive = 60 / baseline
-    print(f"{assignment_id}: {size} submissions; baseline `grade` in a fresh process "
-          f"{baseline:.2f} s = {naive:5.0f}/min")
+def report(assignment_id: str, folder: Path, size: int, classes: list[str]) -> bool:
+    taken: dict[str, list[Sample]] = {}
+    for _ in range(3):
+        for name, floor in floors(1).items():
+            taken.setdefault(name, []).extend(floor)
+        taken.setdefault("`grade` alone", []).append(
+            _cli("grade", assignment_id, str(ROOT / "reference" / assignment_id)))
+    bases = {name: median(taken[name]) for name in ("the import floor", "a fork")}
+    naive = 60 / median(taken["`grade` alone"]).wall
+    print(f"{assignment_id}: {size} submissions per class")
+    for name, samples in taken.items():
+        print(f"  {name:>16}: {describe(samples, bases if name == '`grade` alone' else None)}")
     failed = False
-    for jobs in (1, 2):
-        out = folder / f"out-{jobs}"
-        seconds = _timed(lambda: _cli("regrade", assignment_id, str(folder / "class"),
-                                      "--out", str(out), "--jobs", str(jobs)))
-        rate = 60 * size / seconds
-        records = [json.loads(p.read_text()) for p in out.glob("submissions/*/record.json")]
-        overhead = statistics.mean(r["seconds"] - r.get("student_seconds", 0) for r in records)
-        verdict = ""
-        if assignment_id == "gd" and jobs == 2:
-            verdict = "  target met" if rate >= TARGET else f"  BELOW the target of {TARGET}/min"
-            failed |= rate < TARGET
-        print(f"  --jobs {jobs}: {seconds:6.1f} s = {rate:5.0f}/min ({rate / naive:4.1f}x the "
-              f"baseline); overhead beyond the student's code {overhead:.3f} s/submission"
-              f"{verdict}")
-    mismatches = check_scores(assignment_id, folder / "class", folder / "out-2")
-    print(f"  scores equal to `grade` alone: {'yes' if not mismatches else 'NO: ' + mismatches}")
-    return failed or bool(mismatches)
+    for name in classes:
+        for jobs in (1, 2):
+            out = folder / f"out-{name}-{jobs}"
+            done = _cli("regrade", assignment_id, str(folder / name), "--out", str(out),
+                        "--jobs", str(jobs))
+            rate = 60 * size / done.wall
+            records = [json.loads(p.read_text()) for p in out.glob("submissions/*/record.json")]
+            overhead = statistics.mean(r["seconds"] - r.get("student_seconds", 0)
+                                       for r in records)
+            each = Sample(done.wall / size, done.cpu / size, done.load)
+            verdict = ""
+            if assignment_id == "gd" and jobs == 2 and name == "realistic":
+                verdict = "; target met" if rate >= TARGET else f"; BELOW the target of {TARGET}/min"
+                failed |= rate < TARGET
+            print(f"  {name}, --jobs {jobs}: {done.wall:6.1f} s = {rate:5.0f}/min "
+                  f"({rate / naive:4.1f}x `grade` alone); per submission: {describe([each], bases)}"
+                  f"; overhead beyond the student's code {overhead:.3f} s{verdict}")
+        mismatches = check_scores(assignment_id, folder / name, folder / f"out-{name}-2")
+        print(f"  {name}: scores equal to `grade` alone: "
+              f"{'yes' if not mismatches else 'NO: ' + mismatches}")
+        failed |= bool(mismatches)
+    return failed
 
 
 def check_scores(assignment_id: str, class_folder: Path, out: Path) -> str:
@@ -128,15 +145,8 @@ def variants(assignment_id: str, size: int) -> list[dict[str, str]]:
     return [kinds[i % len(kinds)] for i in range(size)]
 
 
-def _cli(*args: str) -> None:
-    subprocess.run([sys.executable, "-m", "autograder", *args], cwd=ROOT, check=True,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-
-
-def _timed(action) -> float:
-    started = time.perf_counter()
-    action()
-    return time.perf_counter() - started
+def _cli(*args: str) -> Sample:
+    return run([sys.executable, "-m", "autograder", *args], cwd=ROOT)
 
 
 if __name__ == "__main__":
