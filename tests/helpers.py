@@ -108,7 +108,7 @@ def judged(assignment: Assignment, name: str, reference, answer) -> tuple[float,
         grade_(checker(question, assignment, reference)
                .check(Answers(assignment, {name: answer}).value(name)))
     except Incorrect as exc:
-        return exc.verdict.fraction, str(exc)
+        return exc.fraction, str(exc)
     except Undecided as exc:
         return exc.fraction, f"undecided: {exc}"
     return grade_.fraction, "\n".join(grade_.notes)

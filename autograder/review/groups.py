@@ -1,8 +1,8 @@
 """A class's answers to each closed-form question, grouped by what they mean (answer groups).
 
 Answers are read with :class:`~autograder.review.reading.Reader`; those with one fingerprint
-and confirmed equal form one :class:`Group`, whatever their spelling (``2*a*w1``, ``2aw1``,
-``w1*a*2``).  An answer the review cannot read is a group of its own text.  A group's verdict
+and confirmed equal form one :class:`Group`, whatever their spelling (``3*x*y``, ``3xy``,
+``y*x*3``).  An answer the review cannot read is a group of its own text.  A group's verdict
 and message are what the grader gave its members (their records and results.json).
 """
 from __future__ import annotations
