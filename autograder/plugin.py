@@ -23,13 +23,14 @@ from __future__ import annotations
 import traceback
 from dataclasses import replace
 from pathlib import Path
+from typing import Callable
 
 import pytest
 
 from .assignment import DEFAULT_VISIBILITY, PUBLIC_PREFIX, Assignment
 from .budget import WALL_FACTOR, cpu_limit, wall_limit
 from .checkers.verdict import Verdict
-from .isolated import out_of_cpu, out_of_time, run_isolated
+from .isolated import out_of_cpu, out_of_time, run_batch, run_isolated
 from .outcomes import Expired, Incorrect, Kind, Outcome, Undecided, undecided
 from .results import TestResult
 from .student import Student
@@ -82,6 +83,7 @@ class GradingPlugin:
         self.outcomes: dict[str, Outcome] = {}
         self.log: list[str] = []
         self.unplanned: dict[str, Outcome] = {}   # tests whose planning run reached a limit
+        self.judged: dict[str, Outcome] = {}      # the outcomes of _judge_all, by test
         self.stopped = ""   # why the run stopped before judging every test (instructor's)
 
     # fixtures offered to grader files ------------------------------------------------------
@@ -130,6 +132,7 @@ class GradingPlugin:
         for item in session.items:
             self._plan(item)
         self._student.fetch([item.nodeid for item in session.items])
+        self._judge_all(session.items)
         return (yield)
 
     def _plan(self, item) -> None:
@@ -171,34 +174,58 @@ class GradingPlugin:
         return {name: available[name] for name in names}
 
     # judge --------------------------------------------------------------------------------------
-    @pytest.hookimpl(tryfirst=True)
-    def pytest_pyfunc_call(self, pyfuncitem):
-        _forget_score(pyfuncitem)
-        self._student.judge(pyfuncitem.nodeid)
-        grade = self.grades.setdefault(pyfuncitem.nodeid, Grade())
-        arguments = {name: pyfuncitem.funcargs[name] for name in pyfuncitem._fixtureinfo.argnames}
+    def _judge_all(self, items) -> None:
+        """Judge, in collection order and in as few bounded children as may be
+        (:func:`~autograder.isolated.run_batch`), every test whose outcome is not known yet:
+        not reached at planning, nor reused from ``verdicts``."""
+        todo = []
+        for item in items:
+            if item.nodeid in self.unplanned:
+                continue
+            evidence = self._student.evidence(item.nodeid) if self.verdicts is not None else None
+            known = self.verdicts.get(evidence) if evidence is not None else None
+            if known is not None:
+                self.judged[item.nodeid] = Outcome.from_json(known)
+                continue
+            arguments = self._arguments(item, Grade())
+            if arguments is not None:
+                todo.append((item, arguments, evidence))
+        limits = self.config.grader_limits
+        outcomes = run_batch([self._check(item, arguments) for item, arguments, _ in todo],
+                             cpu_seconds=limits.question_seconds,
+                             memory_mb=limits.grader_memory_mb)
+        for (item, _, evidence), outcome in zip(todo, outcomes):
+            self.judged[item.nodeid] = outcome
+            if evidence is not None and outcome.decided:
+                self.verdicts[evidence] = outcome.to_json()
+
+    def _check(self, item, arguments: dict) -> Callable[[], Outcome]:
+        """Test ``item`` judged on the fetched replies: a call for a judging child."""
+        grade = arguments["grade"] if "grade" in arguments else Grade()
 
         def call() -> Outcome:
+            _forget_score(item)
+            self._student.judge(item.nodeid)
             try:
-                pyfuncitem.obj(**arguments)
+                item.obj(**arguments)
                 outcome = Outcome(Kind.PASSED, 1.0 if grade.fraction is None else grade.fraction)
             except (Exception, pytest.skip.Exception, pytest.fail.Exception) as exc:
                 outcome = _checked(exc)
             return replace(outcome, notes=tuple(grade.notes),
-                           score=getattr(pyfuncitem.obj, "__score__", None))
+                           score=getattr(item.obj, "__score__", None))
+        return call
 
-        outcome = self.unplanned.get(pyfuncitem.nodeid)
-        evidence = None
-        if outcome is None and self.verdicts is not None:
-            evidence = self._student.evidence(pyfuncitem.nodeid)
-            known = self.verdicts.get(evidence)
-            outcome = Outcome.from_json(known) if known is not None else None
-        if outcome is None:
-            outcome = run_isolated(call, cpu_seconds=self.config.grader_limits.question_seconds,
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_pyfunc_call(self, pyfuncitem):
+        nodeid = pyfuncitem.nodeid
+        outcome = self.unplanned.get(nodeid) or self.judged.get(nodeid)
+        if outcome is None:   # not judged with the others (it could not be planned)
+            arguments = {name: pyfuncitem.funcargs[name]
+                         for name in pyfuncitem._fixtureinfo.argnames}
+            outcome = run_isolated(self._check(pyfuncitem, arguments),
+                                   cpu_seconds=self.config.grader_limits.question_seconds,
                                    memory_mb=self.config.grader_limits.grader_memory_mb)
-            if evidence is not None and outcome.decided:
-                self.verdicts[evidence] = outcome.to_json()
-        self.outcomes[pyfuncitem.nodeid] = outcome   # pytest sees a pass: _finish reads this
+        self.outcomes[nodeid] = outcome   # pytest sees a pass: _finish reads this
         return True
 
     @pytest.hookimpl(wrapper=True)

@@ -23,18 +23,18 @@ EVENTS: list[str] = []
 def events(monkeypatch):
     """Record, in order, each probe sent to student code and each check that runs."""
     EVENTS.clear()
-    request, judge = session.SandboxSession.request, isolated.run_isolated
+    request, judge = session.SandboxSession.request, isolated.run_batch
 
     def probe(self, message, timeout=None):
         EVENTS.append(f"probe {message['op']}")
         return request(self, message, timeout)
 
-    def check(call, **limits):
-        EVENTS.append("check")
-        return judge(call, **limits)
+    def check(calls, **limits):
+        EVENTS.extend("check" for _ in calls)
+        return judge(calls, **limits)
 
     monkeypatch.setattr(session.SandboxSession, "request", probe)
-    monkeypatch.setattr(plugin, "run_isolated", check)
+    monkeypatch.setattr(plugin, "run_batch", check)
     return EVENTS
 
 
