@@ -60,6 +60,9 @@ def main(argv: list[str] | None = None) -> int:
                    help="where results, grades.csv, summary.md and charts go (regraded/)")
     p.add_argument("--force", action="store_true",
                    help="grade again what was graded already (unchanged files, same grader)")
+    p.add_argument("--no-reuse", dest="reuse", action="store_false",
+                   help="check every test of every submission: reuse no verdict of the same "
+                        "answers under the same grader (kept in OUT/verdicts/), keep none")
     p.add_argument("--scheduler", metavar="ADDRESS",
                    help="run on this Dask distributed scheduler (tcp://host:8786) instead")
     p.add_argument("--timeout", type=float, metavar="SECONDS",
@@ -246,13 +249,15 @@ def _regrade(args) -> int:
     try:
         outcome = regrade(args.assignment, args.input, args.out, jobs=args.jobs,
                           force=args.force, scheduler=args.scheduler, timeout=args.timeout,
-                          count_unanswered=args.count_unanswered, settings=settings_from(args))
+                          count_unanswered=args.count_unanswered, settings=settings_from(args),
+                          reuse=args.reuse)
     except (InputError, AssignmentError, UnknownAssignment, LoopError) as exc:
         print(exc, file=sys.stderr)
         return 2
     if outcome.interrupted:
         return 130
-    print(f"{outcome.graded} graded now, {outcome.skipped} unchanged since the last run.")
+    print(f"{outcome.graded} graded now, {outcome.skipped} unchanged since the last run; "
+          f"{outcome.reused} test verdicts reused (the same answers judged before).")
     print(outcome.headline)
     for problem in outcome.problems:
         print(f"Warning: {clean_text(problem)}")
@@ -279,7 +284,7 @@ def _demo(args) -> int:
           f"{args.out} --timeout {demo.TIMEOUT:g}")
     status = _regrade(argparse.Namespace(
         assignment=demo.ASSIGNMENT, input=export, out=args.out, jobs=args.jobs, force=False,
-        scheduler=None, timeout=demo.TIMEOUT, count_unanswered=False))
+        scheduler=None, timeout=demo.TIMEOUT, count_unanswered=False, reuse=True))
     if status == 0:
         print(f"wrote each submission's results.json (what Gradescope shows the student) and "
               f"record.json in {args.out / 'submissions'}/<submission>/\n"

@@ -5,9 +5,9 @@ Graders are pytest functions carrying gradescope-utils' metadata (``@number``,
 come from assignment.toml by its number, never from the test (``autograder.api`` refuses
 ``@weight`` and ``@visibility``).  A run has three phases (see :mod:`autograder.student`):
 every test is first *planned* (run with placeholder replies, to learn its probes), then every
-probe is *fetched* from the student's code, and only then is each test *judged*, in a forked
-child with CPU and memory limits (:mod:`autograder.isolated`), which sends back its
-:class:`~autograder.outcomes.Outcome`.
+probe is *fetched* from the student's code, and only then is each test *judged*, all in one
+forked child with CPU and memory limits for each test (:mod:`autograder.isolated`; a fresh
+child after one that died), which sends back each test's :class:`~autograder.outcomes.Outcome`.
 
 Nothing is dropped: a pass, a failure, an error, a skip, an undecided check, a test that never
 ran and a grader file that would not even import each give a result worth the test's points.
@@ -67,8 +67,9 @@ class GradingPlugin:
     what assignment.toml says of each (``pending``), each judged test's :class:`Outcome`
     (``outcomes``) and :class:`TestResult` (``results``), the instructor's ``log``, and
     ``verdicts``: the outcomes (as JSON) a batch reached, by evidence
-    (:meth:`Student.evidence`), which the run reads and adds to, so a test whose replies were
-    all seen before gets the same outcome without being checked again."""
+    (:meth:`Student.evidence`; ``get`` and item assignment, see
+    :class:`autograder.batch.verdicts.Verdicts`), which the run reads and adds to, so a test
+    whose replies were all seen before gets the same outcome without being checked again."""
 
     def __init__(self, assignment: Assignment, student: Student, graded: bool = True,
                  verdicts: dict | None = None):
@@ -84,6 +85,7 @@ class GradingPlugin:
         self.log: list[str] = []
         self.unplanned: dict[str, Outcome] = {}   # tests whose planning run reached a limit
         self.judged: dict[str, Outcome] = {}      # the outcomes of _judge_all, by test
+        self.unfit: set[str] = set()   # tests with fixtures of their own: judged by pytest's call
         self.stopped = ""   # why the run stopped before judging every test (instructor's)
 
     # fixtures offered to grader files ------------------------------------------------------
@@ -168,6 +170,9 @@ class GradingPlugin:
                      **params}
         names = item._fixtureinfo.argnames
         if not all(name in available for name in names):
+            if item.nodeid in self.unfit:   # said when it was planned
+                return None
+            self.unfit.add(item.nodeid)
             self.log.append(f"{item.nodeid}: cannot plan a test with fixtures other than "
                             f"student, assignment and grade")
             return None

@@ -2,12 +2,13 @@
 (``isolated.run_batch``, as `grade` does) against one child per check (as before issue 26),
 interleaved in one run, beside the floor of a fork of this warm process (bench/measure.py).
 
-For each submission (the reference, the template, the reference with every known wrong whole
-answer of assignment.toml), each way is run ``--rounds`` times in this process: the checks'
-children counted, and the CPU seconds of the whole grading (this process and every child it
-waited for: the sandbox and the judging children).  The results must be identical.
+For each `gd` submission (the reference, the template, and eight of bench/distinct_class.py's,
+about one answer in four a known wrong form), each way is run ``--rounds`` times in this
+process: the checks' children counted, and the CPU seconds of the whole grading (this process
+and every child it waited for: the sandbox and the judging children).  The results must be
+identical.
 
-    .venv/bin/python bench/check_forks.py [--only gd] [--rounds 5]
+    .venv/bin/python bench/check_forks.py [--rounds 5]
 """
 from __future__ import annotations
 
@@ -28,7 +29,7 @@ sys.path.insert(0, str(ROOT))
 from autograder import isolated, plugin  # noqa: E402
 from autograder.assignment import load_assignment  # noqa: E402
 from autograder.grading import grade  # noqa: E402
-from regrade_speed import variants  # noqa: E402
+from distinct_class import distinct_class  # noqa: E402
 
 
 def one_child_each(calls, **limits):
@@ -64,12 +65,12 @@ def graded(assignment, folder: Path, judge) -> tuple[Sample, int, list]:
 
 def main() -> int:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--only", default="gd")
     parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args()
     print(machine())
-    assignment = load_assignment(args.only)
-    kinds = variants(args.only, len(assignment.questions) + 2)
+    assignment = load_assignment("gd")
+    kinds = [{"answers.py": (ROOT / folder / "gd" / "answers.py").read_text()}
+             for folder in ("reference", "student_template")] + distinct_class(8, seed=5)
     ways = {"one child per check": one_child_each, "one child per grading": isolated.run_batch}
     samples: dict[str, list[Sample]] = {name: [] for name in ways}
     children: dict[str, list[int]] = {name: [] for name in ways}
@@ -94,7 +95,7 @@ def main() -> int:
                     floor.append(fork())
                 differ += seen[0] != seen[1]
     bases = {"a fork": median(floor)}
-    print(f"{args.only}: {len(folders)} submissions x {args.rounds} rounds; "
+    print(f"gd: {len(folders)} submissions x {args.rounds} rounds; "
           f"a fork: {describe(floor)}")
     for name in ways:
         print(f"  {name:>22}: {statistics.mean(children[name]):4.1f} children a grading; "

@@ -10,6 +10,9 @@ Layout of the output folder (private to its owner: it holds every student's resu
     canvas.csv / moodle.csv         the final scores for the LMS's import (--lms)
     totals.png, questions.png       charts (with the instructor extra)
     export/                         an export zip, unpacked once
+    verdicts/<grader>/              each decided test outcome by its evidence, shared by the
+                                    workers and the next runs (autograder.batch.verdicts);
+                                    may be deleted at any time
 
 A submission is graded again only if its files or the grader changed (fingerprints), if its
 last grading timed out or broke, or with ``force``.  The main process alone writes, each file
@@ -36,7 +39,7 @@ from ..private import PACKAGE, keep_private
 from ..reference import reference_dir
 from ..results import clean_data, clean_text
 from ..review import loop
-from . import executors
+from . import executors, verdicts
 from .inputs import Entry, InputError, read_input
 from .reports import Row, headline
 from .worker import Job
@@ -49,6 +52,7 @@ class Regraded:
     out: Path
     graded: int = 0            # graded in this run
     skipped: int = 0           # graded before, unchanged
+    reused: int = 0            # tests whose verdict was reused, not checked again
     interrupted: bool = False
     headline: str = ""         # the class's counts and totals (see reports.headline)
     problems: list[str] = field(default_factory=list)   # what could not be used of the input
@@ -60,11 +64,12 @@ class Regraded:
 def regrade(assignment_id: str, source: Path, out: Path, *, jobs: int = 1, force: bool = False,
             scheduler: str | None = None, timeout: float | None = None,
             count_unanswered: bool = False, console: Console | None = None,
-            settings: loop.Settings | None = None) -> Regraded:
+            settings: loop.Settings | None = None, reuse: bool = True) -> Regraded:
     """Grade every submission of ``source`` into ``out`` (see the module's docstring);
     ``count_unanswered`` counts those with nothing to grade in the statistics; ``settings``:
     the instructor's decisions, overrides, late policy and LMS (see autograder.review.loop),
-    read before any grading.  Raises InputError, or LoopError for unusable settings."""
+    read before any grading; ``reuse=False`` checks every test (no verdict reused or kept).
+    Raises InputError, or LoopError for unusable settings."""
     console = console or Console(stderr=True)
     assignment = load_assignment(assignment_id)
     out = Path(out)
@@ -91,14 +96,18 @@ def regrade(assignment_id: str, source: Path, out: Path, *, jobs: int = 1, force
                                                                           prints[e.id]))]
     regraded.skipped = len(prints) - len(todo)
     seconds = timeout or default_timeout(assignment)
-    batch = [Job(e.id, str(e.folder), assignment.id, seconds) for e in todo]
+    store = verdicts.store_folder(out, grader)
+    verdicts.forget_other_graders(out, grader)
+    batch = [Job(e.id, str(e.folder), assignment.id, seconds, str(store), reuse) for e in todo]
     try:
         with _progress(console) as progress:
             task = progress.add_task(f"{assignment.id}: grading", total=len(batch))
             for reply in executors.run(batch, jobs, scheduler):
                 name = reply["record"]["id"]
+                verdicts.write(store, reply.pop("verdicts", {}))
                 records[name] = save(out / "submissions" / name, reply, prints[name])
                 regraded.graded += 1
+                regraded.reused += reply["record"].get("reused", 0)
                 progress.advance(task)
     except KeyboardInterrupt:
         regraded.interrupted = True

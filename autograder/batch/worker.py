@@ -4,8 +4,9 @@ A worker process imports the grader once and runs one empty grading to warm it (
 the checkers); then each submission is graded by :func:`grade` in a child forked from it, so
 no state one submission leaves (modules, caches, a crash) reaches the next, and the worker pays
 no start-up per submission.  The child sends back plain data only: the submission's record, its
-results.json, and the verdicts it reached, which the worker keeps, so a test whose replies the
-batch has seen before is not checked again (see :meth:`autograder.student.Student.evidence`).
+results.json, and the verdicts it reached, which the worker keeps and the batch stores for the
+other workers and the next runs, so a test whose replies the batch has seen before is not
+checked again (see :mod:`autograder.batch.verdicts`).
 
 The child is bounded by a deadline on a clock that runs at the share of a core a process gets
 on this machine now (1 on an idle machine, 2/10 with ten processes ready to run on two cores),
@@ -33,6 +34,7 @@ from ..grading import grade
 from ..isolated import fork_json
 from ..outcomes import Status
 from ..results import GradingResult
+from .verdicts import Verdicts
 
 PR_SET_PDEATHSIG = 1
 STOP_GRACE_SECONDS = 15     # for a child asked to stop, to clean up its sandbox
@@ -48,9 +50,11 @@ class Job:
     folder: str
     assignment: str
     timeout: float            # seconds of a core's time for the whole grading (see above)
+    store: str = ""           # the batch's verdicts (verdicts.store_folder); "": none shared
+    reuse: bool = True        # False: every test is checked, none reused
 
 
-_state: dict = {}             # this worker process's: assignment (id), loaded, verdicts
+_state: dict = {}             # this worker process's: assignment (id), store, loaded, verdicts
 
 
 def grade_job(job: Job) -> dict:
@@ -58,8 +62,9 @@ def grade_job(job: Job) -> dict:
     happens, a reply (a batch never stops for one submission)."""
     started = time.monotonic()
     try:
-        verdicts = _warm(job.assignment)
-        reply, stopped = _in_child(lambda: _grade(job, verdicts), job.timeout)
+        verdicts = _warm(job.assignment, job.store)
+        reply, stopped = _in_child(lambda: _grade(job, verdicts if job.reuse else None),
+                                   job.timeout)
     except Exception as exc:  # noqa: BLE001 - the worker itself failed (no fork, no import)
         reply, stopped = None, False
         failure = f"the worker could not grade it: {type(exc).__name__}: {exc}"
@@ -70,29 +75,35 @@ def grade_job(job: Job) -> dict:
                                               f"could not decide") if stopped \
             else _failed(job, Status.ERROR, failure)
     else:
-        verdicts.update(reply.pop("verdicts", {}))
+        verdicts.known.update(reply.get("verdicts", {}))
     reply["record"]["seconds"] = round(time.monotonic() - started, 3)
     return reply
 
 
-def _warm(assignment_id: str) -> dict:
+def _warm(assignment_id: str, store: str) -> Verdicts:
     """Import and warm this process once per assignment; its batch's verdicts."""
     if _state.get("assignment") != assignment_id:
         _state.clear()
         assignment = load_assignment(assignment_id)
         with tempfile.TemporaryDirectory() as empty:
             grade(assignment, Path(empty))   # imports and caches what every grading uses
-        _state.update(assignment=assignment_id, loaded=assignment, verdicts={})
+        _state.update(assignment=assignment_id, loaded=assignment)
+    if _state.get("store") != store or "verdicts" not in _state:
+        _state.update(store=store, verdicts=Verdicts(Path(store) if store else None))
     return _state["verdicts"]
 
 
-def _grade(job: Job, verdicts: dict) -> dict:
-    known = set(verdicts)
+def _grade(job: Job, verdicts: Verdicts | None) -> dict:
+    """The reply: the record (with how many tests' verdicts were reused), results.json, and
+    the verdicts reached that were not known."""
     log: list[str] = []
+    if verdicts is not None:
+        verdicts.start()
     result = grade(_state["loaded"], Path(job.folder), log=log, verdicts=verdicts)
-    return {"record": record(job, result, log),
-            "results": to_results_json(result),
-            "verdicts": {k: v for k, v in verdicts.items() if k not in known}}
+    data = record(job, result, log)
+    data["reused"] = verdicts.reused if verdicts is not None else 0
+    return {"record": data, "results": to_results_json(result),
+            "verdicts": verdicts.new if verdicts is not None else {}}
 
 
 def record(job: Job, result: GradingResult, log: list[str]) -> dict:

@@ -251,9 +251,11 @@ def test_identical_answers_reuse_the_verdicts_of_the_first(tmp_path):
     second = write(tmp_path / "b", "answers.py", WRONG_Q1C).parent
     worker._state.clear()
     one = worker.grade_job(worker.Job("a", str(first), "gd", 120))
-    reached = len(worker._state["verdicts"])
+    reached = len(worker._state["verdicts"].known)
     two = worker.grade_job(worker.Job("b", str(second), "gd", 120))
-    assert reached > 10 and len(worker._state["verdicts"]) == reached   # nothing checked again
+    assert reached > 10 and len(worker._state["verdicts"].known) == reached   # none again
+    assert one["record"]["reused"] == 0 and two["record"]["reused"] == reached
+    assert not two["verdicts"]   # nothing new for the batch to keep
     assert one["record"]["tests"] == two["record"]["tests"]
     assert one["results"]["tests"] == two["results"]["tests"]
     assert two["record"]["score"] == 13
