@@ -490,3 +490,21 @@ def test_a_late_day_bank_spends_what_earlier_assignments_left(copy):
         bad = _regrade(copy, "--course", str(copy / "course.toml"))
         assert bad.returncode == 2 and message in bad.stderr, (message, bad.stderr)
         assert (copy / "out" / "grades.csv").read_text() == csv_before
+
+
+def test_the_fingerprint_is_the_checkers_float_values_at_its_points():
+    import sympy
+    from autograder.assignment import load_assignment
+    from autograder.checkers.equivalence import TOO_LARGE
+    from autograder.review.reading import Reader
+    question = next(q for q in load_assignment("gd").questions if q.id == "1d")
+    reader = Reader(question, load_assignment("gd"))
+    a, b = sympy.symbols("a b", positive=True)
+    values = reader.domain.float_values(2 / sympy.Max(a, b))
+    assert len(values) == len(reader.domain.points()) >= 3
+    assert all(isinstance(v, complex) and v.real > 0 for v in values)
+    assert set(reader.domain.float_values(sympy.cosh(sympy.cosh(sympy.cosh(sympy.cosh(a + 4))))
+                                          )) == {TOO_LARGE}
+    assert set(reader.domain.float_values(sympy.sqrt(a - 10))) == {None}   # no float value
+    assert reader.read("0 < eta < 2/max(a, b)").key == reader.read("0 < η < min(2/a, 2/b)").key
+    assert reader.read("0 < eta < 2/max(a, b)").key != reader.read("0 < eta < 2/min(a, b)").key
