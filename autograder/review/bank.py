@@ -60,13 +60,10 @@ class Bank:
 
 
 def read_bank(days: object, ledger: Path, assignment: str, due: dict) -> Bank:
-    """The bank of a course config (``due``: assignment -> its due date, a datetime);
-    raises LoopError for a bad ``late_days`` or ledger line."""
+    """The bank of a course config (``due``: assignment -> its due date, a datetime, this
+    ``assignment`` among them); raises LoopError for a bad ``late_days`` or ledger line."""
     if isinstance(days, bool) or not isinstance(days, int) or days < 0:
         raise LoopError(f"late_days must be a whole number of days (0 or more), not {days!r}")
-    if assignment not in due:
-        raise LoopError(f"a late-day bank needs the due date of every assignment in [late.due]; "
-                        f"{assignment} has none")
     order = tuple(sorted(due, key=lambda a: (due[a], a)))
     return Bank(days, ledger, assignment, order, _read_ledger(ledger, order))
 

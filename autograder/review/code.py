@@ -129,7 +129,8 @@ def _sources(folder: Path, assignment: Assignment) -> list[tuple[str, str]]:
     sources = [(f"{submission.label} {cell.label}" if submission.is_notebook else cell.label,
                 cell.source) for cell in submission.cells]
     for module in assignment.modules:
-        path = next((p for p in sorted(folder.rglob(module)) if p.is_file()), None)
+        path = next((p for p in sorted(folder.rglob(module))
+                     if p.is_file() and not p.is_symlink()), None)
         if path is not None and path.stat().st_size <= 5 * 1024 * 1024:
             sources.append((module, path.read_text(encoding="utf-8", errors="replace")))
     return sources

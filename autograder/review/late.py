@@ -114,11 +114,10 @@ def read_extensions(path: Path, sids: set[str]) -> dict[str, datetime]:
     return extensions
 
 
-def policy(settings: dict, sids: set[str], base: Path = Path("."),
-           assignment: str = "") -> LatePolicy | None:
+def policy(settings: dict, sids: set[str], assignment: str = "") -> LatePolicy | None:
     """The policy from ``settings`` (due, grace, penalty, cap, extensions, late_days, ledger:
     the options' values or a config's ``[late]`` table, where ``due`` and ``extensions`` may be
-    tables by assignment id; paths relative to ``base``); None without a due date."""
+    tables by assignment id); None without a due date."""
     unknown = set(settings) - KEYS
     if unknown:
         raise LoopError(f"unknown late-policy keys: {', '.join(sorted(unknown))}")
@@ -144,11 +143,11 @@ def policy(settings: dict, sids: set[str], base: Path = Path("."),
                             "table (assignment = date), the order the days are spent in")
         if settings.get("ledger") is None:
             raise LoopError("a late-day bank needs its ledger (`ledger`, a CSV file)")
-        bank = read_bank(settings["late_days"], base / settings["ledger"], assignment, dues)
+        bank = read_bank(settings["late_days"], Path(settings["ledger"]), assignment, dues)
     elif settings.get("ledger") is not None:
         raise LoopError("a late-day ledger needs late_days (each student's days over the course)")
     return LatePolicy(due,
                       parse_duration(settings["grace"]) if settings.get("grace") else timedelta(0),
                       rate, unit,
                       parse_share(settings["cap"]) if settings.get("cap") else 1.0,
-                      read_extensions(base / extensions, sids) if extensions else {}, bank)
+                      read_extensions(Path(extensions), sids) if extensions else {}, bank)

@@ -113,8 +113,7 @@ def prepare(settings: Settings, assignment: Assignment, entries: list[Entry]) ->
     return Prepared(
         read_decisions(settings.decisions, assignment) if settings.decisions else [],
         read_overrides(settings.overrides, assignment, entries) if settings.overrides else [],
-        policy({k: v for k, v in settings.late.items() if v is not None}, sids,
-               assignment=assignment.id),
+        policy({k: v for k, v in settings.late.items() if v is not None}, sids, assignment.id),
         settings,
         read_roster(settings.roster, settings.lms) if settings.roster and settings.lms else None)
 
