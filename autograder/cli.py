@@ -78,8 +78,9 @@ def main(argv: list[str] | None = None) -> int:
                    help="per-submission scores (submission,question,points,comment), applied "
                         "last")
     p.add_argument("--course", type=Path, metavar="TOML",
-                   help="a course config: [late] due, grace, penalty, cap, extensions; [lms] "
-                        "kind, roster, missing, column (the options below win)")
+                   help="a course config: [late] due, grace, penalty, cap, extensions (due "
+                        "and extensions also by assignment), late_days and ledger (a late-day "
+                        "bank); [lms] kind, roster, missing, column (the options below win)")
     p.add_argument("--due", help="due date, e.g. 2026-10-01T23:59Z")
     p.add_argument("--grace", help="grace period, e.g. 15m")
     p.add_argument("--penalty", help="late penalty, e.g. 10%%/day or 2%%/hour")

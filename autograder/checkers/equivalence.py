@@ -52,6 +52,10 @@ class Domain:
             self._points = points
         return self._points
 
+    def float_values(self, expr: sympy.Expr) -> list[complex | None | str]:
+        """``expr``'s :func:`float_value` at each of the domain's points."""
+        return [float_value(expr, point) for point in self.points()]
+
 
 def _sample(symbol: sympy.Symbol, rng: random.Random) -> sympy.Float:
     if symbol.is_integer:
@@ -72,17 +76,26 @@ def _float_function(expr: sympy.Expr, symbols: tuple) -> Callable:
     return sympy.lambdify(symbols, expr, modules="math")
 
 
-def _overflows(expr: sympy.Expr, point: dict) -> bool:
-    """Does ``expr`` (or a part of it) leave the float range at ``point``?  Such values (e.g.
-    ``cosh(cosh(cosh(cosh(4))))``) would make the 30-digit evaluation run out of memory."""
+def float_value(expr: sympy.Expr, point: dict) -> complex | None | str:
+    """``expr`` at ``point`` in plain floats (fast, unlike :func:`evaluate`'s 30 digits): a
+    complex number, None where it is undefined there (log of a negative), or TOO_LARGE where
+    it (or a part of it) leaves the float range."""
     symbols = tuple(sorted(expr.free_symbols, key=lambda s: s.name))
     try:
         value = _float_function(expr, symbols)(*(float(point[s]) for s in symbols))
     except OverflowError:
-        return True
+        return TOO_LARGE
     except Exception:  # a domain error (log of a negative) is for the exact evaluation to judge
-        return False
-    return isinstance(value, (int, float, complex)) and not math.isfinite(abs(value))
+        return None
+    if not isinstance(value, (int, float, complex)):
+        return None
+    return complex(value) if math.isfinite(abs(value)) else TOO_LARGE
+
+
+def _overflows(expr: sympy.Expr, point: dict) -> bool:
+    """Does ``expr`` (or a part of it) leave the float range at ``point``?  Such values (e.g.
+    ``cosh(cosh(cosh(cosh(4))))``) would make the 30-digit evaluation run out of memory."""
+    return float_value(expr, point) == TOO_LARGE
 
 
 def evaluate(expr: sympy.Expr, point: dict) -> complex | None | str:

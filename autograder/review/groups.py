@@ -78,7 +78,7 @@ def answer_groups(assignment: Assignment, rows: list[Row], out: Path) -> list[Qu
     """Every closed-form graded question's groups, undecided and unreadable first, then the
     largest."""
     scored = [row for row in rows if row.scored]
-    messages = _Messages(out)
+    messages = Messages(out)
     found = []
     for question in assignment.questions:
         if not (question.closed_form and question.graded):
@@ -123,7 +123,7 @@ def mistakes(groups: QuestionGroups) -> list[tuple[str, int]]:
     return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
 
 
-class _Messages:
+class Messages:
     """The message each submission's results.json gave each question (read once each)."""
 
     def __init__(self, out: Path):

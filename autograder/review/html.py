@@ -153,11 +153,15 @@ def _flagged(rows: list[Row]) -> str:
 
 
 def _signals(signals: list[Signal]) -> str:
+    def shown(e) -> str:
+        if e.kind == "answer":
+            return f"Q{escape(e.question)} <code>{escape(e.shown)}</code> (shared by {e.size})"
+        return (f"Q{escape(e.question)} code: {escape(e.shown)} (shared by {e.size}; "
+                f"{escape(' and '.join(e.where))})")
     items = ["<li>" + " and ".join(f"<a href='#sub-{escape(p)}'>{escape(p)}</a>" for p in s.pair)
-             + ": " + "; ".join(f"Q{escape(q)} <code>{escape(a)}</code> (shared by {n})"
-                                for q, a, n in s.evidence) + "</li>" for s in signals]
-    return ("<h2>Shared rare wrong answers (for your judgement: no score changes)</h2>"
-            + (f"<ul>{''.join(items)}</ul>" if items else "<p>None.</p>"))
+             + ": " + "; ".join(map(shown, s.evidence)) + "</li>" for s in signals]
+    return ("<h2>Shared rare wrong answers and identical failing code (for your judgement: no "
+            "score changes)</h2>" + (f"<ul>{''.join(items)}</ul>" if items else "<p>None.</p>"))
 
 
 def _submissions(rows: list[Row], finals: dict, out: Path) -> str:

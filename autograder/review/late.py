@@ -1,7 +1,9 @@
-"""The late policy: a due date, a grace period, a penalty per hour or day with a cap, and
-per-student extensions (``sid,due``), from ``regrade``'s options or a course config's
-``[late]`` table.  The penalty is a share of the submission's score for every hour or day
-(started) it came after its due date, once past the grace period, at most the cap.
+"""The late policy: a due date, a grace period, a penalty per hour or day with a cap,
+per-student extensions (``sid,due``) and a late-day bank shared across the course
+(:mod:`.bank`), from ``regrade``'s options or a course config's ``[late]`` table, where ``due``
+and ``extensions`` may also be tables by assignment.  The penalty is a share of the
+submission's score for every hour or day (started) it came after its due date (moved by the
+late days it spent), once past the grace period, at most the cap.
 """
 from __future__ import annotations
 
@@ -12,8 +14,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+from .bank import Bank, read_bank
 from .decisions import LoopError
 
+DAY = timedelta(days=1)
+KEYS = {"due", "grace", "penalty", "cap", "extensions", "late_days", "ledger"}
 UNITS = {"m": timedelta(minutes=1), "min": timedelta(minutes=1), "h": timedelta(hours=1),
          "hour": timedelta(hours=1), "d": timedelta(days=1), "day": timedelta(days=1)}
 
@@ -26,15 +31,32 @@ class LatePolicy:
     unit: timedelta = timedelta(days=1)
     cap: float = 1.0
     extensions: dict[str, datetime] = field(default_factory=dict)   # sid -> due
+    bank: Bank | None = None
 
     def due_for(self, sids: tuple[str, ...]) -> datetime:
         return max([self.extensions[s] for s in sids if s in self.extensions] or [self.due])
 
-    def penalty(self, submitted: datetime | None, sids: tuple[str, ...]) -> float:
-        """The share of the score taken off (0 when on time or its time is unknown)."""
+    def days_needed(self, submitted: datetime | None, sids: tuple[str, ...]) -> int:
+        """The whole days that would bring the due date within the grace period of
+        ``submitted`` (0: on time, or its time unknown)."""
+        if submitted is None:
+            return 0
+        late = submitted - self.due_for(sids)
+        return 0 if late <= self.grace else math.ceil((late - self.grace) / DAY)
+
+    def days_spent(self, submitted: datetime | None, sids: tuple[str, ...]) -> int:
+        """The late days of the bank a submission spends: those needed, as far as each of
+        ``sids`` has days left."""
+        if self.bank is None or not sids:
+            return 0
+        return min([self.days_needed(submitted, sids)] + [self.bank.left(s) for s in sids])
+
+    def penalty(self, submitted: datetime | None, sids: tuple[str, ...], days: int = 0) -> float:
+        """The share of the score taken off (0 when on time or its time is unknown), after
+        ``days`` late days."""
         if submitted is None:
             return 0.0
-        late = submitted - self.due_for(sids)
+        late = submitted - self.due_for(sids) - days * DAY
         if late <= self.grace:
             return 0.0
         return min(self.cap, self.rate * math.ceil(late / self.unit))
@@ -92,21 +114,40 @@ def read_extensions(path: Path, sids: set[str]) -> dict[str, datetime]:
     return extensions
 
 
-def policy(settings: dict, sids: set[str], base: Path = Path(".")) -> LatePolicy | None:
-    """The policy from ``settings`` (due, grace, penalty, cap, extensions: the options'
-    values or a config's ``[late]`` table; ``extensions`` relative to ``base``); None without
-    a due date."""
-    unknown = set(settings) - {"due", "grace", "penalty", "cap", "extensions"}
+def policy(settings: dict, sids: set[str], assignment: str = "") -> LatePolicy | None:
+    """The policy from ``settings`` (due, grace, penalty, cap, extensions, late_days, ledger:
+    the options' values or a config's ``[late]`` table, where ``due`` and ``extensions`` may be
+    tables by assignment id); None without a due date."""
+    unknown = set(settings) - KEYS
     if unknown:
         raise LoopError(f"unknown late-policy keys: {', '.join(sorted(unknown))}")
-    if settings.get("due") is None:
+    dues = settings.get("due")
+    if isinstance(dues, dict):
+        dues = {a: parse_time(d, f"due date of {a} ([late.due])") for a, d in dues.items()}
+        due = dues.get(assignment)
+    else:
+        due = parse_time(dues) if dues is not None else None
+    if due is None:
         if any(settings.get(k) is not None for k in settings):
-            raise LoopError("a late policy needs a due date (--due, or `due` in [late])")
+            raise LoopError(f"a late policy needs a due date of {assignment or 'the assignment'}"
+                            f" (--due, or `due` in [late])")
         return None
     rate, unit = parse_penalty(settings["penalty"]) if settings.get("penalty") else (0.0, UNITS["d"])
     extensions = settings.get("extensions")
-    return LatePolicy(parse_time(settings["due"]),
+    if isinstance(extensions, dict):
+        extensions = extensions.get(assignment)
+    bank = None
+    if settings.get("late_days") is not None:
+        if not isinstance(dues, dict):
+            raise LoopError("a late-day bank needs each assignment's due date: a [late.due] "
+                            "table (assignment = date), the order the days are spent in")
+        if settings.get("ledger") is None:
+            raise LoopError("a late-day bank needs its ledger (`ledger`, a CSV file)")
+        bank = read_bank(settings["late_days"], Path(settings["ledger"]), assignment, dues)
+    elif settings.get("ledger") is not None:
+        raise LoopError("a late-day ledger needs late_days (each student's days over the course)")
+    return LatePolicy(due,
                       parse_duration(settings["grace"]) if settings.get("grace") else timedelta(0),
                       rate, unit,
                       parse_share(settings["cap"]) if settings.get("cap") else 1.0,
-                      read_extensions(base / extensions, sids) if extensions else {})
+                      read_extensions(Path(extensions), sids) if extensions else {}, bank)

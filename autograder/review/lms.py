@@ -1,13 +1,16 @@
 """The class's final scores as the LMS's own gradebook import takes them (``--lms``).
 
-Canvas: the columns of its gradebook export, ``Student, ID, SIS User ID, SIS Login ID,
-Section``, then the assignment's column (``<Assignment> (<id>)`` in an exported gradebook;
-a new name makes Canvas create the assignment), a ``Points Possible`` row first.  Moodle: its
-grade import CSV, identifying a student by ``ID number`` or ``Email address`` (mapped on
-import), the grade in the assignment's column.  With ``--roster`` (the LMS's exported
-gradebook, a CSV), every roster student gets a row, matched by SIS id or email; one without a
-submission gets 0 or is left blank (``--lms-missing``); submissions the roster lacks are
-reported.
+Canvas (its guide "How do I import grades in the Gradebook?"): the columns of its gradebook
+export, ``Student, ID, SIS User ID, SIS Login ID, Section``, then the assignment's column
+(``<Assignment> (<id>)`` in an exported gradebook; a new name makes Canvas create the
+assignment), and a ``    Points Possible`` row first, as Canvas writes it.  A roster exported
+from Canvas also has rows of posting policies (``Manual Posting``) before that row, read-only
+columns (``Current Score``) and other columns (``Root Account``, ``Student Number``): the rows are
+left out, the columns kept only if they name the student.  Moodle: its grade import CSV,
+identifying a student by ``ID number`` or ``Email address`` (mapped on import), the grade in the
+assignment's column.  With ``--roster`` (the LMS's exported gradebook, a CSV), every roster
+student gets a row, matched by SIS id or email; one without a submission gets 0 or is left
+blank (``--lms-missing``); submissions the roster lacks are reported.
 """
 from __future__ import annotations
 
@@ -38,8 +41,7 @@ def read_roster(path: Path, lms: str) -> tuple[list[str], list[dict]]:
         with open(path, newline="", encoding="utf-8-sig") as f:
             reader = csv.DictReader(f)
             columns = list(reader.fieldnames or [])
-            students = [line for line in reader
-                        if "Points Possible" not in (line.get(columns[0]) or "")]
+            students = [line for line in reader if _student_row(line, columns)]
     except (OSError, UnicodeDecodeError, csv.Error, IndexError) as exc:
         raise LoopError(f"roster {path}: cannot be read: {exc}") from None
     needed = {SID[lms], EMAIL[lms]}
@@ -69,7 +71,7 @@ def lms_export(lms: str, title: str, points: float, rows: list[Row], final: dict
         students = [_student(lms, row) for row in rows]
     writer.writerow([*columns, column])
     if lms == "canvas":
-        writer.writerow(["Points Possible", *[""] * (len(columns) - 1), f"{points:g}"])
+        writer.writerow(["    Points Possible", *[""] * (len(columns) - 1), f"{points:g}"])
     matched = set()
     for student in students:
         row = by_sid.get((student.get(SID[lms]) or "").strip()) or \
@@ -86,6 +88,15 @@ def lms_export(lms: str, title: str, points: float, rows: list[Row], final: dict
         problems.append(f"{lms}: {len(unmatched)} submissions match no roster student by SIS "
                         f"id or email: {', '.join(unmatched[:20])}")
     return Export(f"{lms}.csv", out.getvalue(), problems)
+
+
+def _student_row(line: dict, columns: list[str]) -> bool:
+    """A student's row of an exported gradebook, not Canvas's ``Points Possible`` row or a
+    row of posting policies (no name, no id)."""
+    first = (line.get(columns[0]) or "").strip()
+    if first == "Points Possible":
+        return False
+    return any((line.get(c) or "").strip() for c in columns[:2])
 
 
 def _student(lms: str, row: Row) -> dict:

@@ -10,7 +10,6 @@ of numbers, shapes) are read as their text without spaces.
 """
 from __future__ import annotations
 
-import cmath
 from dataclasses import dataclass
 
 import sympy
@@ -18,7 +17,7 @@ import sympy
 from ..assignment import Assignment, QuestionSpec
 from ..outcomes import Undecided
 from ..checkers.coerce import as_asked, to_parsed
-from ..checkers.equivalence import Domain, _float_function, equivalent
+from ..checkers.equivalence import Domain, equivalent
 from ..checkers.intervals import upper_bound
 from ..checkers.notation import one_number
 from ..kinds import checker
@@ -105,17 +104,8 @@ class Reader:
             return ("value", part)
         if part.has(sympy.oo, -sympy.oo, sympy.zoo):
             return ("infinite", str(part))
-        symbols = tuple(sorted(part.free_symbols, key=lambda s: s.name))
-        function = _float_function(part, symbols)
-        values = []
-        for point in self.domain.points():
-            try:
-                value = complex(function(*(float(point[s]) for s in symbols)))
-            except Exception:  # noqa: BLE001 - undefined there (log of a negative, 1/0)
-                value = None
-            values.append(None if value is None or not cmath.isfinite(value) else
-                          (_rounded(value.real), _rounded(value.imag)))
-        return tuple(values)
+        return tuple((_rounded(v.real), _rounded(v.imag)) if isinstance(v, complex) else None
+                     for v in self.domain.float_values(part))
 
 
 def _rounded(x: float) -> str:

@@ -261,11 +261,29 @@ def test_a_bad_late_policy_is_a_clear_error_before_any_grading(tmp_path):
     assert not (tmp_path / "out").exists()          # nothing graded, no folder left
 
 
-CANVAS_EXPORT = """Student,ID,SIS User ID,SIS Login ID,Section,Homework 1 (3301),Current Score
-    Points Possible,,,,,10,(read only)
-"Student 0",101,900000,s0,Sec A,,
-"Student 1",102,,s1@uni.edu,Sec A,,
-"Nobody Here",103,999999,nobody,Sec B,,
+# A Canvas gradebook export, written by hand in the documented format: Canvas's guide "How do
+# I import grades in the Gradebook?" (community.canvaslms.com, Instructor Guide) and Ohio
+# State's "Import a CSV file to Carmen grades" (teaching.resources.osu.edu: a student named by
+# Student, ID or SIS User ID, then SIS Login ID, Section and the assignment's column); its rows
+# as real exports have them (e.g. the fixtures of plomgrading/plom's
+# plom/finish/test_return_tools.py): a row of posting policies, the "    Points Possible" row
+# with its four leading spaces, read-only columns, the "Student, Test" student, and columns
+# such as Root Account that the import does not need.
+CANVAS_EXPORT = """Student,ID,SIS User ID,SIS Login ID,Root Account,Section,Homework 1 (3301),Current Score
+,,,,,,Manual Posting,
+    Points Possible,,,,,,10.00,(read only)
+"Student 0",101,900000,s0,uni.edu,Sec A,,0.00
+"Student 1",102,,s1@uni.edu,uni.edu,Sec A,,
+"Nobody Here",103,999999,nobody,uni.edu,Sec B,,
+"Student, Test",99,,,uni.edu,Sec A,,
+"""
+# Moodle's grade export (Grades > Export > Plain text file) has these columns; its CSV import
+# (grade/import/csv) maps a student by "ID number" (useridnumber) or "Email address"
+# (useremail) and a column to the grade item.
+MOODLE_EXPORT = """First name,Last name,ID number,Institution,Department,Email address,Assignment: Analysing gradient descent (Real),Last downloaded from this course
+Student,0,900000,Uni,Maths,s0@uni.edu,-,1767225600
+Student,1,,Uni,Maths,s1@uni.edu,-,1767225600
+Nobody,Here,999999,Uni,Maths,nobody@uni.edu,-,1767225600
 """
 
 
@@ -278,24 +296,34 @@ def test_canvas_and_moodle_files_import_as_their_gradebooks_say(copy):
     lines = list(csv.reader(io.StringIO((copy / "out" / "canvas.csv").read_text())))
     assert lines[0] == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section",
                         "Homework 1 (3301)"]
-    assert lines[1] == ["Points Possible", "", "", "", "", "15"]
+    assert lines[1] == ["    Points Possible", "", "", "", "", "15"]
     assert lines[2] == ["Student 0", "101", "900000", "s0", "Sec A",
                         grades["submission_1000"]["total"]]
     assert lines[3][-1] == grades["submission_1001"]["total"]       # matched by email
     assert lines[4] == ["Nobody Here", "103", "999999", "nobody", "Sec B", "0"]
+    assert lines[5] == ["Student, Test", "99", "", "", "Sec A", "0"]
+    assert len(lines) == 6                                          # no posting-policy row
     assert "7 submissions match no roster student" in done.stdout
-    moodle = _regrade(copy, "--lms", "moodle")
+    (copy / "roster.csv").write_text(MOODLE_EXPORT)
+    moodle = _regrade(copy, "--lms", "moodle", "--roster", str(copy / "roster.csv"))
     assert moodle.returncode == 0, moodle.stderr
     lines = list(csv.reader(io.StringIO((copy / "out" / "moodle.csv").read_text())))
-    assert lines[0] == ["First name", "Last name", "ID number", "Email address",
-                        "Assignment: Analysing gradient descent (Real)"]
+    assert lines == [["First name", "Last name", "ID number", "Email address",
+                      "Assignment: Analysing gradient descent (Real)"],
+                     ["Student", "0", "900000", "s0@uni.edu", grades["submission_1000"]["total"]],
+                     ["Student", "1", "", "s1@uni.edu", grades["submission_1001"]["total"]],
+                     ["Nobody", "Here", "999999", "nobody@uni.edu", ""]]
+    alone = _regrade(copy, "--lms", "moodle")                       # no roster: the class
+    assert alone.returncode == 0, alone.stderr
+    lines = list(csv.reader(io.StringIO((copy / "out" / "moodle.csv").read_text())))
     assert lines[1] == ["Student", "0", "900000", "s0@uni.edu", grades["submission_1000"]["total"]]
     assert len(lines) == 10
 
 
 def test_shared_rare_wrong_answers_are_signals_never_scores(graded):
     summary = (graded / "out" / "summary.md").read_text()
-    section = summary.split("## Shared rare wrong answers")[1].split("\n## ")[0]
+    section = summary.split("## Shared rare wrong answers and identical failing code")[1] \
+        .split("\n## ")[0]
     pairs = [line for line in section.splitlines() if line.startswith("- ")]
     assert len(pairs) == 1 and "`submission_1005`" in pairs[0] and "`submission_1006`" in pairs[0]
     assert "Q1c" in pairs[0] and "Q2a" in pairs[0]
@@ -320,3 +348,163 @@ def test_item_analysis_and_the_charts(graded):
     assert items["1a"].discrimination > 0 and items["2c.1"].discrimination == 0
     for chart in ("totals.png", "questions.png"):
         assert (out / chart).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+# gd_distances with the step's sign wrong, as one student wrote it and as a classmate handed it
+# in: the same code but for names, comments, a docstring and layout (in a notebook)
+SIGN = '''
+def gd_distances(eta, epochs):
+    w = np.zeros(2)
+    out = []
+    for _ in range(epochs):
+        g = np.array([26*w[0] - 10*w[1] + 4, -10*w[0] + 4*w[1] - 2])  # gradient of R
+        w = w + eta*g          # step
+        out.append(np.linalg.norm(w - np.array([1.0, 3.0])))
+    return np.array(out)
+'''
+SIGN_RENAMED = '''
+def gd_distances(eta, epochs):
+    """distances to w* over the epochs"""
+    weights = np.zeros(2); dists = []
+    for step in range(epochs):
+        grad = np.array([26*weights[0]-10*weights[1]+4,
+                         -10*weights[0]+4*weights[1]-2])
+        weights = weights + eta*grad
+        dists.append(np.linalg.norm(weights - np.array([1.0, 3.0])))
+    return np.array(dists)
+'''
+# the same mistake written another way: fails alike, but it is not the same code
+SIGN_MATRIX = '''
+H = np.array([[26., -10.], [-10., 4.]])
+def gd_distances(eta, epochs):
+    w, res = np.zeros(2), np.empty(epochs)
+    for t in range(epochs):
+        w = w + eta * (H @ w + np.array([4., -2.]))
+        res[t] = np.sqrt(((w - np.array([1, 3]))**2).sum())
+    return res
+'''
+STUB = "\ndef gd_distances(eta, epochs):\n    raise NotImplementedError\n"
+
+
+def test_identical_code_that_fails_alike_is_a_signal_with_its_evidence(tmp_path):
+    import nbformat
+    from autograder.assignment import load_assignment
+    from autograder.batch.inputs import Entry
+    from autograder.batch.reports import Row
+    from autograder.review import collusion
+    from autograder.review.code import code_groups
+    failing = "2 of 3 cases are wrong:\nthe distances grow: line {} of answers.py"
+    sources = {"s0": SIGN, "s1": SIGN_RENAMED, "s2": SIGN_MATRIX, "s3": STUB, "s4": STUB,
+               "s5": SIGN}
+    rows = []
+    for i, (name, code) in enumerate(sources.items()):
+        folder = tmp_path / "export" / name
+        folder.mkdir(parents=True)
+        source = "import numpy as np\n" + code
+        if name == "s1":
+            cells = [nbformat.v4.new_code_cell("%matplotlib inline"),
+                     nbformat.v4.new_code_cell(source)]
+            (folder / "gd.ipynb").write_text(nbformat.writes(nbformat.v4.new_notebook(cells=cells)))
+        else:
+            (folder / "answers.py").write_text(source)
+        message = "" if name == "s5" else failing.format(7 + i)   # s5: its code passes 2c.1
+        tests = [{"id": "2c.1", "score": 1 if name == "s5" else 0, "max_score": 1,
+                  "kind": "passed" if name == "s5" else "failed"},
+                 {"id": "2c.2", "score": 0, "max_score": 2, "kind": "failed"}]
+        results = tmp_path / "out" / "submissions" / name
+        results.mkdir(parents=True)
+        (results / "results.json").write_text(json.dumps({"tests": [
+            {"number": "2c.1", "output": message}, {"number": "2c.2", "output": failing.format(9)}]}))
+        rows.append(Row(Entry(name, folder), {"status": "graded", "score": 0, "tests": tests}))
+    groups = code_groups(load_assignment("gd"), rows, tmp_path / "out")
+    assert [[c.submission for c in g.members] for g in groups] == [["s0", "s1"]]
+    assert groups[0].members[1].where == "gd.ipynb cell 2, line 3"
+    found = collusion.signals([], groups)
+    assert [s.pair for s in found] == [("s0", "s1")]
+    lines = collusion.section(found, {"s0": "Ada", "s1": "Bo"})
+    pair = next(line for line in lines if line.startswith("- "))
+    assert "`s0` (Ada) and `s1` (Bo): Q2c code: gd\\_distances, identical but for names" in pair
+    assert "2c.1 0/1: 2 of 3 cases are wrong: the distances grow: line …" in pair and "answers.py, line 3 and gd.ipynb cell 2, line 3" in pair
+
+
+COURSE = """[late]
+penalty = "10%/day"
+cap = "50%"
+late_days = 2            # each student's, over the course
+[late.due]               # the bank is spent in this order
+calculus = "2026-09-20T23:59Z"
+gd = "2026-10-01T23:59Z"
+backprop = "2026-10-15T23:59Z"
+"""
+LEDGER = ("assignment,sid,days,had\n"
+          "calculus,900007,1,2\ncalculus,900008,2,2\nbackprop,900007,1,1\n")
+
+
+def test_a_late_day_bank_spends_what_earlier_assignments_left(copy):
+    data = json.loads((copy / "export" / "submission_metadata.yml").read_text())
+    data["submission_1005"][":created_at"] = "2026-10-02 05:00:00.000000000 Z"   # 1 day needed
+    data["submission_1008"][":created_at"] = "2026-10-02 10:00:00.000000000 Z"   # 1 day needed
+    (copy / "export" / "submission_metadata.yml").write_text(json.dumps(data))   # 1007: 2 days
+    (copy / "course.toml").write_text(COURSE)
+    (copy / "late_days.csv").write_text(LEDGER)
+    done = _regrade(copy, "--course", str(copy / "course.toml"))
+    assert done.returncode == 0, done.stderr
+    rows = _rows(copy / "out")
+    spent = {name: (rows[name]["late_days"], rows[name]["late_penalty"], rows[name]["final"])
+             for name in ("submission_1005", "submission_1007", "submission_1008")}
+    raw = {name: float(rows[name]["raw"]) for name in spent}
+    assert spent == {
+        "submission_1005": ("1", "0", f"{raw['submission_1005']:g}"),      # 2 left: 1 spent
+        # 1 left after calculus: spent, and 9 hours still late: one day's 10 %
+        "submission_1007": ("1", f"{raw['submission_1007'] * 0.1:g}",
+                            f"{raw['submission_1007'] * 0.9:g}"),
+        "submission_1008": ("0", f"{raw['submission_1008'] * 0.1:g}",      # none left
+                            f"{raw['submission_1008'] * 0.9:g}")}
+    assert rows["submission_1000"]["late_days"] == "0"
+    assert (copy / "late_days.csv").read_text() == (
+        "assignment,sid,days,had\ncalculus,900007,1,2\ncalculus,900008,2,2\n"
+        "gd,900005,1,2\ngd,900007,1,1\ngd,900008,0,0\nbackprop,900007,1,1\n")
+    # backprop was regraded when 900007 had 1 day left; gd has spent it since
+    assert "Note: late-day ledger: backprop counted the days students had left" in done.stdout
+    summary = (copy / "out" / "summary.md").read_text()
+    assert "Late-day bank: 2 days each over the course, spent in the order calculus, gd, " \
+           "backprop" in summary
+    again = _regrade(copy, "--course", str(copy / "course.toml"))
+    assert again.returncode == 0 and "no change" in again.stdout, again.stdout + again.stderr
+    # bad input: a clear error, nothing rewritten
+    csv_before = (copy / "out" / "grades.csv").read_text()
+    for course, ledger, message in [
+            (COURSE, LEDGER + "gd,900001,two,2\n", "late_days.csv, line 5: days and had must be "
+                                                   "whole numbers, not 'two' and '2'"),
+            (COURSE, LEDGER + "hw9,900001,1,2\n", "assignment 'hw9' has no due date in "
+                                                  "[late.due]"),
+            (COURSE, "sid,days\n", "its header must be assignment,sid,days,had"),
+            (COURSE.replace("late_days = 2", 'late_days = "2"'), LEDGER,
+             "late_days must be a whole number of days"),
+            (COURSE.replace('gd = "2026-10-01T23:59Z"\n', ""), LEDGER,
+             "a late policy needs a due date of gd"),
+            (COURSE.split("[late.due]")[0] + 'due = "2026-10-01T23:59Z"\n', LEDGER,
+             "a late-day bank needs each assignment's due date: a [late.due] table")]:
+        (copy / "course.toml").write_text(course)
+        (copy / "late_days.csv").write_text(ledger)
+        bad = _regrade(copy, "--course", str(copy / "course.toml"))
+        assert bad.returncode == 2 and message in bad.stderr, (message, bad.stderr)
+        assert (copy / "out" / "grades.csv").read_text() == csv_before
+
+
+def test_the_fingerprint_is_the_checkers_float_values_at_its_points():
+    import sympy
+    from autograder.assignment import load_assignment
+    from autograder.checkers.equivalence import TOO_LARGE
+    from autograder.review.reading import Reader
+    question = next(q for q in load_assignment("gd").questions if q.id == "1d")
+    reader = Reader(question, load_assignment("gd"))
+    a, b = sympy.symbols("a b", positive=True)
+    values = reader.domain.float_values(2 / sympy.Max(a, b))
+    assert len(values) == len(reader.domain.points()) >= 3
+    assert all(isinstance(v, complex) and v.real > 0 for v in values)
+    assert set(reader.domain.float_values(sympy.cosh(sympy.cosh(sympy.cosh(sympy.cosh(a + 4))))
+                                          )) == {TOO_LARGE}
+    assert set(reader.domain.float_values(sympy.sqrt(a - 10))) == {None}   # no float value
+    assert reader.read("0 < eta < 2/max(a, b)").key == reader.read("0 < η < min(2/a, 2/b)").key
+    assert reader.read("0 < eta < 2/max(a, b)").key != reader.read("0 < eta < 2/min(a, b)").key
