@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .document import Block, Math
 
@@ -55,6 +56,7 @@ _DROPPED = re.compile(r"\\(?:left|right|big|Big|bigg|Bigg|mathbf|boldsymbol|bm|m
                       r"operatorname|displaystyle|textstyle|,|;|!|:)|\s|[{}]|\^?\\ast|\\star")
 
 
+@lru_cache(maxsize=4096)
 def label_key(text: str) -> str:
     """A label or an equation's left side, spelled one way: ``\\rho_1``, ``ρ_1`` and ``ρ1`` are
     ``ρ1``; ``\\frac{\\partial L}{\\partial w_1}`` and ``∂L/∂w1`` are ``∂L/∂w1`` (case counts:
@@ -84,7 +86,8 @@ def _entrywise(left: str, labels: set[str]) -> str:
     return match.group(2).replace(",", "") if key in labels else ""
 
 
-def statements(math: str) -> list[str]:
+@lru_cache(maxsize=4096)
+def statements(math: str) -> tuple[str, ...]:
     """The statements of a span of math, tags and alignment marks dropped."""
     kept: list[str] = []   # matrices and cases keep their & and \\
 
@@ -102,27 +105,28 @@ def statements(math: str) -> list[str]:
             parts[-1] = f"{parts[-1]} {part}"
         elif part:
             parts.append(part)
-    return parts
+    return tuple(parts)
 
 
-def chain(statement: str) -> list[str]:
+_CHAIN_MARKS = re.compile(r"[({\[]|[)}\]]|\\begin(?=\{)|\\end(?=\{)|(?<![<>!\\])=")
+
+
+@lru_cache(maxsize=4096)
+def chain(statement: str) -> tuple[str, ...]:
     """``a = b = c`` as its parts, splitting only at top-level ``=`` (not inside brackets or
     an environment: the ``i = j`` of a ``cases`` block)."""
     parts, depth, start = [], 0, 0
-    for i, char in enumerate(statement):
-        if char in "({[":
+    for mark in _CHAIN_MARKS.finditer(statement):
+        char = mark.group()
+        if char in "({[" or char == "\\begin":
             depth += 1
-        elif char in ")}]":
+        elif char in ")}]" or char == "\\end":
             depth -= 1
-        elif statement.startswith("\\begin{", i):
-            depth += 1
-        elif statement.startswith("\\end{", i):
-            depth -= 1
-        elif char == "=" and depth == 0 and statement[i - 1:i] not in ("<", ">", "!", "\\"):
-            parts.append(statement[start:i])
-            start = i + 1
+        elif depth == 0:   # an "="
+            parts.append(statement[start:mark.start()])
+            start = mark.end()
     parts.append(statement[start:])
-    return [p.strip() for p in parts]
+    return tuple(p.strip() for p in parts)
 
 
 def _boxed(math: str) -> list[str]:

@@ -203,7 +203,7 @@ class Places:
 
 def _read(blocks: list[Block], name: str, questions: list[QuestionSpec],
           assignment: Assignment, places: Places) -> Writeup:
-    fits, checked = [], {}   # checked: form checks already run, for every handout
+    fits, checked = [], {}   # candidates found and form checks run, for every handout
     for handout in handouts_of(assignment):
         where = regions(blocks, anchors(blocks, handout.items))
         readings = {q.name: _reading(q, handout, blocks, where, assignment, places, checked)
@@ -308,9 +308,12 @@ def _reading(question: QuestionSpec, handout: Handout, blocks: list[Block],
     assignment = with_given(assignment, given)
     names = earlier_answers(assignment, handout.labels, question) \
         if question.kind == "matrix" else []
+    aliases = _aliases(question, handout)
+    key = ("candidates", tuple(region), whole, parts, aliases)   # handouts may share a region
+    if key not in checked:
+        checked[key] = candidates(blocks, region, whole, parts, aliases)
     found = [_prepared(c, question, names, blocks, region, assignment)
-             for c in candidates(blocks, region, whole, parts, _aliases(question, handout))
-             if len(c.quote) <= MAX_MATH_CHARS]
+             for c in checked[key] if len(c.quote) <= MAX_MATH_CHARS]
     if question.kind == "choice":
         found += worded_choices(blocks, region, tuple(question.options))
     elif question.kind == "shapes":
@@ -323,16 +326,19 @@ def _reading(question: QuestionSpec, handout: Handout, blocks: list[Block],
     elif question.kind == "critical_point":
         found = structures.critical_point(blocks, region)
     found = [places.placed(c) for c in found]
-    equations = [f"{places.line(m.line)}: {code(m.text, 80)}" for i in region
-                 for m in blocks[i].maths if "=" in m.text]
     concluded = next((f"{places.line(blocks[i].line)}: {inert(blocks[i].text, 200)}"
                       for i in reversed(region)
-                      if blocks[i].kind != "display" and CONCLUSION.search(blocks[i].text)), "")
+                      if blocks[i].kind != "display" and CONCLUSION.search(blocks[i].text)), "") \
+        if question.kind == "choice" else ""
     reading = _chosen(question, found, assignment, places, lines, keys, whole + parts, concluded,
                       checked)
-    if reading.missing and question.kind == "tuple" and equations:
+    equations = [m for i in region for m in blocks[i].maths if "=" in m.text] \
+        if reading.missing and question.kind == "tuple" else []
+    if equations:
+        shown_equations = "; ".join(f"{places.line(m.line)}: {code(m.text, 80)}"
+                                    for m in equations[-4:])
         reading = Reading(question, name, undecided=(
-            f"{shown} has equations in {', '.join(keys)} ({'; '.join(equations[-4:])}) but none "
+            f"{shown} has equations in {', '.join(keys)} ({shown_equations}) but none "
             f"names each value of {question.id} ({', '.join(map(code, whole + parts))}); "
             f"which is which is for the instructor to decide"))
     reading.labelled = any(c.priority == LABELLED for c in found)
