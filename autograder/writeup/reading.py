@@ -294,8 +294,9 @@ def _reading(question: QuestionSpec, handout: Handout, blocks: list[Block],
     keys = [key for key in handout.keys_of(question.id) if key in where]
     if not keys:
         declared = ", ".join(handout.keys_of(question.id))
-        where_not = (f"{shown} has no part labelled {declared} ({handout.name})" if declared
-                     else f"{shown} follows {handout.name}, which does not ask it")
+        within = f" {places.source.within}" if places.source and places.source.within else ""
+        where_not = (f"{shown} has no part labelled {declared} ({handout.name}){within}"
+                     if declared else f"{shown} follows {handout.name}, which does not ask it")
         return Reading(question, name, missing=f"no answer found for {question.id}: {where_not}")
     region = sorted({i for key in keys for i in where[key]})
     lines = places.span(blocks[region[0]].line, _last_line(blocks, region))

@@ -48,6 +48,7 @@ class Source:
     places: list[tuple[int, str, int]] = field(default_factory=list)  # (from line, file, line)
     macros: dict[str, tuple[int, str]] = field(default_factory=dict)
     expanded: str = ""   # the text as read: macros expanded (its lines are the text's)
+    within: str = ""     # which part of the file was read, if not all ("in its Markdown cells")
 
     @cached_property
     def lines(self) -> list[str]:

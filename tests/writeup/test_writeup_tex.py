@@ -227,3 +227,29 @@ def test_hostile_latex_is_refused_and_costs_only_the_writeup(tmp_path):
     writeup = read_writeup(folder / "hw1.tex", assignment, root=folder)
     assert "is outside your submission" in writeup.problem
     assert "root:" not in repr(writeup)
+
+
+def test_what_neither_a_notebooks_code_nor_its_markdown_answers_says_where_it_looked(tmp_path):
+    """Its code answers 1d only, its Markdown cells (1 and 3) 1c only: 1a says that the code
+    does not define it and which Markdown cells were searched for which part label."""
+    import nbformat
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [
+        nbformat.v4.new_markdown_cell("# HW1\n\n**1(c)** $\\rho_1 = 1 - \\eta a$, "
+                                      "$\\rho_2 = 1 - \\eta b$"),
+        nbformat.v4.new_code_cell('import numpy as np\nq1d = "0 < eta < 2/max(a, b)"'),
+        nbformat.v4.new_markdown_cell("**1(b)**\n\nThe minimiser is easy to see."),
+    ]
+    folder = tmp_path / "submission"
+    folder.mkdir()
+    nbformat.write(notebook, folder / "gd.ipynb")
+    tests = by_number(grade("gd", folder))
+    assert tests["1c"].score == tests["1c"].max_score, tests["1c"].output
+    assert tests["1a"].score == 0
+    assert "`q1a` is not defined in gd.ipynb" in tests["1a"].output
+    assert ("Your write-up does not answer it either: no answer found for 1a: `gd.ipynb` has "
+            "no part labelled 1a (our handout) in its Markdown cells (cells 1 and 3)."
+            in tests["1a"].output), tests["1a"].output
+    # a part that is there but holds no answer: the cell and its lines
+    assert "no answer found for 1b: looked in `gd.ipynb, cell 3`, lines 1–3" in \
+        tests["1b"].output, tests["1b"].output
