@@ -32,6 +32,7 @@ class Candidate:
     file: str = ""    # the file its line is in, once placed (a LaTeX \\input, a notebook cell)
     said: tuple[str, ...] = ()        # its steps as the student wrote them (macros unexpanded)
     step_lines: tuple[int, ...] = ()  # the line of each step, once placed
+    compared: tuple[str, ...] = ()    # its steps as a matrix answer reads them ("": not told)
 
 
 _TAG = re.compile(r"(?:\\quad|\\qquad|\\dots|\\ldots|\\cdots|\s)*\(\d{1,3}\)\s*$"

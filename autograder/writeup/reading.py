@@ -78,9 +78,11 @@ class Reading:
         """Feedback on a wrong chain ``ρ = A = B = C``: its first link that does not hold,
         checked as answers are (never points; "" when every link holds or none can be told)."""
         for candidate in self.read:
-            steps, said = candidate.steps, candidate.said or candidate.steps
+            steps, said = candidate.compared or candidate.steps, candidate.said or candidate.steps
+            if candidate.entry and not candidate.compared:
+                continue   # entries that are no matrix: not told
             for i, (left, right) in enumerate(zip(steps, steps[1:])):
-                if not candidate.entry and _differ(left, right, assignment, self.question):
+                if left and right and _differ(left, right, assignment, self.question):
                     where = code(candidate.file or self.file)
                     line = candidate.step_lines[i + 1] if candidate.step_lines else candidate.line
                     return (f"In your derivation on line {line} of {where}, the step "
@@ -355,20 +357,29 @@ def _prepared(candidate: Candidate, question: QuestionSpec, names: list,
               blocks: list[Block], region: list[int], assignment: Assignment) -> Candidate:
     """A candidate's value in the names answers may use: earlier answers by their names
     (``names``: see :func:`.names.earlier_answers`), an entry-by-entry answer as its matrix
-    (unchanged where that cannot be told)."""
+    (unchanged where that cannot be told); and a matrix chain's steps so (``compared``)."""
     if question.square_side and isinstance(candidate.value, str):   # "14 \\times 14" is 14
         return dataclasses.replace(candidate, value=side_of_square(candidate.value))
-    if question.kind != "matrix" or (not candidate.entry and
-                                     _reads_as_matrix(question, candidate.value, assignment)):
+    if question.kind != "matrix":
         return candidate
-    value = rewritten(candidate.value, names)
     if candidate.entry == "ii" and not any(
             _ELSEWHERE_ZERO.search(_CASES.sub("", blocks[i].text)) for i in region):
         return candidate   # only the diagonal, nothing said of the rest: not read
-    if candidate.entry:
-        rows = set().union(*(rows_named(blocks[i].text) for i in region))
-        value = as_matrix(value, candidate.entry, rows) or candidate.value
-    return dataclasses.replace(candidate, value=value)
+    rows = set().union(*(rows_named(blocks[i].text) for i in region)) if candidate.entry \
+        else set()
+
+    def matrix(step: str) -> str:
+        if not candidate.entry:
+            return step if _reads_as_matrix(question, step, assignment) else \
+                rewritten(step, names)
+        return as_matrix(rewritten(step, names, entry=True), candidate.entry, rows) or ""
+
+    compared = tuple(map(matrix, candidate.steps)) if len(candidate.steps) > 1 else ()
+    if not candidate.entry and _reads_as_matrix(question, candidate.value, assignment):
+        return dataclasses.replace(candidate, compared=compared)
+    value = (matrix(candidate.value) or candidate.value) if candidate.entry \
+        else rewritten(candidate.value, names)
+    return dataclasses.replace(candidate, value=value, compared=compared)
 
 
 def _chosen(question: QuestionSpec, found: list[Candidate], assignment: Assignment, places: Places,
