@@ -39,7 +39,7 @@ _TAG = re.compile(r"(?:\\quad|\\qquad|\\dots|\\ldots|\\cdots|\s)*\(\d{1,3}\)\s*$
                   r"|\\tag\*?\{[^{}]*\}|\\label\{[^{}]*\}|\\nonumber|\\notag")
 # what separates two statements in one span of math
 _SEPARATORS = re.compile(r"\\text\{\s*(?:and|or|where|with|for|since|,)\s*\}|\\q?quad"
-                         r"|\\(?:Rightarrow|Longrightarrow|implies|iff|therefore)|;|\\\\")
+                         r"|\\(?:Rightarrow|Longrightarrow|implies|iff|therefore)|(?<!\\);|\\\\")
 _ANNOTATION = re.compile(r"&&.*?(?=\\\\|\\end\{|$)", re.DOTALL)   # "&& \text{let } c = …"
 _ENVIRONMENT = re.compile(r"\\begin\{((?:[pbBvV]?|small)matrix|cases|array)\}.*?\\end\{\1\}",
                           re.DOTALL)   # kept whole; aligned, align*, gather, split are opened
@@ -64,7 +64,8 @@ def label_key(text: str) -> str:
     ``W`` is not ``w``)."""
     text = re.sub(r"\\[dtc]?frac\s*\{(.*)\}\s*\{(.*)\}", r"(\1)/(\2)", text)
     text = re.sub(r"\\([A-Za-z]+)", lambda m: _GREEK.get(m.group(1), m.group(0)), text)
-    text = text.replace("\\ast", "*").replace("^*", "*").replace("^{*}", "*").replace("′", "'")
+    text = text.replace("\\ast", "*").replace("\\star", "*").replace("^*", "*")
+    text = text.replace("^{*}", "*").replace("′", "'")
     text = _DROPPED.sub("", text).replace("_", "").replace("^", "")
     text = re.sub(r"\(([^()/]*)\)/\(([^()/]*)\)", r"\1/\2", text)
     return text

@@ -335,13 +335,16 @@ def _reading(question: QuestionSpec, handout: Handout, blocks: list[Block],
         if question.kind == "choice" else ""
     reading = _chosen(question, found, assignment, places, lines, keys, whole + parts, concluded,
                       checked)
-    equations = [m for i in region for m in blocks[i].maths if "=" in m.text] \
+    # equations or a table of numbers, none naming the values: which is which is not guessed
+    stated = [(m.line, m.text) for i in region for m in blocks[i].maths if "=" in m.text] + \
+        [(blocks[i].line, blocks[i].text) for i in region
+         if blocks[i].kind == "cell" and re.search(r"\d", blocks[i].text)] \
         if reading.missing and question.kind == "tuple" else []
-    if equations:
-        shown_equations = "; ".join(f"{places.line(m.line)}: {code(m.text, 80)}"
-                                    for m in equations[-4:])
+    if stated:
+        quoted = "; ".join(f"{places.line(line)}: {code(text, 80)}"
+                           for line, text in sorted(stated)[-4:])
         reading = Reading(question, name, undecided=(
-            f"{shown} has equations in {', '.join(keys)} ({shown_equations}) but none "
+            f"{shown} has equations or a table in {', '.join(keys)} ({quoted}) but none "
             f"names each value of {question.id} ({', '.join(map(code, whole + parts))}); "
             f"which is which is for the instructor to decide"))
     reading.labelled = any(c.priority == LABELLED for c in found)
@@ -350,6 +353,9 @@ def _reading(question: QuestionSpec, handout: Handout, blocks: list[Block],
 
 
 _CASES = re.compile(r"\\begin\{cases\}.*?\\end\{cases\}", re.DOTALL)   # its "otherwise"
+# a tuple written as a transposed row, the column vector it is: its values, in order
+_TRANSPOSED = re.compile(r"\s*((?:\\left\s*)?\((?:[^()]|\([^()]*\))*\))"
+                         r"\s*\^\s*\{?\s*(?:T|\\top|\\intercal|⊤)\s*\}?\s*")
 _ELSEWHERE_ZERO = re.compile(r"\\neq?\b|≠|off[- ]?diagonal|otherwise|elsewhere", re.IGNORECASE)
 
 
@@ -360,6 +366,9 @@ def _prepared(candidate: Candidate, question: QuestionSpec, names: list,
     (unchanged where that cannot be told); and a matrix chain's steps so (``compared``)."""
     if question.square_side and isinstance(candidate.value, str):   # "14 \\times 14" is 14
         return dataclasses.replace(candidate, value=side_of_square(candidate.value))
+    if question.kind == "tuple" and isinstance(candidate.value, str) and \
+            (column := _TRANSPOSED.fullmatch(candidate.value)):   # (a w_1, b w_2)^T
+        return dataclasses.replace(candidate, value=column.group(1))
     if question.kind != "matrix":
         return candidate
     if candidate.entry == "ii" and not any(
