@@ -427,7 +427,7 @@ class _Walk:
         self.flush()
         if content.startswith("\n"):   # the math starts below its delimiter
             content, line = content[1:], line + 1
-        content = content.rstrip()
+        content = content.lstrip(" \t").rstrip()
         self.blocks.append(Block("display", line, f"$${content}$$", [Math(content, line, True)]))
 
     def environment(self, node) -> None:
