@@ -4,7 +4,7 @@ Priorities (lower is better): 1 a ``\\boxed{}``/``\\fbox{}`` or an "Answer:"/"Fi
 line; 2 an equation whose left side is one of the question's labels (the last part of a chain
 ``a = b = c``); 3 the math of a concluding sentence ("therefore", "so", "hence", "thus") or
 of a table's answer cell; 4 the
-region's last display.  Equation tags (``\\quad (4)``, ``\\dots (1)``, ``\\tag{4}``) are document
+region's last display (its last math if it has no display).  Equation tags (``\\quad (4)``, ``\\dots (1)``, ``\\tag{4}``) are document
 structure and are dropped before anything is read.
 """
 from __future__ import annotations
@@ -40,6 +40,7 @@ _TAG = re.compile(r"(?:\\quad|\\qquad|\\dots|\\ldots|\\cdots|\s)*\(\d{1,3}\)\s*$
 # what separates two statements in one span of math
 _SEPARATORS = re.compile(r"\\text\{\s*(?:and|or|where|with|for|since|,)\s*\}|\\q?quad"
                          r"|\\(?:Rightarrow|Longrightarrow|implies|iff|therefore)|(?<!\\);|\\\\")
+_APPROX = re.compile(r"\\approx|≈")
 _ANNOTATION = re.compile(r"&&.*?(?=\\\\|\\end\{|$)", re.DOTALL)   # "&& \text{let } c = …"
 _ENVIRONMENT = re.compile(r"\\begin\{((?:[pbBvV]?|small)matrix|cases|array)\}.*?\\end\{\1\}",
                           re.DOTALL)   # kept whole; aligned, align*, gather, split are opened
@@ -102,6 +103,9 @@ def statements(math: str) -> tuple[str, ...]:
     parts = []
     for part in _SEPARATORS.split(math):
         part = _TAG.sub("", part.replace("&", "")).strip().rstrip(".,").strip()
+        exact = _APPROX.split(part)[0]
+        if exact != part and exact.rpartition("=")[2].strip():   # "= 2/(15+√221) ≈ 0.067"
+            part = exact.strip()
         part = re.sub("\x00(\\d+)\x00", lambda m: kept[int(m.group(1))], part)
         if part.startswith("=") and parts:   # an aligned chain's next line: "&= c"
             parts[-1] = f"{parts[-1]} {part}"
@@ -171,8 +175,8 @@ def candidates(blocks: list[Block], region: list[int], whole: tuple[str, ...],
                 steps = chain((statements(math.text) or [math.text])[-1])
                 found.append(Candidate(LABELLED, steps[-1], math.text, math.line, named,
                                        tuple(steps)))
-            if math.display:
-                last_display = math
+            if math.display or last_display is None or not last_display.display:
+                last_display = math   # with no display in the part, its last math
         if _ANSWER_LINE.match(block.text):
             found += _answer_line(block, whole_keys, part_keys)
         elif block.kind == "cell":   # a table of answers: its cells state them

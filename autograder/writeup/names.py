@@ -70,21 +70,25 @@ def rewritten(value: str, names: list[tuple[re.Pattern, str]], entry: bool = Fal
         return value
     text, used = plain_latex(value), []
 
-    def placeholder(name: str) -> str:
+    def placeholder(match: re.Match, name: str) -> str:
+        if entry:
+            return f"{{{name}}}"
+        if len(used) == len(_LETTERS):   # more than a span of math ever names: left as is
+            return match.group()
         used.append(name)
         return f"\\mathrm{{{_PLACEHOLDER}{_LETTERS[len(used) - 1]}}}"
 
     for pattern, name in names:
-        text = pattern.sub(lambda m: f"{{{name}}}" if entry else placeholder(name), text)
+        text = pattern.sub(lambda match: placeholder(match, name), text)
     if entry or not used:
         return text if text != plain_latex(value) else value
     try:
-        text = latex_to_text(text) if len(used) <= len(_LETTERS) else ""
+        text = latex_to_text(text)
     except ParseError:   # read as it was written, and refused there with its message
         return value
     for letter, name in zip(_LETTERS, used):
         text = text.replace(f"{_PLACEHOLDER}{letter}", f"({name})")
-    return text or value
+    return text
 
 
 _PLACEHOLDER = "zqz"   # with one letter, an earlier answer while the LaTeX is translated

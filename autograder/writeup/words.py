@@ -1,6 +1,7 @@
 """Answers written in words: a choice in a concluding sentence ("so g has no critical
-points" is *none*; "therefore RMSProp does not reach it" is *no*) and the type of a critical
-point ("we can confirm it is a saddle point").  Only a sentence that decides one way is read:
+points" is *none*; "therefore RMSProp does not reach it" is *no*) or a sentence that opens
+with it ("No." or "No, it does not" is *no*; "No matter …" is nothing), and the type of a
+critical point ("we can confirm it is a saddle point").  Only a sentence that decides one way is read:
 one that names two options, or none, reads nothing."""
 from __future__ import annotations
 
@@ -58,7 +59,10 @@ def worded_choices(blocks: list[Block], region: list[int],
     found = []
     for sentence, line in sentences(blocks, region):
         words = list(CONCLUSION.finditer(sentence))
-        if not words:
+        if not words:   # "No." or "Yes, it does": a sentence that opens with its answer
+            opening = re.match(r"\W*(yes|no|none)\s*(?:[.,;:!]|$)", sentence, re.IGNORECASE)
+            if opening and opening.group(1).lower() in options:
+                found.append(Candidate(CONCLUDING, opening.group(1).lower(), sentence, line))
             continue
         option = choice_in_words(sentence[words[-1].end():], options)
         if option is not None:

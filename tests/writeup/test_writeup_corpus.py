@@ -366,6 +366,40 @@ BACKPROP_NOTEBOOK = (_notebook([
     ("md", "**3(e)** $$\\boxed{db^{(2)} = 2(\\hat{y} - y)}$$"),
 ]), {"3a": "right", "3b": "right", "3c": "wrong", "3e": "right"})
 
+GD_ENUMITEM = (r"""
+\documentclass{article}
+\usepackage{amsmath, enumitem}
+\begin{document}
+\section*{Question 1}
+\begin{enumerate}[label=(\alph*)]
+\item $\nabla L = \begin{pmatrix} a w_1 \\ b w_2 \end{pmatrix}$
+\item The minimum is at $w = \mathbf{0}$, i.e. $w^* = (0,0)^T$.
+\item We have $w^{t+1}_1 = (1 - \eta a) w^t_1$, so $\rho_1 = 1 - \eta a$, $\rho_2 = 1 - \eta b$.
+\item $\eta \in \left(0, \frac{2}{\max(a,b)}\right)$
+\item $\eta^* = \frac{2}{a+b}$ with rate $\rho = \frac{a - b}{a + b}$ \quad (assuming $a \geq b$).
+\end{enumerate}
+\section*{Question 2}
+\begin{enumerate}[label=(\alph*)]
+\item $\nabla R = (26w_1 - 10w_2 + 4, -10w_1 + 4w_2 - 2) = 0 \implies w^* = (1, 3)$
+\item $\eta_{max} = \frac{2}{15+\sqrt{221}} \approx 0.067$
+\end{enumerate}
+\end{document}
+""", {"1a": "right", "1b": "right", "1c": "right", "1d": "right", "1e": "right",
+      "2a": "right", "2b": "right"})
+
+OPTIM_TERSE = (r"""
+**Q2a.** $w^* = \begin{bmatrix} 0.8 \\ 0.4 \end{bmatrix}$
+
+**Q2b.** No.
+
+**Q5.** $\tilde\lambda = \lambda / (2\eta)$
+
+**Q7a.** CNN: neurons $= 32\cdot 32 + 16 \cdot 16 + 8 \cdot 8 + \dots = 2688$, parameters
+$= 3 \cdot 10 = 30$. FC: neurons $= 2688$, parameters $= 1119552$.
+
+**Q8a.** $r = 14$
+""", {"2a": "right", "2b": "right", "5": "right", "7a": "right", "8a": "right"})
+
 CORPUS = {
     "gd-overleaf": ("gd", "hw1.tex", GD_OVERLEAF),
     "gd-typora-slips": ("gd", "hw1.md", GD_TYPORA_SLIPS),
@@ -382,6 +416,8 @@ CORPUS = {
     "optim-course-numbering": ("optim_cnn", "hw2.md", OPTIM_COURSE_NUMBERING),
     "gd-notebook": ("gd", "gd.ipynb", GD_NOTEBOOK),
     "backprop-notebook": ("backprop", "backprop.ipynb", BACKPROP_NOTEBOOK),
+    "gd-enumitem": ("gd", "hw1.tex", GD_ENUMITEM),
+    "optim-terse": ("optim_cnn", "q.md", OPTIM_TERSE),
 }
 
 
@@ -390,6 +426,8 @@ CORPUS = {
 UNDECIDED_ALLOWED = {
     ("optim-overleaf-slips", "7a"): "a two-way table (rows CNN/FC, columns neurons/parameters): "
                                      "which number is which value is not guessed",
+    ("optim-terse", "7a"): "values named in prose before math that opens with '=' "
+                           "(CNN: neurons $= … = 2688$): not read as naming them",
 }
 
 
