@@ -19,8 +19,9 @@ class Juxtaposition:
     For scalars a product is ``*``, and what is more likely a slip is refused with a message
     (a function without parentheses, two numbers in a row, a number right after a name).  For
     ``matrices`` two matrices side by side are their product ``@`` (a number times anything is
-    ``*``, but ``A 2 B`` is one product ``A @ 2 @ B``), ``M^T`` is ``M.T``, ``I_n`` is ``I``, and nothing is refused here: the matrix
-    reader's allow-list refuses what it cannot read."""
+    ``*``, but ``A 2 B`` is one product ``A @ 2 @ B``), ``M^T`` is ``M.T``, ``I_n`` is ``I``,
+    and nothing is refused here: the matrix reader's allow-list refuses what it cannot
+    read."""
 
     known: frozenset[str]                    # the names a name written as several splits into
     calls: frozenset[str]                    # functions: never split; a ( after one is its call

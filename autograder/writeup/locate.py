@@ -3,9 +3,9 @@
 Priorities (lower is better): 1 a ``\\boxed{}``/``\\fbox{}`` or an "Answer:"/"Final answer"
 line; 2 an equation whose left side is one of the question's labels (the last part of a chain
 ``a = b = c``); 3 the math of a concluding sentence ("therefore", "so", "hence", "thus") or
-of a table's answer cell; 4 the
-region's last display (its last math if it has no display).  Equation tags (``\\quad (4)``, ``\\dots (1)``, ``\\tag{4}``) are document
-structure and are dropped before anything is read.
+of a table's answer cell; 4 the region's last display (with none, each of its math spans).
+Equation tags (``\\quad (4)``, ``\\dots (1)``, ``\\tag{4}``) are document structure and are
+dropped before anything is read.
 """
 from __future__ import annotations
 
@@ -17,7 +17,8 @@ from .document import Block, Math
 
 BOXED, LABELLED, CONCLUDING, LAST_DISPLAY = 1, 2, 3, 4
 PRIORITY_NAMES = {BOXED: "a boxed or \"Answer:\" answer", LABELLED: "an equation naming it",
-                  CONCLUDING: "a concluding sentence", LAST_DISPLAY: "the part's last display"}
+                  CONCLUDING: "a concluding sentence",
+                  LAST_DISPLAY: "the part's last display (or, with none, its math)"}
 
 
 @dataclass(frozen=True)
@@ -158,6 +159,7 @@ def candidates(blocks: list[Block], region: list[int], whole: tuple[str, ...],
     part_keys = {label_key(label): i for label, i in named_parts if ":" not in label}
     found: list[Candidate] = []
     last_display: Math | None = None
+    inline: list[Math] = []
     words = _words(named_parts, whole)
     qualifiers = {q for q in words.values() for q in q if q}
     context = None
@@ -175,8 +177,9 @@ def candidates(blocks: list[Block], region: list[int], whole: tuple[str, ...],
                 steps = chain((statements(math.text) or [math.text])[-1])
                 found.append(Candidate(LABELLED, steps[-1], math.text, math.line, named,
                                        tuple(steps)))
-            if math.display or last_display is None or not last_display.display:
-                last_display = math   # with no display in the part, its last math
+            if math.display:
+                last_display = math
+            inline.append(math)
         if _ANSWER_LINE.match(block.text):
             found += _answer_line(block, whole_keys, part_keys)
         elif block.kind == "cell":   # a table of answers: its cells state them
@@ -188,8 +191,9 @@ def candidates(blocks: list[Block], region: list[int], whole: tuple[str, ...],
             if math is not None:
                 found += _read(CONCLUDING, math.text, math, whole_keys, part_keys,
                                labelled_only=False)
-    if last_display is not None:
-        found += _read(LAST_DISPLAY, last_display.text, last_display, whole_keys, part_keys,
+    # the part's last display; with none, each of its math spans (two readings: undecided)
+    for math in [last_display] if last_display is not None else inline:
+        found += _read(LAST_DISPLAY, math.text, math, whole_keys, part_keys,
                        labelled_only=False)
     return found
 

@@ -400,6 +400,38 @@ $= 3 \cdot 10 = 30$. FC: neurons $= 2688$, parameters $= 1119552$.
 **Q8a.** $r = 14$
 """, {"2a": "right", "2b": "right", "5": "right", "7a": "right", "8a": "right"})
 
+CALCULUS_SINCE = (r"""
+## 1(a)
+$\frac{\partial f}{\partial x_1} = \cos(x_1)$, $\frac{\partial f}{\partial x_2} = 4x_2$
+
+## 2(b)
+Since $\nabla g = v \neq 0$ everywhere, $g$ has no critical points.
+
+## 5(b)
+$$\nabla_A \|Av\|^2 = \nabla_A (v^T A^T A v) = 2Avv^T$$
+""", {"1a": "right", "2b": "right", "5b": "right"})
+
+BACKPROP_SHAPE_TABLE = (r"""
+### Question 2
+| parameter | shape |
+|---|---|
+| $W_1$ | $k \times n$ |
+| $b_1$ | $k$ |
+| $W_2$ | $K \times k$ |
+| $b_2$ | $K$ |
+
+### Question 3
+(a) $\partial \ell / \partial \hat y = 2(\hat y - y)^T$
+
+(e) $\frac{\partial \ell}{\partial b^{(2)}} = \left(\frac{\partial \ell}{\partial \hat{y}}\right)^T$
+""", {"2": "right", "3a": "right", "3e": "right"})
+
+GD_BY_CASES = (r"""
+**1(d)** $\eta \in (0, 2/a)$ if $a \ge b$, else $(0, 2/b)$.
+
+**1(e)** $\eta^* = \frac{2}{a+b}$, convergence rate $\frac{\kappa-1}{\kappa+1}$ where $\kappa = a/b$.
+""", {"1d": "right", "1e": "right"})
+
 CORPUS = {
     "gd-overleaf": ("gd", "hw1.tex", GD_OVERLEAF),
     "gd-typora-slips": ("gd", "hw1.md", GD_TYPORA_SLIPS),
@@ -418,6 +450,9 @@ CORPUS = {
     "backprop-notebook": ("backprop", "backprop.ipynb", BACKPROP_NOTEBOOK),
     "gd-enumitem": ("gd", "hw1.tex", GD_ENUMITEM),
     "optim-terse": ("optim_cnn", "q.md", OPTIM_TERSE),
+    "calculus-since": ("calculus", "calc.md", CALCULUS_SINCE),
+    "backprop-shape-table": ("backprop", "hw.md", BACKPROP_SHAPE_TABLE),
+    "gd-by-cases": ("gd", "hw.md", GD_BY_CASES),
 }
 
 
@@ -428,6 +463,8 @@ UNDECIDED_ALLOWED = {
                                      "which number is which value is not guessed",
     ("optim-terse", "7a"): "values named in prose before math that opens with '=' "
                            "(CNN: neurons $= … = 2688$): not read as naming them",
+    ("gd-by-cases", "1d"): "an answer by cases (2/a if a ≥ b, else 2/b): two readings",
+    ("gd-by-cases", "1e"): "the rate in a name the write-up defines (κ = a/b)",
 }
 
 
