@@ -167,7 +167,9 @@ class Student:
                 reply.status == "missing" or (reply.status == "ok" and reply.value is None)):
             return written.answer()   # nothing in the write-up either: answers.py says so
         if reply.status == "missing":
-            raise Incorrect(self._not_defined(name))
+            raise Incorrect(self._not_defined(name) + (   # and where the write-up was searched
+                f"\n\nYour write-up does not answer it either: {written.missing}."
+                if written is not None and written.missing else ""))
         value = self._unwrap(reply, f"reading `{name}`")
         return side_of_square(value) if name in self.square_sides else value
 

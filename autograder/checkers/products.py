@@ -19,8 +19,9 @@ class Juxtaposition:
     For scalars a product is ``*``, and what is more likely a slip is refused with a message
     (a function without parentheses, two numbers in a row, a number right after a name).  For
     ``matrices`` two matrices side by side are their product ``@`` (a number times anything is
-    ``*``), ``M^T`` is ``M.T``, ``I_n`` is ``I``, and nothing is refused here: the matrix
-    reader's allow-list refuses what it cannot read."""
+    ``*``, but ``A 2 B`` is one product ``A @ 2 @ B``), ``M^T`` is ``M.T``, ``I_n`` is ``I``,
+    and nothing is refused here: the matrix reader's allow-list refuses what it cannot
+    read."""
 
     known: frozenset[str]                    # the names a name written as several splits into
     calls: frozenset[str]                    # functions: never split; a ( after one is its call
@@ -80,8 +81,9 @@ class Juxtaposition:
         if self.matrices:   # after (M)^2 comes a product with M^2
             before = ["**" if t.text == "^" else t.text for t in out[-3:-1]]
             exponent = prev.kind == "number" and (before[-1:] == ["**"] or before == ["**", "-"])
-            return "*" if (prev.kind == "number" and not exponent) or tok.kind == "number" \
-                else "@"
+            if prev.kind == "number" and not exponent:   # 2 A; but A 2 B is one product A(2B)
+                return "@" if before[-1:] == ["@"] else "*"
+            return "@"   # M N, and M 2 (a matrix times a number is that number's multiple)
         if prev.kind == "number" and tok.kind == "number":
             raise ParseError(f"two numbers in a row: {prev.text} {tok.text}")
         if prev.kind == "name" and tok.kind == "number":

@@ -1,6 +1,7 @@
 """The Markdown cells of a notebook as one Markdown write-up (nbformat reads it; outputs are
 dropped first): its code cells answer code questions, its Markdown cells the closed forms its
-code leaves out.  Each line knows its cell, so quotes say ``hw.ipynb, cell 4, line 2``."""
+code leaves out.  Each line knows its cell, so quotes say ``hw.ipynb, cell 4, line 2``, and
+what is not found says which cells were searched."""
 from __future__ import annotations
 
 import json
@@ -21,11 +22,20 @@ def markdown_cells(path: Path, shown: str) -> Source:
         notebook = nbformat.reads(json.dumps(_without_outputs(json.loads(data))), as_version=4)
     except Exception as exc:   # json and nbformat raise many kinds for a broken file
         raise Refused(f"it is not a readable Jupyter notebook ({type(exc).__name__})") from exc
-    source, lines = Source(""), []
+    source, lines, numbers = Source(""), [], []
     for number, cell in enumerate(notebook.cells, 1):
         if cell.get("cell_type") != "markdown":
             continue
         source.places.append((len(lines) + 1, f"{shown}, cell {number}", 1))
         lines += str(cell.get("source", "")).splitlines() + [""]
+        numbers.append(str(number))
     source.text = "\n".join(lines)
+    source.within = (f"in its Markdown {'cell' if len(numbers) == 1 else 'cells'} "
+                     f"({_listed(numbers)})" if numbers else "(it has no Markdown cell)")
     return source
+
+
+def _listed(numbers: list[str]) -> str:
+    """``cell 2``, ``cells 1 and 3``, ``cells 1, 4 and 6``."""
+    head = ", ".join(numbers[:-1])
+    return f"cells {head} and {numbers[-1]}" if head else f"cell {numbers[0]}"

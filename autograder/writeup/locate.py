@@ -3,20 +3,22 @@
 Priorities (lower is better): 1 a ``\\boxed{}``/``\\fbox{}`` or an "Answer:"/"Final answer"
 line; 2 an equation whose left side is one of the question's labels (the last part of a chain
 ``a = b = c``); 3 the math of a concluding sentence ("therefore", "so", "hence", "thus") or
-of a table's answer cell; 4 the
-region's last display.  Equation tags (``\\quad (4)``, ``\\dots (1)``, ``\\tag{4}``) are document
-structure and are dropped before anything is read.
+of a table's answer cell; 4 the region's last display (with none, each of its math spans).
+Equation tags (``\\quad (4)``, ``\\dots (1)``, ``\\tag{4}``) are document structure and are
+dropped before anything is read.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .document import Block, Math
 
 BOXED, LABELLED, CONCLUDING, LAST_DISPLAY = 1, 2, 3, 4
 PRIORITY_NAMES = {BOXED: "a boxed or \"Answer:\" answer", LABELLED: "an equation naming it",
-                  CONCLUDING: "a concluding sentence", LAST_DISPLAY: "the part's last display"}
+                  CONCLUDING: "a concluding sentence",
+                  LAST_DISPLAY: "the part's last display (or, with none, its math)"}
 
 
 @dataclass(frozen=True)
@@ -31,13 +33,15 @@ class Candidate:
     file: str = ""    # the file its line is in, once placed (a LaTeX \\input, a notebook cell)
     said: tuple[str, ...] = ()        # its steps as the student wrote them (macros unexpanded)
     step_lines: tuple[int, ...] = ()  # the line of each step, once placed
+    compared: tuple[str, ...] = ()    # its steps as a matrix answer reads them ("": not told)
 
 
 _TAG = re.compile(r"(?:\\quad|\\qquad|\\dots|\\ldots|\\cdots|\s)*\(\d{1,3}\)\s*$"
                   r"|\\tag\*?\{[^{}]*\}|\\label\{[^{}]*\}|\\nonumber|\\notag")
 # what separates two statements in one span of math
 _SEPARATORS = re.compile(r"\\text\{\s*(?:and|or|where|with|for|since|,)\s*\}|\\q?quad"
-                         r"|\\(?:Rightarrow|Longrightarrow|implies|iff|therefore)|;|\\\\")
+                         r"|\\(?:Rightarrow|Longrightarrow|implies|iff|therefore)|(?<!\\);|\\\\")
+_APPROX = re.compile(r"\\approx|≈")
 _ANNOTATION = re.compile(r"&&.*?(?=\\\\|\\end\{|$)", re.DOTALL)   # "&& \text{let } c = …"
 _ENVIRONMENT = re.compile(r"\\begin\{((?:[pbBvV]?|small)matrix|cases|array)\}.*?\\end\{\1\}",
                           re.DOTALL)   # kept whole; aligned, align*, gather, split are opened
@@ -55,13 +59,15 @@ _DROPPED = re.compile(r"\\(?:left|right|big|Big|bigg|Bigg|mathbf|boldsymbol|bm|m
                       r"operatorname|displaystyle|textstyle|,|;|!|:)|\s|[{}]|\^?\\ast|\\star")
 
 
+@lru_cache(maxsize=4096)
 def label_key(text: str) -> str:
     """A label or an equation's left side, spelled one way: ``\\rho_1``, ``ρ_1`` and ``ρ1`` are
     ``ρ1``; ``\\frac{\\partial L}{\\partial w_1}`` and ``∂L/∂w1`` are ``∂L/∂w1`` (case counts:
     ``W`` is not ``w``)."""
     text = re.sub(r"\\[dtc]?frac\s*\{(.*)\}\s*\{(.*)\}", r"(\1)/(\2)", text)
     text = re.sub(r"\\([A-Za-z]+)", lambda m: _GREEK.get(m.group(1), m.group(0)), text)
-    text = text.replace("\\ast", "*").replace("^*", "*").replace("^{*}", "*").replace("′", "'")
+    text = text.replace("\\ast", "*").replace("\\star", "*").replace("^*", "*")
+    text = text.replace("^{*}", "*").replace("′", "'")
     text = _DROPPED.sub("", text).replace("_", "").replace("^", "")
     text = re.sub(r"\(([^()/]*)\)/\(([^()/]*)\)", r"\1/\2", text)
     return text
@@ -84,7 +90,8 @@ def _entrywise(left: str, labels: set[str]) -> str:
     return match.group(2).replace(",", "") if key in labels else ""
 
 
-def statements(math: str) -> list[str]:
+@lru_cache(maxsize=4096)
+def statements(math: str) -> tuple[str, ...]:
     """The statements of a span of math, tags and alignment marks dropped."""
     kept: list[str] = []   # matrices and cases keep their & and \\
 
@@ -97,32 +104,36 @@ def statements(math: str) -> list[str]:
     parts = []
     for part in _SEPARATORS.split(math):
         part = _TAG.sub("", part.replace("&", "")).strip().rstrip(".,").strip()
+        exact = _APPROX.split(part)[0]
+        if exact != part and exact.rpartition("=")[2].strip():   # "= 2/(15+√221) ≈ 0.067"
+            part = exact.strip()
         part = re.sub("\x00(\\d+)\x00", lambda m: kept[int(m.group(1))], part)
         if part.startswith("=") and parts:   # an aligned chain's next line: "&= c"
             parts[-1] = f"{parts[-1]} {part}"
         elif part:
             parts.append(part)
-    return parts
+    return tuple(parts)
 
 
-def chain(statement: str) -> list[str]:
+_CHAIN_MARKS = re.compile(r"[({\[]|[)}\]]|\\begin(?=\{)|\\end(?=\{)|(?<![<>!\\])=")
+
+
+@lru_cache(maxsize=4096)
+def chain(statement: str) -> tuple[str, ...]:
     """``a = b = c`` as its parts, splitting only at top-level ``=`` (not inside brackets or
     an environment: the ``i = j`` of a ``cases`` block)."""
     parts, depth, start = [], 0, 0
-    for i, char in enumerate(statement):
-        if char in "({[":
+    for mark in _CHAIN_MARKS.finditer(statement):
+        char = mark.group()
+        if char in "({[" or char == "\\begin":
             depth += 1
-        elif char in ")}]":
+        elif char in ")}]" or char == "\\end":
             depth -= 1
-        elif statement.startswith("\\begin{", i):
-            depth += 1
-        elif statement.startswith("\\end{", i):
-            depth -= 1
-        elif char == "=" and depth == 0 and statement[i - 1:i] not in ("<", ">", "!", "\\"):
-            parts.append(statement[start:i])
-            start = i + 1
+        elif depth == 0:   # an "="
+            parts.append(statement[start:mark.start()])
+            start = mark.end()
     parts.append(statement[start:])
-    return [p.strip() for p in parts]
+    return tuple(p.strip() for p in parts)
 
 
 def _boxed(math: str) -> list[str]:
@@ -148,6 +159,7 @@ def candidates(blocks: list[Block], region: list[int], whole: tuple[str, ...],
     part_keys = {label_key(label): i for label, i in named_parts if ":" not in label}
     found: list[Candidate] = []
     last_display: Math | None = None
+    inline: list[Math] = []
     words = _words(named_parts, whole)
     qualifiers = {q for q in words.values() for q in q if q}
     context = None
@@ -167,6 +179,7 @@ def candidates(blocks: list[Block], region: list[int], whole: tuple[str, ...],
                                        tuple(steps)))
             if math.display:
                 last_display = math
+            inline.append(math)
         if _ANSWER_LINE.match(block.text):
             found += _answer_line(block, whole_keys, part_keys)
         elif block.kind == "cell":   # a table of answers: its cells state them
@@ -178,8 +191,9 @@ def candidates(blocks: list[Block], region: list[int], whole: tuple[str, ...],
             if math is not None:
                 found += _read(CONCLUDING, math.text, math, whole_keys, part_keys,
                                labelled_only=False)
-    if last_display is not None:
-        found += _read(LAST_DISPLAY, last_display.text, last_display, whole_keys, part_keys,
+    # the part's last display; with none, each of its math spans (two readings: undecided)
+    for math in [last_display] if last_display is not None else inline:
+        found += _read(LAST_DISPLAY, math.text, math, whole_keys, part_keys,
                        labelled_only=False)
     return found
 

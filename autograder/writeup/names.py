@@ -8,6 +8,8 @@ import dataclasses
 import re
 
 from ..assignment import Assignment, QuestionSpec
+from ..checkers.latex import latex_to_text
+from ..checkers.tokens import ParseError
 
 _STYLE = re.compile(r"\\(?:mathbf|boldsymbol|bm|mathrm|vec|mathit)\s*\{([^{}]*)\}")
 _SIZE = re.compile(r"\\(?:left|right|big|Big|bigg|Bigg)(?![A-Za-z])")
@@ -60,12 +62,34 @@ def earlier_answers(assignment: Assignment, labels: dict[str, tuple[str, ...]],
     return sorted(found, key=lambda item: -len(item[0].pattern))
 
 
-def rewritten(value: str, names: list[tuple[re.Pattern, str]]) -> str:
-    """``value`` with each earlier answer's label replaced by its name (braced, so that an
-    index ``_i`` after it stays its own)."""
+def rewritten(value: str, names: list[tuple[re.Pattern, str]], entry: bool = False) -> str:
+    """``value`` with each earlier answer's label replaced by its name: for an ``entry``,
+    braced LaTeX (an index ``_i`` after it stays its own); else in the text syntax, which
+    keeps a name such as ``dl_dyhat`` whole (LaTeX would read it as ``d·l`` with an index)."""
     if not names or not isinstance(value, str):
         return value
-    text = plain_latex(value)
+    text, used = plain_latex(value), []
+
+    def placeholder(match: re.Match, name: str) -> str:
+        if entry:
+            return f"{{{name}}}"
+        if len(used) == len(_LETTERS):   # more than a span of math ever names: left as is
+            return match.group()
+        used.append(name)
+        return f"\\mathrm{{{_PLACEHOLDER}{_LETTERS[len(used) - 1]}}}"
+
     for pattern, name in names:
-        text = pattern.sub(f"{{{name}}}", text)
-    return text if text != plain_latex(value) else value
+        text = pattern.sub(lambda match: placeholder(match, name), text)
+    if entry or not used:
+        return text if text != plain_latex(value) else value
+    try:
+        text = latex_to_text(text)
+    except ParseError:   # read as it was written, and refused there with its message
+        return value
+    for letter, name in zip(_LETTERS, used):
+        text = text.replace(f"{_PLACEHOLDER}{letter}", f"({name})")
+    return text
+
+
+_PLACEHOLDER = "zqz"   # with one letter, an earlier answer while the LaTeX is translated
+_LETTERS = "abcdefghijklmnopqrstuvwxy"

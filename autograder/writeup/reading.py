@@ -78,9 +78,11 @@ class Reading:
         """Feedback on a wrong chain ``ρ = A = B = C``: its first link that does not hold,
         checked as answers are (never points; "" when every link holds or none can be told)."""
         for candidate in self.read:
-            steps, said = candidate.steps, candidate.said or candidate.steps
+            steps, said = candidate.compared or candidate.steps, candidate.said or candidate.steps
+            if candidate.entry and not candidate.compared:
+                continue   # entries that are no matrix: not told
             for i, (left, right) in enumerate(zip(steps, steps[1:])):
-                if not candidate.entry and _differ(left, right, assignment, self.question):
+                if left and right and _differ(left, right, assignment, self.question):
                     where = code(candidate.file or self.file)
                     line = candidate.step_lines[i + 1] if candidate.step_lines else candidate.line
                     return (f"In your derivation on line {line} of {where}, the step "
@@ -203,7 +205,7 @@ class Places:
 
 def _read(blocks: list[Block], name: str, questions: list[QuestionSpec],
           assignment: Assignment, places: Places) -> Writeup:
-    fits, checked = [], {}   # checked: form checks already run, for every handout
+    fits, checked = [], {}   # candidates found and form checks run, for every handout
     for handout in handouts_of(assignment):
         where = regions(blocks, anchors(blocks, handout.items))
         readings = {q.name: _reading(q, handout, blocks, where, assignment, places, checked)
@@ -294,8 +296,9 @@ def _reading(question: QuestionSpec, handout: Handout, blocks: list[Block],
     keys = [key for key in handout.keys_of(question.id) if key in where]
     if not keys:
         declared = ", ".join(handout.keys_of(question.id))
-        where_not = (f"{shown} has no part labelled {declared} ({handout.name})" if declared
-                     else f"{shown} follows {handout.name}, which does not ask it")
+        within = f" {places.source.within}" if places.source and places.source.within else ""
+        where_not = (f"{shown} has no part labelled {declared} ({handout.name}){within}"
+                     if declared else f"{shown} follows {handout.name}, which does not ask it")
         return Reading(question, name, missing=f"no answer found for {question.id}: {where_not}")
     region = sorted({i for key in keys for i in where[key]})
     lines = places.span(blocks[region[0]].line, _last_line(blocks, region))
@@ -308,9 +311,12 @@ def _reading(question: QuestionSpec, handout: Handout, blocks: list[Block],
     assignment = with_given(assignment, given)
     names = earlier_answers(assignment, handout.labels, question) \
         if question.kind == "matrix" else []
+    aliases = _aliases(question, handout)
+    key = ("candidates", tuple(region), whole, parts, aliases)   # handouts may share a region
+    if key not in checked:
+        checked[key] = candidates(blocks, region, whole, parts, aliases)
     found = [_prepared(c, question, names, blocks, region, assignment)
-             for c in candidates(blocks, region, whole, parts, _aliases(question, handout))
-             if len(c.quote) <= MAX_MATH_CHARS]
+             for c in checked[key] if len(c.quote) <= MAX_MATH_CHARS]
     if question.kind == "choice":
         found += worded_choices(blocks, region, tuple(question.options))
     elif question.kind == "shapes":
@@ -323,16 +329,22 @@ def _reading(question: QuestionSpec, handout: Handout, blocks: list[Block],
     elif question.kind == "critical_point":
         found = structures.critical_point(blocks, region)
     found = [places.placed(c) for c in found]
-    equations = [f"{places.line(m.line)}: {code(m.text, 80)}" for i in region
-                 for m in blocks[i].maths if "=" in m.text]
     concluded = next((f"{places.line(blocks[i].line)}: {inert(blocks[i].text, 200)}"
                       for i in reversed(region)
-                      if blocks[i].kind != "display" and CONCLUSION.search(blocks[i].text)), "")
+                      if blocks[i].kind != "display" and CONCLUSION.search(blocks[i].text)), "") \
+        if question.kind == "choice" else ""
     reading = _chosen(question, found, assignment, places, lines, keys, whole + parts, concluded,
                       checked)
-    if reading.missing and question.kind == "tuple" and equations:
+    # equations or a table of numbers, none naming the values: which is which is not guessed
+    stated = [(m.line, m.text) for i in region for m in blocks[i].maths if "=" in m.text] + \
+        [(blocks[i].line, blocks[i].text) for i in region
+         if blocks[i].kind == "cell" and re.search(r"\d", blocks[i].text)] \
+        if reading.missing and question.kind == "tuple" else []
+    if stated:
+        quoted = "; ".join(f"{places.line(line)}: {code(text, 80)}"
+                           for line, text in sorted(stated)[-4:])
         reading = Reading(question, name, undecided=(
-            f"{shown} has equations in {', '.join(keys)} ({'; '.join(equations[-4:])}) but none "
+            f"{shown} has equations or a table in {', '.join(keys)} ({quoted}) but none "
             f"names each value of {question.id} ({', '.join(map(code, whole + parts))}); "
             f"which is which is for the instructor to decide"))
     reading.labelled = any(c.priority == LABELLED for c in found)
@@ -341,6 +353,9 @@ def _reading(question: QuestionSpec, handout: Handout, blocks: list[Block],
 
 
 _CASES = re.compile(r"\\begin\{cases\}.*?\\end\{cases\}", re.DOTALL)   # its "otherwise"
+# a tuple written as a transposed row, the column vector it is: its values, in order
+_TRANSPOSED = re.compile(r"\s*((?:\\left\s*)?\((?:[^()]|\([^()]*\))*\))"
+                         r"\s*\^\s*\{?\s*(?:T|\\top|\\intercal|⊤)\s*\}?\s*")
 _ELSEWHERE_ZERO = re.compile(r"\\neq?\b|≠|off[- ]?diagonal|otherwise|elsewhere", re.IGNORECASE)
 
 
@@ -348,20 +363,32 @@ def _prepared(candidate: Candidate, question: QuestionSpec, names: list,
               blocks: list[Block], region: list[int], assignment: Assignment) -> Candidate:
     """A candidate's value in the names answers may use: earlier answers by their names
     (``names``: see :func:`.names.earlier_answers`), an entry-by-entry answer as its matrix
-    (unchanged where that cannot be told)."""
+    (unchanged where that cannot be told); and a matrix chain's steps so (``compared``)."""
     if question.square_side and isinstance(candidate.value, str):   # "14 \\times 14" is 14
         return dataclasses.replace(candidate, value=side_of_square(candidate.value))
-    if question.kind != "matrix" or (not candidate.entry and
-                                     _reads_as_matrix(question, candidate.value, assignment)):
+    if question.kind == "tuple" and isinstance(candidate.value, str) and \
+            (column := _TRANSPOSED.fullmatch(candidate.value)):   # (a w_1, b w_2)^T
+        return dataclasses.replace(candidate, value=column.group(1))
+    if question.kind != "matrix":
         return candidate
-    value = rewritten(candidate.value, names)
     if candidate.entry == "ii" and not any(
             _ELSEWHERE_ZERO.search(_CASES.sub("", blocks[i].text)) for i in region):
         return candidate   # only the diagonal, nothing said of the rest: not read
-    if candidate.entry:
-        rows = set().union(*(rows_named(blocks[i].text) for i in region))
-        value = as_matrix(value, candidate.entry, rows) or candidate.value
-    return dataclasses.replace(candidate, value=value)
+    rows = set().union(*(rows_named(blocks[i].text) for i in region)) if candidate.entry \
+        else set()
+
+    def matrix(step: str) -> str:
+        if not candidate.entry:
+            return step if _reads_as_matrix(question, step, assignment) else \
+                rewritten(step, names)
+        return as_matrix(rewritten(step, names, entry=True), candidate.entry, rows) or ""
+
+    compared = tuple(map(matrix, candidate.steps)) if len(candidate.steps) > 1 else ()
+    if not candidate.entry and _reads_as_matrix(question, candidate.value, assignment):
+        return dataclasses.replace(candidate, compared=compared)
+    value = (matrix(candidate.value) or candidate.value) if candidate.entry \
+        else rewritten(candidate.value, names)
+    return dataclasses.replace(candidate, value=value, compared=compared)
 
 
 def _chosen(question: QuestionSpec, found: list[Candidate], assignment: Assignment, places: Places,

@@ -1,7 +1,8 @@
 """Answers with structure, as write-ups state them: the shapes of named parameters ("W is
-3×3", "$b \\in \\mathbb{R}^{k}$") and a critical point with its type ("$(\\pi/2, 0)$ is a
-critical point" … "we can confirm it is a saddle point").  Each gives one candidate in the
-form answers.py takes (a dict of shapes; a (point, type) pair), quoted from the lines read."""
+3×3", "$b \\in \\mathbb{R}^{k}$", a table row ``| $W$ | $3 \\times 3$ |``) and a critical
+point with its type ("$(\\pi/2, 0)$ is a critical point" … "we can confirm it is a saddle
+point").  Each gives one candidate in the form answers.py takes (a dict of shapes; a (point,
+type) pair), quoted from the lines read."""
 from __future__ import annotations
 
 import re
@@ -40,6 +41,9 @@ def shapes(blocks: list[Block], region: list[int], names: list[tuple[str, ...]],
     for index in region:
         block = blocks[index]
         text = plain_latex(block.text)
+        after = blocks[index + 1] if index + 1 in region else None
+        if block.kind == "cell" and after is not None and after.kind == "cell":
+            text = f"{text}: {plain_latex(after.text)}"   # a table row: | $W_1$ | $k \times n$ |
         for labels in names:
             for label in labels:
                 for match in _shape_pattern(label, letters).finditer(text):

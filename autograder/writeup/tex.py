@@ -11,13 +11,15 @@ text knows its file and its line there (:class:`Source`).
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
 from pylatexenc.latexwalker import (LatexCharsNode, LatexCommentNode, LatexEnvironmentNode,
                                     LatexGroupNode, LatexMacroNode, LatexMathNode,
-                                    LatexSpecialsNode, LatexWalker)
+                                    LatexSpecialsNode, LatexWalker, get_default_latex_context_db)
+from pylatexenc.macrospec import LatexContextDb
 
 from .document import MAX_WRITEUP_BYTES, Block, Math
 
@@ -46,6 +48,7 @@ class Source:
     places: list[tuple[int, str, int]] = field(default_factory=list)  # (from line, file, line)
     macros: dict[str, tuple[int, str]] = field(default_factory=dict)
     expanded: str = ""   # the text as read: macros expanded (its lines are the text's)
+    within: str = ""     # which part of the file was read, if not all ("in its Markdown cells")
 
     @cached_property
     def lines(self) -> list[str]:
@@ -237,28 +240,86 @@ _MATH_SPAN = re.compile(
     rf"{_ESCAPE}\$\$.*?{_ESCAPE}\$\$|{_ESCAPE}\\\[.*?\\\]|{_ESCAPE}\\\(.*?\\\)"
     rf"|\\begin\{{({'|'.join(map(re.escape, sorted(MATH_ENVIRONMENTS)))})\}}.*?\\end\{{\1\}}"
     rf"|{_ESCAPE}\$(?:[^$\\]|\\.)+\$", re.DOTALL)
+_INLINE = re.compile(rf"{_ESCAPE}\\\(.*?\\\)|{_ESCAPE}\$(?:[^$\\]|\\.)+\$", re.DOTALL)
 
 
-def _masked(text: str) -> str:
-    """``text`` with the inside of each math span blanked (its newlines kept): the walker reads
-    the document's structure, the spans are taken from ``text`` as they are (the walker's
-    reading of math is most of its time, and nothing of it is used)."""
-    def blank(match: re.Match) -> str:
+# a run of prose with nothing in it the walker reads as structure (not after a macro's name)
+_PLAIN = re.compile(r"(?<![\\A-Za-z@*{])[^\\{}$%&~#^_\[\]\n]{8,}")
+
+
+@dataclass
+class _Cuts:
+    """Where pieces of a text were cut out: after position ``cuts[k]`` of the cut text,
+    ``shifts[k]`` more characters of the text come before."""
+    cuts: list[int] = field(default_factory=list)
+    shifts: list[int] = field(default_factory=list)
+
+    def original(self, pos: int) -> int:
+        k = bisect_right(self.cuts, pos)
+        return pos + self.shifts[k - 1] if k else pos
+
+
+def _cut(text: str, spans) -> tuple[str, _Cuts]:
+    """``text`` with each (start, end, filler) of ``spans`` (in order) cut to its filler."""
+    pieces, cuts, at, shift = [], _Cuts(), 0, 0
+    for start, end, filler in spans:
+        if end - start <= 1:
+            continue
+        pieces += [text[at:start], filler]
+        at = end
+        cuts.cuts.append(start + 1 - shift)   # what follows the filler, in the cut text
+        shift += end - start - 1
+        cuts.shifts.append(shift)
+    return "".join(pieces) + text[at:], cuts
+
+
+def _maths(text: str):
+    """Each math span of ``text`` as it is cut: a display's inside to a space (the walker
+    still sees the display), an inline span whole to a letter (read from the prose)."""
+    for match in _MATH_SPAN.finditer(text):
         span = match.group()
         if match.group(1):
-            name = match.group(1)
-            opening, closing = len(f"\\begin{{{name}}}"), len(f"\\end{{{name}}}")
+            opening = len(f"\\begin{{{match.group(1)}}}")
+            closing = len(f"\\end{{{match.group(1)}}}")
+        elif span[:2] in ("$$", "\\["):
+            opening = closing = 2
         else:
-            opening = closing = 2 if span[:2] in ("$$", "\\[", "\\(") else 1
-        inside = re.sub(r"[^\n]", " ", span[opening:len(span) - closing])
-        return span[:opening] + inside + span[len(span) - closing:]
-    return _MATH_SPAN.sub(blank, text)
+            yield match.start(), match.end(), "x"
+            continue
+        yield match.start() + opening, match.end() - closing, " "
+
+
+def _masked(text: str) -> tuple[str, list[_Cuts]]:
+    """``text`` as the walker reads it: each math span, and each run of plain prose, cut to
+    one character.  The walker reads the document's structure character by character; the
+    math and the prose are taken from ``text`` as they are (``_Cuts`` say where), so nothing
+    of what it would read there is needed."""
+    masked, maths = _cut(text, _maths(text))
+    masked, prose = _cut(masked, ((*m.span(), "x") for m in _PLAIN.finditer(masked)))
+    return masked, [prose, maths]
+
+
+def _context():
+    """pylatexenc's macros and environments, with the only specials a write-up's structure
+    needs (``&`` of a table, ``~`` a space): each special is tried at every character."""
+    default = get_default_latex_context_db()
+    db = LatexContextDb()
+    db.add_context_category("write-up", macros=list(default.iter_macro_specs()),
+                            environments=list(default.iter_environment_specs()),
+                            specials=[s for s in default.iter_specials_specs()
+                                      if s.specials_chars in ("&", "~")])
+    return db
+
+
+_CONTEXT = _context()
 
 
 def read_tex(text: str) -> list[Block]:
     """The blocks of a LaTeX write-up (macros expanded), in document order."""
-    nodes, _, _ = LatexWalker(_masked(text), tolerant_parsing=True).get_latex_nodes()
-    walk = _Walk(text)
+    masked, cuts = _masked(text)
+    walker = LatexWalker(masked, latex_context=_CONTEXT, tolerant_parsing=True)
+    nodes, _, _ = walker.get_latex_nodes()
+    walk = _Walk(text, cuts)
     walk.nodes(nodes or [])
     walk.flush()
     return walk.blocks
@@ -268,18 +329,26 @@ class _Walk:
     """Blocks from the walker's nodes: a paragraph's prose and inline math, displays,
     section titles (headings), list items (a numbered one opens a part), table cells."""
 
-    def __init__(self, text: str):
-        self.text, self.blocks = text, []
+    def __init__(self, text: str, cuts: list[_Cuts]):
+        self.text, self.blocks, self.cuts = text, [], cuts
+        self.newlines = [match.start() for match in re.finditer("\n", text)]
         self.current: Block | None = None
         self.parts: list[str] = []
         self.lists: list[list] = []   # per open list: [kind, count, letters]
 
+    def original(self, pos: int) -> int:
+        """The position in the text of a position in the masked text the walker read."""
+        for cuts in self.cuts:
+            pos = cuts.original(pos)
+        return pos
+
     def verbatim(self, node) -> str:
-        """A node's text as written (math included: the walker saw it blanked)."""
-        return self.text[node.pos:node.pos + node.len]
+        """A node's text as written (math and prose included: the walker saw them cut)."""
+        return self.text[self.original(node.pos):self.original(node.pos + node.len)]
 
     def line(self, pos: int) -> int:
-        return self.text.count("\n", 0, pos) + 1
+        """The line of a position in the text."""
+        return bisect_left(self.newlines, pos) + 1
 
     def flush(self) -> None:
         if self.current is not None:
@@ -289,25 +358,44 @@ class _Walk:
         self.current, self.parts = None, []
 
     def start(self, pos: int, kind: str = "paragraph", text: str = "") -> Block:
+        """A new block from position ``pos`` of the masked text."""
+        return self._start(self.original(pos), kind, text)
+
+    def _start(self, at: int, kind: str = "paragraph", text: str = "") -> Block:
         self.flush()
-        self.current, self.parts = Block(kind, self.line(pos)), [text]
+        self.current, self.parts = Block(kind, self.line(at)), [text]
         return self.current
 
     def prose(self, text: str, pos: int) -> None:
-        for i, piece in enumerate(re.split(r"\n[ \t]*\n", text)):
-            if i:
+        """Prose ``text`` (with its inline math) at position ``pos`` of the text."""
+        at = 0
+        for i, piece in enumerate(re.split(r"(\n[ \t]*\n)", text)):
+            if i % 2:   # a blank line ends the paragraph
                 self.flush()
-            if piece.strip():
+            elif piece.strip():
                 if self.current is None:
-                    self.start(pos + text.find(piece.strip()))
-                self.parts.append(piece)
+                    self._start(pos + at + piece.find(piece.strip()))
+                self.inline(piece, pos + at)
+            at += len(piece)
+
+    def inline(self, text: str, pos: int) -> None:
+        """Text of a paragraph at ``pos``: its inline math spans as math, ``$…$`` in its text."""
+        at = 0
+        for match in _INLINE.finditer(text):
+            opening = 1 if match.group().startswith("$") else 2
+            content = match.group()[opening:len(match.group()) - opening]
+            self.parts += [text[at:match.start()], f"${content}$"]
+            self.current.maths.append(Math(content.strip(), self.line(pos + match.start()),
+                                           False))
+            at = match.end()
+        self.parts.append(text[at:])
 
     def nodes(self, nodes) -> None:
         for node in nodes:
             if node is None or isinstance(node, LatexCommentNode):
                 continue
             if isinstance(node, LatexCharsNode):
-                self.prose(node.chars, node.pos)
+                self.prose(self.verbatim(node), self.original(node.pos))
             elif isinstance(node, LatexMathNode):
                 self.math(node)
             elif isinstance(node, LatexEnvironmentNode):
@@ -320,13 +408,13 @@ class _Walk:
                 if node.specials_chars == "&" and self.lists and self.lists[-1][0] == "tabular":
                     self.start(node.pos, "cell")
                 else:
-                    self.prose(" ", node.pos)
+                    self.prose(" ", self.original(node.pos))
 
     def math(self, node) -> None:
         verbatim = self.verbatim(node)
         opening = len(node.delimiters[0]) if node.delimiters else 1
         content = verbatim[opening:len(verbatim) - opening]
-        line = self.line(node.pos)
+        line = self.line(self.original(node.pos))
         if node.displaytype == "display":
             self.display(content, line)
             return
@@ -339,13 +427,13 @@ class _Walk:
         self.flush()
         if content.startswith("\n"):   # the math starts below its delimiter
             content, line = content[1:], line + 1
-        content = content.rstrip()
+        content = content.lstrip(" \t").rstrip()
         self.blocks.append(Block("display", line, f"$${content}$$", [Math(content, line, True)]))
 
     def environment(self, node) -> None:
         name = node.environmentname
         if name in MATH_ENVIRONMENTS:
-            self.display(self.verbatim(node), self.line(node.pos))
+            self.display(self.verbatim(node), self.line(self.original(node.pos)))
         elif name in LISTS or name == "tabular":
             spec = node.nodeargd.argnlist[0] if name != "tabular" and node.nodeargd and \
                 node.nodeargd.argnlist else None
@@ -380,9 +468,9 @@ class _Walk:
             self.start(node.pos, "cell")
         elif name in ("boxed", "fbox") and arguments:   # \boxed{$x = 1$} outside math
             self.display(f"\\boxed{{{self.verbatim(arguments[-1]).strip('{}$')}}}",
-                         self.line(node.pos))
+                         self.line(self.original(node.pos)))
         elif name in ("par", "newline", "\\"):
-            self.prose(" ", node.pos)
+            self.prose(" ", self.original(node.pos))
 
     def item(self, node, arguments) -> None:
         if not self.lists:

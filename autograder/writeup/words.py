@@ -1,13 +1,16 @@
 """Answers written in words: a choice in a concluding sentence ("so g has no critical
-points" is *none*; "therefore RMSProp does not reach it" is *no*) and the type of a critical
-point ("we can confirm it is a saddle point").  Only a sentence that decides one way is read:
-one that names two options, or none, reads nothing."""
+points" is *none*; "therefore RMSProp does not reach it" is *no*) or a sentence that opens
+with it ("No." or "No, it does not" is *no*; "No matter …" is nothing), or, last, any
+sentence of the part that decides a choice other than yes/no ("since v ≠ 0, g has no
+critical points"), and the type of a critical point ("we can confirm it is a saddle
+point").  Only a sentence that decides one way is read: one that names two options, or none,
+reads nothing."""
 from __future__ import annotations
 
 import re
 
 from .document import Block
-from .locate import CONCLUDING, CONCLUSION, Candidate
+from .locate import CONCLUDING, CONCLUSION, LAST_DISPLAY, Candidate
 
 _MATH = re.compile(r"\$+[^$]*\$+")
 _NEGATION = re.compile(r"\b(?:not|never|cannot|no longer|fails? to)\b|n't\b", re.IGNORECASE)
@@ -53,12 +56,19 @@ def sentences(blocks: list[Block], region: list[int]) -> list[tuple[str, int]]:
 
 def worded_choices(blocks: list[Block], region: list[int],
                    options: tuple[str, ...]) -> list[Candidate]:
-    """A candidate for each concluding sentence of a region that decides the choice: what it
-    says after its (last) concluding word."""
+    """A candidate for each sentence of a region that decides the choice: a concluding one
+    (what it says after its last concluding word) or one that opens with the answer; last,
+    any other that decides a choice other than yes/no."""
     found = []
     for sentence, line in sentences(blocks, region):
         words = list(CONCLUSION.finditer(sentence))
-        if not words:
+        if not words:   # "No." or "Yes, it does": a sentence that opens with its answer
+            opening = re.match(r"\W*(yes|no|none)\s*(?:[.,;:!]|$)", sentence, re.IGNORECASE)
+            if opening and opening.group(1).lower() in options:
+                found.append(Candidate(CONCLUDING, opening.group(1).lower(), sentence, line))
+            elif set(options) != {"yes", "no"} and \
+                    (option := choice_in_words(sentence, options)) is not None:
+                found.append(Candidate(LAST_DISPLAY, option, sentence, line))
             continue
         option = choice_in_words(sentence[words[-1].end():], options)
         if option is not None:

@@ -210,3 +210,71 @@ $$\left(\frac{\partial z_2}{\partial z_1}\right)_{ii} = \begin{cases}
     # a row that no case reaches, or a condition it cannot tell: not read, never a guess
     gap = CASES.replace("0 & i = j, z_{1,i} \\leq 0 \\\\\n", "")
     assert _grade(tmp_path / "gap", "backprop", gap)["3c"].kind == "undecided"
+
+
+# Typora, parenthesised numbering: chains through earlier answers' names and entry by entry
+CALCULUS_CHAINS = r"""
+## Problem 6
+
+**6(a)** $$\nabla L(y') = \frac{\partial}{\partial y'} \|y - y'\|^2 = 2(y' - y)$$
+
+**6(b)** Entry by entry, $\nabla L(W)_{ij} = \frac{\partial L}{\partial y'_i} h'_j
+= \nabla L(y')_i \, h'_j = 2(y'_i - y_i) h'_j$.
+
+**6(d)** $$\nabla L(h') = W^T \nabla L(y') = 2 W^T (y' - y)$$
+
+**6(f)** $$\nabla L(V)_{ij} = \nabla L(h)_i \, x_j = (\nabla L(h) x^T)_{ij}$$
+"""
+
+
+def test_a_wrong_matrix_chain_in_earlier_names_or_entries_says_its_first_wrong_link(tmp_path):
+    """The expansions of 6b and 6d flip the sign, 6f swaps the indices: each says the first
+    link that does not hold (a link that cannot be told, ∂L/∂y'_i h'_j, is passed over), as
+    feedback beside the verdict; the right chains say nothing of the kind."""
+    right = _grade(tmp_path / "right", "calculus", CALCULUS_CHAINS)
+    _right(right, "6a", "6b", "6d")
+    assert not any("does not hold" in right[q].output for q in ("6a", "6b", "6d", "6f"))
+    wrong = (CALCULUS_CHAINS.replace("2(y'_i - y_i) h'_j", "2(y_i - y'_i) h'_j")
+             .replace("2 W^T (y' - y)", "2 W^T (y - y')")
+             .replace(r"= (\nabla L(h) x^T)_{ij}", r"= \nabla L(h)_j \, x_i"))
+    tests = _grade(tmp_path / "wrong", "calculus", wrong)
+    for question, step in (("6b", "\\nabla L(y')_i \\, h'_j = 2(y_i - y'_i) h'_j"),
+                           ("6d", "W^T \\nabla L(y') = 2 W^T (y - y')"),
+                           ("6f", "\\nabla L(h)_i \\, x_j = \\nabla L(h)_j \\, x_i")):
+        assert tests[question].score == 0, tests[question].output
+        assert f"the step `{step}` does not hold: the first place it goes wrong" in \
+            tests[question].output, tests[question].output
+    assert "sign is flipped" in tests["6b"].output and "transpose" in tests["6f"].output
+
+
+# Overleaf-style Markdown export of a backprop derivation: the chain rule in 3a-3c's names
+BACKPROP_CHAINS = r"""
+# Problem 3 (numerator layout)
+
+**3(a)** $\frac{\partial \ell}{\partial \hat{y}} = 2(\hat{y} - y)^T$
+
+**3(b)** $\frac{\partial \hat{y}}{\partial z_3} = I$ since $g$ is the identity.
+
+**3(d)**
+$$\frac{\partial \ell}{\partial W^{(2)}} = \left(\frac{\partial \ell}{\partial \hat{y}}
+\frac{\partial \hat{y}}{\partial z_3}\right)^T z_2^T = 2(\hat{y} - y) z_2^T$$
+
+**3(f)**
+$$\frac{\partial \ell}{\partial W^{(1)}} = \left(\frac{\partial \ell}{\partial \hat{y}} W_2
+\frac{\partial z_2}{\partial z_1}\right)^T x^T
+= \frac{\partial z_2}{\partial z_1} W_2^T \, 2(\hat{y} - y) x^T$$
+"""
+
+
+def test_a_backprop_chain_in_earlier_answers_names_is_graded_and_its_slip_located(tmp_path):
+    """3f's last step has the number 2 inside the product (W_2^T 2(ŷ − y)): one product,
+    full marks; a flipped sign in 3d's expansion is its first wrong link."""
+    right = _grade(tmp_path / "right", "backprop", BACKPROP_CHAINS)
+    _right(right, "3a", "3b", "3d", "3f")
+    assert not any("does not hold" in right[q].output for q in ("3d", "3f"))
+    tests = _grade(tmp_path / "wrong", "backprop",
+                   BACKPROP_CHAINS.replace(r"= 2(\hat{y} - y) z_2^T", r"= 2(y - \hat{y}) z_2^T"))
+    assert tests["3d"].score == 0 and "sign is flipped" in tests["3d"].output
+    assert "z_2^T = 2(y - \\hat{y}) z_2^T` does not hold" in tests["3d"].output, \
+        tests["3d"].output
+    _right(tests, "3f")

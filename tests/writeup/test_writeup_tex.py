@@ -227,3 +227,50 @@ def test_hostile_latex_is_refused_and_costs_only_the_writeup(tmp_path):
     writeup = read_writeup(folder / "hw1.tex", assignment, root=folder)
     assert "is outside your submission" in writeup.problem
     assert "root:" not in repr(writeup)
+
+
+def test_what_neither_a_notebooks_code_nor_its_markdown_answers_says_where_it_looked(tmp_path):
+    """Its code answers 1d only, its Markdown cells (1 and 3) 1c only: 1a says that the code
+    does not define it and which Markdown cells were searched for which part label."""
+    import nbformat
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [
+        nbformat.v4.new_markdown_cell("# HW1\n\n**1(c)** $\\rho_1 = 1 - \\eta a$, "
+                                      "$\\rho_2 = 1 - \\eta b$"),
+        nbformat.v4.new_code_cell('import numpy as np\nq1d = "0 < eta < 2/max(a, b)"'),
+        nbformat.v4.new_markdown_cell("**1(b)**\n\nThe minimiser is easy to see."),
+    ]
+    folder = tmp_path / "submission"
+    folder.mkdir()
+    nbformat.write(notebook, folder / "gd.ipynb")
+    tests = by_number(grade("gd", folder))
+    assert tests["1c"].score == tests["1c"].max_score, tests["1c"].output
+    assert tests["1a"].score == 0
+    assert "`q1a` is not defined in gd.ipynb" in tests["1a"].output
+    assert ("Your write-up does not answer it either: no answer found for 1a: `gd.ipynb` has "
+            "no part labelled 1a (our handout) in its Markdown cells (cells 1 and 3)."
+            in tests["1a"].output), tests["1a"].output
+    # a part that is there but holds no answer: the cell and its lines
+    assert "no answer found for 1b: looked in `gd.ipynb, cell 3`, lines 1–3" in \
+        tests["1b"].output, tests["1b"].output
+
+
+def test_the_walker_reads_structure_only_and_every_piece_keeps_its_text_and_line():
+    """The walker sees math and plain prose cut to one character: each block's text, each
+    math span and each line are still the document's own."""
+    from autograder.writeup.tex import read_tex
+    text = ("\\section*{Problem~2: convergence of gradient descent on $R$}\n"
+            "A long paragraph of prose that runs on for a while before any math,\n"
+            "then \\textbf{(b)} the step $\\eta < \\frac{2}{15 + \\sqrt{221}}$ and, on the next\n"
+            "line, \\( \\lambda_{max} = 15 + \\sqrt{221} \\).\n\n"
+            "\\begin{tabular}{l|c}\n 2(b) & $\\eta < 0.06697$ \\\\\n\\end{tabular}\n"
+            "\\[\n w^* = (1, 3)\n\\]\n")
+    blocks = read_tex(text)
+    assert [(b.kind, b.line) for b in blocks] == [("heading", 1), ("paragraph", 2),
+                                                  ("cell", 6), ("cell", 7), ("display", 10)]
+    assert blocks[0].text == "Problem~2: convergence of gradient descent on $R$"
+    assert blocks[1].text.startswith("A long paragraph of prose that runs on for a while")
+    assert [(m.text, m.line) for m in blocks[1].maths] == [
+        ("\\eta < \\frac{2}{15 + \\sqrt{221}}", 3), ("\\lambda_{max} = 15 + \\sqrt{221}", 4)]
+    assert blocks[3].maths[0].text == "\\eta < 0.06697"
+    assert blocks[4].maths[0].text == "w^* = (1, 3)"
