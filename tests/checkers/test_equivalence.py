@@ -165,3 +165,20 @@ def test_not_answered_and_garbage():
     assert "not a finite number" in RHO.check(float("nan")).message
     assert "True/False" in RHO.check(True).message
     assert "expected an expression" in RHO.check({"x": 1}).message
+
+
+@pytest.mark.parametrize("expr", ["2*Min(1/a, 1/b)", "Max(a, b)**2 - Min(a, b)",
+                                  "Piecewise((a, a > b), (b, True))", "Heaviside(a - b)*a"])
+def test_min_and_max_are_evaluated_at_numbers_not_by_symbolic_substitution(expr, monkeypatch):
+    """evalf(subs=) would substitute into Min/Max symbolically (a tenth of a second a point:
+    `2*min(1/a, 1/b)` ran out of its CPU time under load and came out undecided)."""
+    from autograder.checkers import equivalence
+    a, b = sympy.symbols("a b", positive=True)
+    parsed = sympy.sympify(expr, locals={"a": a, "b": b})
+    point = {a: sympy.Float(1.3, 30), b: sympy.Float(0.7, 30)}
+    expected = complex(parsed.evalf(30, subs=point))
+
+    def no_subs(self, *args, **kwargs):
+        raise AssertionError("symbolic substitution")
+    monkeypatch.setattr(sympy.Basic, "subs", no_subs)
+    assert equivalence.evaluate(parsed, point) == pytest.approx(expected, rel=1e-15)
