@@ -33,6 +33,7 @@ from ..grading import grade
 from ..isolated import fork_json
 from ..outcomes import Status
 from ..results import GradingResult
+from ..sandbox import warm
 
 PR_SET_PDEATHSIG = 1
 STOP_GRACE_SECONDS = 15     # for a child asked to stop, to clean up its sandbox
@@ -83,6 +84,7 @@ def _warm(assignment_id: str) -> dict:
         with tempfile.TemporaryDirectory() as empty:
             grade(assignment, Path(empty))   # imports and caches what every grading uses
         _state.update(assignment=assignment_id, loaded=assignment, verdicts={})
+    warm.start(_state["loaded"].extras)   # the sandbox's zygote (again, if it died)
     return _state["verdicts"]
 
 
