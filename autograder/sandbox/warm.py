@@ -116,9 +116,13 @@ def modules_for(extras: tuple[str, ...] = ()) -> tuple[str, ...]:
 
 def start(extras: tuple[str, ...] = ()) -> None:
     """Start this process's zygote for an assignment with ``extras`` (keeping one that
-    imported the same and runs, replacing one that imported other modules or ended).  Only
-    the process that started it calls this again (a forked one has no zygote to wait for)."""
+    imported the same and runs, replacing one that imported other modules or ended); none
+    with ``AUTOGRADER_SANDBOX=fresh``.  Only the process that started it calls this again (a
+    forked one has no zygote to wait for)."""
     global _zygote
+    if os.environ.get("AUTOGRADER_SANDBOX") == "fresh":   # a fresh interpreter per child
+        stop()
+        return
     modules = modules_for(extras)
     if _zygote is not None and _zygote.modules == modules and not _zygote.broken \
             and _zygote.process.poll() is None:
