@@ -6,7 +6,10 @@ interleaved rounds beside the floors (bench/measure.py).  Printed: wall time, su
 minute and whole-process CPU seconds per submission (workers, zygotes and sandboxes included)
 with their ratio to each floor, and the load.
 
-    .venv/bin/python bench/warm_sandbox.py [--size 100] [--rounds 2] [--jobs 2]
+    .venv/bin/python bench/warm_sandbox.py [--size 100] [--rounds 2] [--jobs 2] [--before DIR]
+
+``--before DIR``: also regrade with the checkout in DIR (e.g. ``git worktree add DIR main``),
+run the same way, in the same rounds.
 """
 from __future__ import annotations
 
@@ -32,7 +35,12 @@ def main() -> int:
     parser.add_argument("--size", type=int, default=100)
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--before", type=Path, help="another checkout to compare with")
     args = parser.parse_args()
+    modes = {name: (ROOT, env) for name, env in MODES.items()}
+    if args.before:
+        modes["the --before checkout"] = (args.before.resolve(),
+                                          {"PYTHONPATH": str(args.before.resolve())})
     print(machine())
     taken: dict[str, list[Sample]] = {}
     with tempfile.TemporaryDirectory() as tmp:
@@ -40,18 +48,18 @@ def main() -> int:
         for i in range(args.rounds):
             for name, floor in floors(1).items():
                 taken.setdefault(name, []).extend(floor)
-            for mode, env in MODES.items():
+            for mode, (where, env) in modes.items():
                 done = run([sys.executable, "-m", "autograder", "regrade", "gd",
                             str(Path(tmp) / "class"), "--out", str(Path(tmp) / f"out-{i}-{mode}"),
-                            "--jobs", str(args.jobs)], cwd=ROOT, env={**os.environ, **env})
+                            "--jobs", str(args.jobs)], cwd=where, env={**os.environ, **env})
                 taken.setdefault(mode, []).append(
                     Sample(done.wall / args.size, done.cpu / args.size, done.load))
     bases = {name: median(taken[name]) for name in ("the import floor", "a fork")}
     print(f"gd, {args.size} distinct submissions, --jobs {args.jobs}, {args.rounds} rounds")
     for name, samples in taken.items():
-        rate = f" = {60 / median(samples).wall:4.0f}/min;" if name in MODES else ""
-        print(f"  {name:>18}:{rate} {'per submission: ' if name in MODES else ''}"
-              f"{describe(samples, bases if name in MODES else None)}")
+        rate = f" {60 / median(samples).wall:4.0f}/min;" if name in modes else ""
+        print(f"  {name:>21}:{rate} {'per submission: ' if name in modes else ''}"
+              f"{describe(samples, bases if name in modes else None)}", flush=True)
     return 0
 
 
