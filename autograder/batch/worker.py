@@ -34,6 +34,7 @@ from ..grading import grade
 from ..isolated import fork_json
 from ..outcomes import Status
 from ..results import GradingResult
+from ..sandbox import warm
 from .verdicts import Verdicts
 
 PR_SET_PDEATHSIG = 1
@@ -90,6 +91,7 @@ def _warm(assignment_id: str, store: str) -> Verdicts:
         _state.update(assignment=assignment_id, loaded=assignment)
     if _state.get("store") != store or "verdicts" not in _state:
         _state.update(store=store, verdicts=Verdicts(Path(store) if store else None))
+    warm.start(_state["loaded"].extras)   # the sandbox's zygote (again, if it died)
     return _state["verdicts"]
 
 

@@ -1,6 +1,7 @@
 """The trusted harness that runs *inside* the sandboxed child process, next to student code.
 
-Run as ``python -I harness.py REQUEST_FD REPLY_FD SETTINGS``.  It imports nothing of the grader.
+Run as ``python -I harness.py REQUEST_FD REPLY_FD SETTINGS``, or forked, with the same
+arguments, from a warm zygote (``--zygote``: see zygote.py).  It imports nothing of the grader.
 Before student code runs it confines itself (confinement.py: private /tmp, IPC and network
 where the kernel allows it; the limits in SETTINGS, JSON from the grader's session; the run's
 own uid; no new privileges; umask 077; the grader's package unimportable).  It executes the
@@ -338,6 +339,8 @@ class Harness:
 
 
 def main():
+    if sys.argv[1] == "--zygote":   # returns in each forked child, set up as a fresh harness
+        _load_beside("zygote").serve(int(sys.argv[2]), sys.argv[3])
     isolation = _confinement.confine(json.loads(sys.argv[3]))
     sys.path.insert(0, os.getcwd())  # the submission's own modules (mlp.py) are importable
     sys.path.append(_confinement.STANDINS)

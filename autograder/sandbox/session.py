@@ -3,7 +3,12 @@
 One child serves a whole grading run: it loads the submission once, then answers probes one by
 one.  When a probe times out or the child dies, that probe fails, the child's process group is
 killed, and the next probe starts a fresh child.  A submission whose loading itself hangs or
-crashes is not retried: every later probe gets the same message at once.
+crashes is not retried: every later probe gets the same message at once.  Whatever else the
+student's code starts lives until its child is killed: then the run's uid is swept (as root;
+otherwise the child's process group is killed), once per child, not after every probe.
+
+A child is a fresh interpreter, or forked from this process's warm zygote if it has one
+(:mod:`.warm`, a regrade's workers); either way it confines itself before any student code.
 """
 from __future__ import annotations
 
@@ -22,7 +27,8 @@ from .identity import Identity, private_scratch, scratch_untouched
 from .protocol import Limits, Reply, Source
 from ..budget import WALL_FACTOR   # the same for the child's limits as for the grader's
 from .stopwatch import Stopwatch
-from .sweep import group_members, processes_of, sweep, sweep_group
+from . import warm
+from .sweep import group_members, processes_of, sweep
 from .wire import MAX_REPLY_BYTES, MAX_REPLY_PARTS, BadReply, encode_arg
 
 HARNESS = Path(__file__).with_name("harness.py")
@@ -61,20 +67,21 @@ class _Child:
         self.identity = identity
         to_child_r, self.to_child = os.pipe()
         self.from_child, from_child_w = os.pipe()
-        env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": str(workdir), "LANG": "C.UTF-8",
-               "MPLBACKEND": "Agg", "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1",
-               "MKL_NUM_THREADS": "1"}
+        env = {**warm.ENV, "HOME": str(workdir)}
         if mnist is not None:
             env["AUTOGRADER_MNIST"] = str(mnist)  # public data student code may load
         settings = {k: getattr(limits, k) for k in CHILD_LIMITS}
         if identity is not None:
             settings.update(uid=identity.uid, gid=identity.gid)
-        settings = json.dumps(settings)
         try:
-            self.process = subprocess.Popen(
-                [sys.executable, "-I", str(HARNESS), str(to_child_r), str(from_child_w), settings],
-                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                cwd=workdir, env=env, pass_fds=(to_child_r, from_child_w), start_new_session=True)
+            self.process = warm.spawn(workdir, env, settings, to_child_r, from_child_w)
+            self.warm = self.process is not None
+            if self.process is None:
+                self.process = subprocess.Popen(
+                    [sys.executable, "-I", str(HARNESS), str(to_child_r), str(from_child_w),
+                     json.dumps(settings)], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                    stderr=subprocess.STDOUT, cwd=workdir, env=env,
+                    pass_fds=(to_child_r, from_child_w), start_new_session=True)
         finally:
             os.close(to_child_r)
             os.close(from_child_w)
@@ -150,25 +157,23 @@ class _Child:
             except OSError:
                 pass
         self._drain.join(timeout=2)
+        if self.warm:
+            self.process.release()
 
     def helpers(self) -> list[int]:
-        """The processes student code started beside the child (see :func:`kill_others`)."""
+        """The processes student code started beside the child (they live until it is
+        killed: the session's uid, or its process group, is swept once, at its end)."""
         if self.identity is not None:
             return processes_of(self.identity.uid)
         return group_members(self.process.pid)
-
-    def kill_others(self) -> None:
-        """After a probe: kill whatever it started, keeping the child itself for the next."""
-        if self.identity is not None:
-            sweep(self.identity.uid, keep=self.process.pid)
-        else:
-            sweep_group(self.process.pid)
 
     def exit_description(self) -> str:
         try:
             code = self.process.wait(timeout=2)
         except subprocess.TimeoutExpired:
             return "stopped answering"
+        if code is None:
+            return "the process ended (how is not known: its zygote died)"
         if code < 0:
             try:
                 name = signal.Signals(-code).name
@@ -206,6 +211,7 @@ class SandboxSession:
         self.isolation = ""            # what the child's load reply says shields the host
         self.used = 0.0                # the time student code has had (see Stopwatch)
         self.private_scratch: list[bool] = []   # each child's scratch folders were its own
+        self.warm_starts = 0           # children forked from a warm zygote (see .warm)
         self.closed = False
 
     def load(self) -> None:
@@ -221,6 +227,7 @@ class SandboxSession:
             return
         self.starts += 1
         self.child = _Child(self.workdir, self.limits, self.identity, self.mnist)
+        self.warm_starts += self.child.warm
         request = {"op": "load", "module": self.module, "definitions_only": self.definitions_only,
                    "statement_seconds": self.limits.statement_seconds,
                    "cells": [{"label": c.label, "source": c.source} for c in self.cells]}
@@ -277,7 +284,6 @@ class SandboxSession:
             return Reply("bad_reply", message=f"the answer could not be read back: {exc}")
         finally:
             self.used += limit.stopwatch.elapsed()
-        child.kill_others()
         if loading:
             return Reply("ok", value=raw)
         return interpret(raw)
@@ -301,6 +307,9 @@ class SandboxSession:
 
     def log_lines(self) -> list[str]:
         isolation = [f"sandbox isolation: {self.isolation}"] if self.isolation else []
+        if self.starts:
+            isolation.append(f"sandbox children: {self.starts}, {self.warm_starts} of them "
+                             f"forked from a warm zygote")
         return isolation + [f"the submission printed:\n{text}" for text in self.printed]
 
 

@@ -9,8 +9,8 @@ keep that count, this is the plain wall clock.
 
 The CPU time of the other processes the student's code started during the probe (a fork bomb,
 a pool of workers) counts as its time too: the child's wait for a CPU they took is its own
-doing, not the machine's.  They are looked for only once a probe has run for a while, since
-every probe ends with them killed (see ``session.kill_others``).
+doing, not the machine's.  They are looked for only once a probe has run for a while; those
+an earlier probe started (they live until the child is killed) are not counted again.
 """
 from __future__ import annotations
 
@@ -31,11 +31,14 @@ def _run_queue_wait(pid: int) -> float:
         return 0.0
 
 
-def _cpu_seconds(pid: int) -> float:
-    """User and system CPU time of ``pid`` (0 if it is gone)."""
+def _cpu_seconds(pid: int, since: int) -> float:
+    """User and system CPU time of ``pid`` if it started at ``since`` (clock ticks since boot)
+    or later, else 0 (0 too if it is gone)."""
     try:
         with open(f"/proc/{pid}/stat", "rb") as f:
             fields = f.read().rsplit(b")", 1)[1].split()
+        if int(fields[19]) < since:
+            return 0.0
         return (int(fields[11]) + int(fields[12])) / TICK
     except (OSError, ValueError, IndexError):
         return 0.0
@@ -49,6 +52,7 @@ class Stopwatch:
         self.pid = pid
         self.helpers = helpers
         self.started = time.monotonic()
+        self.since = int(time.clock_gettime(time.CLOCK_BOOTTIME) * TICK)  # as /proc counts
         self.waited = _run_queue_wait(pid)
 
     def wall(self) -> float:
@@ -60,5 +64,5 @@ class Stopwatch:
         wall = self.wall()
         had = wall - (_run_queue_wait(self.pid) - self.waited)
         if self.helpers is not None and wall >= HELPERS_AFTER:
-            had += sum(_cpu_seconds(p) for p in self.helpers() if p != self.pid)
+            had += sum(_cpu_seconds(p, self.since) for p in self.helpers() if p != self.pid)
         return had

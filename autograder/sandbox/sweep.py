@@ -1,5 +1,4 @@
-"""Removing everything a sandbox uid left: its processes (:func:`sweep`; without root, the
-members of a process group: :func:`sweep_group`), its files in the shared scratch folders
+"""Removing everything a sandbox uid left: its processes (:func:`sweep`), its files in the shared scratch folders
 (:func:`remove_files`) and its SysV IPC objects (:func:`remove_ipc`).  Everything is found by
 the grader itself, in /proc and the file system, never taken from the child's word.
 
@@ -25,12 +24,6 @@ IPC_RMID = 0
 def sweep(uid: int, keep: int | None = None) -> int:
     """Kill every process of ``uid`` but ``keep`` (escaped background ones included)."""
     return _kill_all(lambda: [p for p in processes_of(uid) if p not in (keep, os.getpid())])
-
-
-def sweep_group(leader: int) -> int:
-    """Kill the members of ``leader``'s process group other than the leader (no root needed;
-    a process that left the group with setsid escapes this, which is why root uses a uid)."""
-    return _kill_all(lambda: [p for p in group_members(leader) if p != leader])
 
 
 def _kill_all(find, patience: float = 5.0) -> int:
@@ -148,8 +141,8 @@ def group_members(pgid: int) -> list[int]:
 def processes_of(uid: int) -> list[int]:
     """Live processes whose real, effective, saved or file-system uid is ``uid`` (a setuid
     program started by the sandbox keeps it as its real uid); zombies are dead already: only
-    their parent can reap them.  Every grading probe ends with this scan: it reads only the
-    two lines it needs of each process's status."""
+    their parent can reap them.  It reads only the two lines it needs of each process's
+    status (the end of each sandboxed child sweeps, and a long probe's stopwatch looks)."""
     pids = []
     for name in _process_ids():
         try:

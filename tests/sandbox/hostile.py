@@ -178,25 +178,30 @@ def grade_both(case: Case, tmp_path: Path, graders: Path, schemas: list[dict],
         time.sleep(0.01)
     finished = [ended[way] for way in started]
     for run in finished:
-        data = json.loads(run.results)
-        validate(data, schemas)
-        tests = {t["number"]: t for t in data["tests"] if t.get("max_score") is not None
-                 and t.get("number") in POINTS}
-        assert set(tests) == set(POINTS), run.way
-        assert data["score"] == FULL - sum(case.lost.values()), (run.way, {
-            n: t["output"][:200] for n, t in tests.items() if t["status"] != "passed"})
-        for number, test in tests.items():
-            assert (test["status"] == "failed") == (number in case.lost), (run.way, number, test)
-            expected = case.says.get(number, case.says.get("*") if number in case.lost else None)
-            if expected:
-                assert expected in test["output"], (run.way, number, test["output"])
-        shown = re.sub(r"\\(.)", r"\1", data["output"])   # as Markdown renders its escapes
-        assert case.summary in shown, (run.way, data["output"])
-        if NOT_ROOT is False:
-            assert run.uid is not None, f"{run.way} did not report its sandbox uid"
-        if case.after is not None:
-            case.after(run)
+        check_run(case, run, schemas)
     return finished
+
+
+def check_run(case: Case, run: Run, schemas: list[dict]) -> None:
+    """The outcome ``case`` must have, in ``run``'s results.json and on the host."""
+    data = json.loads(run.results)
+    validate(data, schemas)
+    tests = {t["number"]: t for t in data["tests"] if t.get("max_score") is not None
+             and t.get("number") in POINTS}
+    assert set(tests) == set(POINTS), run.way
+    assert data["score"] == FULL - sum(case.lost.values()), (run.way, {
+        n: t["output"][:200] for n, t in tests.items() if t["status"] != "passed"})
+    for number, test in tests.items():
+        assert (test["status"] == "failed") == (number in case.lost), (run.way, number, test)
+        expected = case.says.get(number, case.says.get("*") if number in case.lost else None)
+        if expected:
+            assert expected in test["output"], (run.way, number, test["output"])
+    shown = re.sub(r"\\(.)", r"\1", data["output"])   # as Markdown renders its escapes
+    assert case.summary in shown, (run.way, data["output"])
+    if NOT_ROOT is False:
+        assert run.uid is not None, f"{run.way} did not report its sandbox uid"
+    if case.after is not None:
+        case.after(run)
 
 
 def finished_run(way: str, results: Path, folder: Path, log: str, began_at: float) -> Run:

@@ -175,25 +175,35 @@ def test_parallel_runs_get_their_own_uid_and_child_runs_as_it(tmp_path):
         assert os.geteuid() == 0
 
 
-def test_nothing_a_probe_starts_outlives_it(tmp_path):
+def _alive(pid: int) -> bool:
+    try:
+        return open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()[0] not in "ZX"
+    except FileNotFoundError:
+        return False
+
+
+def test_nothing_a_probe_starts_outlives_the_session(tmp_path):
+    """What student code starts is swept once, when its child ends, not after every probe;
+    nothing outlives the session (a timed-out child's leave none to the next either)."""
     source = ("import subprocess, sys\n"
               "def spawn():\n"
               "    return subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(60)'])"
-              ".pid\n")
-    s = session(tmp_path, source=source)
+              ".pid\n"
+              "def hang():\n"
+              "    spawn()\n"
+              "    while True: pass\n")
+    s = session(tmp_path, source=source, probe_seconds=1)
     try:
-        pid = s.request(call_request("spawn", ())).value
-        import time
-        time.sleep(0.2)
-        try:
-            state = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()[0]
-        except FileNotFoundError:
-            state = "gone"
-        assert state in ("gone", "Z", "X")
-        # the child itself stayed
-        assert s.request(call_request("spawn", ())).status == "ok" and s.starts == 1
+        first = s.request(call_request("spawn", ())).value
+        second = s.request(call_request("spawn", ())).value
+        assert s.starts == 1   # the child itself stayed
+        assert s.request(call_request("hang", ())).status == "timeout"
+        assert not _alive(first) and not _alive(second)   # with the child that timed out
+        third = s.request(call_request("spawn", ())).value
+        assert s.starts == 2 and _alive(third)
     finally:
         s.close()
+    assert not _alive(third)
 
 
 HELPERS = '''
