@@ -67,9 +67,15 @@ _POINT_AFTER = re.compile(r"^\s*(?:is|as)\s+(?:a|an|the|one|our)\s+(?:(?:local|g
 _POINT_BEFORE = re.compile(r"(?:critical|stationary)\s+point\s*(?:is|at|:|=)?\s*$", re.IGNORECASE)
 
 
+# a point the student names as one (``x^* = (-\pi/2, 0)``, ``\bar{x} = …``, ``x_0 = …``)
+_NAMED_POINT = re.compile(r"^\s*(?:[a-zA-Z](?:\s*\^\s*\{?\s*(?:\*|\\ast|\\star)\s*\}?|_\s*\{?\s*(?:\*|0|c)\s*\}?)"
+                          r"|\\(?:bar|hat)\s*\{?\s*[a-zA-Z]\s*\}?)\s*=\s*(\(.*\))\s*$", re.S)
+
+
 def critical_point(blocks: list[Block], region: list[int]) -> list[Candidate]:
-    """Each point the region calls a critical point, with the type its last sentence naming
-    one type affirms ("" if none does, which its form check refuses)."""
+    """Each point the region calls a critical point (or names, ``x^* = (…)``), with the type
+    its last sentence naming one type affirms ("" if none does, which its form check
+    refuses)."""
     points = []
     for index in region:
         block = blocks[index]
@@ -78,9 +84,11 @@ def critical_point(blocks: list[Block], region: list[int]) -> list[Candidate]:
             after = block.text[span.end():]
             before = block.text[:span.start()]
             if _POINT_AFTER.match(after) or _POINT_BEFORE.search(before):
-                points.append(math)
+                points.append((math.text, math))
+            elif named := _NAMED_POINT.match(math.text):
+                points.append((named.group(1), math))
     kinds = [(t, sentence) for sentence, _ in sentences(blocks, region)
              if (t := point_type(sentence)) is not None]
     kind, said = kinds[-1] if kinds else ("", "")
-    return [Candidate(LABELLED, (math.text, kind), f"{math.text} … {said}" if said else math.text,
-                      math.line) for math in points]
+    return [Candidate(LABELLED, (point, kind), f"{math.text} … {said}" if said else math.text,
+                      math.line) for point, math in points]

@@ -207,7 +207,11 @@ def test_a_submission_past_its_time_is_undecided_and_the_rest_graded(tmp_path):
 
 
 def test_ctrl_c_leaves_nothing_half_written_and_the_run_goes_on(tmp_path):
-    submissions = [{"answers.py": REFERENCE_GD if i % 2 else WRONG_Q1C} for i in range(40)]
+    # half a second of each student's own time at import: the run cannot end before the
+    # Ctrl-C, however little CPU the test itself gets on a loaded host (verdicts are reused)
+    slow = "import time\ntime.sleep(0.5)\n"
+    submissions = [{"answers.py": slow + (REFERENCE_GD if i % 2 else WRONG_Q1C)}
+                   for i in range(40)]
     write_class(tmp_path / "export", submissions)
     out = tmp_path / "out"
     command = [sys.executable, "-m", "autograder", "regrade", "gd", str(tmp_path / "export"),
@@ -219,8 +223,9 @@ def test_ctrl_c_leaves_nothing_half_written_and_the_run_goes_on(tmp_path):
         assert time.monotonic() < deadline and process.poll() is None
         time.sleep(0.05)
     os.killpg(process.pid, signal.SIGINT)   # what Ctrl-C in a terminal does
-    _, stderr = process.communicate(timeout=60)
-    assert process.returncode == 130 and "Run the same command again" in " ".join(stderr.split())
+    stdout, stderr = process.communicate(timeout=60)
+    assert process.returncode == 130 and "Run the same command again" in " ".join(
+        stderr.split()), (process.returncode, stdout[-500:], stderr[-2000:])
     assert not _session_members(process.pid), "a process of the batch outlived it"
     assert not list(out.rglob(".*")), "a temporary file was left"
     records = list(out.glob("submissions/*/record.json"))

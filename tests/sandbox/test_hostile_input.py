@@ -47,12 +47,12 @@ CASES = [
     Case("rich_markup_in_error", 'def gd_distances(eta, epochs):\n'
          '    raise ValueError("[/x] [bold]")', CODE, {"*": "ValueError: [/x] [bold]"}),
     # replies forged on the reply pipe
-    Case("forged_huge_reply", _forged("b'{\"value\": [' + b'{},' * 21_000_000 + b'{}]}\\n'"),
+    Case("forged_huge_reply", _forged("b'{\"value\": [' + b'{},' * 2_000_000 + b'{}]}\\n'"),
          CODE, {"*": f"{TOO_LARGE} (it takes more than 4 MB to send back)"}),
     Case("forged_deep_reply", _forged("b'{\"value\": ' + b'[' * 100_000 + b']' * 100_000 + "
                                       "b'}\\n'"),
          CODE, {"*": "the answer could not be read back: it is nested too deeply"}),
-    Case("forged_tiny_objects", _forged("b'{\"value\": [' + b'{},' * 1_000_000 + b'{}]}\\n'"),
+    Case("forged_tiny_objects", _forged("b'{\"value\": [' + b'{},' * 300_000 + b'{}]}\\n'"),
          CODE, {"*": "the answer could not be read back: it has more than 200000 lists and "
                      "objects"}),
     # answers too large to send back

@@ -278,3 +278,23 @@ def test_a_backprop_chain_in_earlier_answers_names_is_graded_and_its_slip_locate
     assert "z_2^T = 2(y - \\hat{y}) z_2^T` does not hold" in tests["3d"].output, \
         tests["3d"].output
     _right(tests, "3f")
+
+
+NAMED_POINT = r"""
+## Problem 1
+
+**(b)** We need $\nabla f = (\cos x_1, 4x_2) = 0$, so $\cos x_1 = 0$ and $x_2 = 0$.
+Take $x^* = (-\pi/2, 0)$. The Hessian there is $\mathrm{diag}(-\sin x_1, 4) = \mathrm{diag}(1, 4)$,
+positive definite, so this is a minimum.
+"""
+
+
+def test_a_critical_point_the_student_names_is_read_with_its_type(tmp_path):
+    right = _grade(tmp_path / "right", "calculus", NAMED_POINT)["1b"]
+    assert right.score == right.max_score and "`x^* = (-\\pi/2, 0) … " in right.output
+    # the known wrong answer: (π/2, 0) called a minimum
+    wrong = _grade(tmp_path / "wrong", "calculus", NAMED_POINT.replace("-\\pi/2", "\\pi/2"))["1b"]
+    assert wrong.score < wrong.max_score and wrong.kind != "undecided", wrong.output
+    # two named points: which one is the answer is not guessed
+    two = NAMED_POINT.replace("Take $x^*", "Also $\\bar{x} = (\\pi/2, 0)$. Take $x^*")
+    assert _grade(tmp_path / "two", "calculus", two)["1b"].kind == "undecided"
