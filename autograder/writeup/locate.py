@@ -105,7 +105,7 @@ def statements(math: str) -> tuple[str, ...]:
     for part in _SEPARATORS.split(math):
         part = _TAG.sub("", part.replace("&", "")).strip().rstrip(".,").strip()
         exact = _APPROX.split(part)[0]
-        if exact != part and exact.rpartition("=")[2].strip():   # "= 2/(15+√221) ≈ 0.067"
+        if exact != part and exact.rpartition("=")[2].strip():   # "= 1/(3+√7) ≈ 0.177"
             part = exact.strip()
         part = re.sub("\x00(\\d+)\x00", lambda m: kept[int(m.group(1))], part)
         if part.startswith("=") and parts:   # an aligned chain's next line: "&= c"

@@ -71,5 +71,6 @@ def test_the_hostile_suite_covers_every_attack_class():
     """At least 60 distinct cases over the hostile files, each graded through both entry points."""
     cases = []
     for path in sorted(Path(__file__).parent.glob("test_hostile*.py")):
-        cases += [case.id for case in importlib.import_module(f"{__package__}.{path.stem}").CASES]
+        module = importlib.import_module(f"{__package__}.{path.stem}")
+        cases += [case.id for case in getattr(module, "CASES", ())]   # warm: the same again
     assert len(cases) >= 60 and len(set(cases)) == len(cases)
