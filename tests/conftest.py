@@ -15,6 +15,17 @@ if (ROOT.parent / "shared" / "mnist").is_dir():  # tests and CI read MNIST from 
     os.environ.setdefault("AUTOGRADER_MNIST", str(ROOT.parent / "shared" / "mnist"))
 
 
+@pytest.fixture(scope="session", autouse=True)
+def warm_sandbox():
+    """In-process gradings fork their sandboxed children from a warm zygote, as a regrade's
+    workers do; the CLI runs (hostile cases, Gradescope's entry point) start fresh ones, as
+    ``grade`` does.  ``AUTOGRADER_SANDBOX=fresh`` turns it off."""
+    from autograder.sandbox import warm
+    warm.start()
+    yield
+    warm.stop()
+
+
 @pytest.fixture(scope="session")
 def results_schema() -> list[dict]:
     """Every results.json schema at hand: the repository's own always, the shared one too."""
