@@ -111,6 +111,14 @@ def test_the_root_is_the_file_with_documentclass(tmp_path, results_schema):
     assert tests["1c"].output.startswith("Read from `hw1.tex`")
 
 
+def _graded_notebook(tmp_path, notebook) -> dict:
+    import nbformat
+    folder = tmp_path / "submission"
+    folder.mkdir()
+    nbformat.write(notebook, folder / "gd.ipynb")
+    return by_number(grade("gd", folder))
+
+
 def test_a_notebooks_markdown_cells_answer_what_its_code_leaves_out(tmp_path):
     import nbformat
     notebook = nbformat.v4.new_notebook()
@@ -120,10 +128,7 @@ def test_a_notebooks_markdown_cells_answer_what_its_code_leaves_out(tmp_path):
         nbformat.v4.new_code_cell('q1d = "0 < eta < 2/max(a, b)"'),
         nbformat.v4.new_markdown_cell("### 1(d)\n\nTherefore $0 < \\eta < 2/\\min(a, b)$."),
     ]
-    folder = tmp_path / "submission"
-    folder.mkdir()
-    nbformat.write(notebook, folder / "gd.ipynb")
-    tests = by_number(grade("gd", folder))
+    tests = _graded_notebook(tmp_path, notebook)
     assert tests["1c"].score == tests["1c"].max_score, tests["1c"].output
     assert tests["1c"].output.startswith("Read from `gd.ipynb, cell 1`, line 6: `\\rho_1")
     # the code's q1d is graded, not the Markdown's (wrong) range
@@ -240,10 +245,7 @@ def test_what_neither_a_notebooks_code_nor_its_markdown_answers_says_where_it_lo
         nbformat.v4.new_code_cell('import numpy as np\nq1d = "0 < eta < 2/max(a, b)"'),
         nbformat.v4.new_markdown_cell("**1(b)**\n\nThe minimiser is easy to see."),
     ]
-    folder = tmp_path / "submission"
-    folder.mkdir()
-    nbformat.write(notebook, folder / "gd.ipynb")
-    tests = by_number(grade("gd", folder))
+    tests = _graded_notebook(tmp_path, notebook)
     assert tests["1c"].score == tests["1c"].max_score, tests["1c"].output
     assert tests["1a"].score == 0
     assert "`q1a` is not defined in gd.ipynb" in tests["1a"].output
