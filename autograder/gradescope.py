@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from pathlib import Path
 
+from .files import write_atomically
 from .outcomes import Expired, Kind
 from .results import GradingResult, TestResult, clean_data
 
@@ -130,11 +130,4 @@ def _write_results(result: GradingResult, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     data = encode_results(result)
     (path.parent / RESERVE).unlink(missing_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".results-", suffix=".json")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomically(path, data)

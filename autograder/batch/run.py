@@ -25,7 +25,6 @@ import hashlib
 import json
 import os
 import shutil
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -34,6 +33,7 @@ from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn,
                            TimeElapsedColumn, TimeRemainingColumn)
 
 from ..assignment import Assignment, load_assignment
+from ..files import write_atomically
 from ..outcomes import DECIDED, UNANSWERED, Status
 from ..private import PACKAGE, keep_private
 from ..reference import reference_dir
@@ -115,7 +115,7 @@ def regrade(assignment_id: str, source: Path, out: Path, *, jobs: int = 1, force
                       f"completely. Run the same command again to go on.")
         return regraded
     rows = [Row(e, records[e.id], count_unanswered) for e in entries]
-    written = loop.write(assignment, rows, out, found.problems, prepared, _atomic)
+    written = loop.write(assignment, rows, out, found.problems, prepared, write_atomically)
     regraded.headline = headline(assignment, written.rows)
     regraded.files, regraded.changed, regraded.notes = written.files, written.changed, written.notes
     return regraded
@@ -128,9 +128,9 @@ def save(folder: Path, reply: dict, fingerprints: dict) -> dict:
     record = clean_data({**reply["record"], "fingerprints": fingerprints})
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        _atomic(folder / "results.json", json.dumps(clean_data(reply["results"]), indent=2,
+        write_atomically(folder / "results.json", json.dumps(clean_data(reply["results"]), indent=2,
                                                     ensure_ascii=False))
-        _atomic(folder / "record.json", json.dumps(record, indent=1, ensure_ascii=False))
+        write_atomically(folder / "record.json", json.dumps(record, indent=1, ensure_ascii=False))
     except (OSError, ValueError, TypeError, RecursionError) as exc:
         why = clean_text(f"its grading could not be written to {folder}: "
                          f"{type(exc).__name__}: {exc}")
@@ -172,18 +172,6 @@ def _record(out: Path, entry: Entry) -> dict:
         return json.loads((out / "submissions" / entry.id / "record.json").read_text())
     except (OSError, ValueError):
         return {"id": entry.id, "status": Status.MISSING, "notes": ["not graded yet"]}
-
-
-def _atomic(path: Path, text: str) -> Path:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
 
 
 def _progress(console: Console) -> Progress:

@@ -17,11 +17,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import shutil
-import tempfile
 from pathlib import Path
 
+from ..files import write_atomically
 from ..outcomes import Outcome
 
 FOLDER = "verdicts"
@@ -106,12 +105,6 @@ def write(folder: Path, verdicts: dict[str, dict]) -> None:
         text = json.dumps({"grader": grader, "evidence": evidence, "outcome": outcome,
                            "digest": _digest(grader, evidence, outcome)})
         try:
-            fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-")
+            write_atomically(folder / f"{evidence}.json", text, prefix=".tmp-")
         except OSError:
-            return
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as f:
-                f.write(text)
-            os.replace(tmp, folder / f"{evidence}.json")
-        except OSError:
-            Path(tmp).unlink(missing_ok=True)
+            continue

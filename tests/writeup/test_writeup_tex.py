@@ -111,8 +111,11 @@ def test_the_root_is_the_file_with_documentclass(tmp_path, results_schema):
     assert tests["1c"].output.startswith("Read from `hw1.tex`")
 
 
-def _graded_notebook(tmp_path, notebook) -> dict:
+def _graded_notebook(tmp_path, cells: list[tuple[str, str]]) -> dict:
+    """``cells`` ("markdown" or "code", source) as gd.ipynb, graded."""
     import nbformat
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [getattr(nbformat.v4, f"new_{kind}_cell")(source) for kind, source in cells]
     folder = tmp_path / "submission"
     folder.mkdir()
     nbformat.write(notebook, folder / "gd.ipynb")
@@ -120,15 +123,11 @@ def _graded_notebook(tmp_path, notebook) -> dict:
 
 
 def test_a_notebooks_markdown_cells_answer_what_its_code_leaves_out(tmp_path):
-    import nbformat
-    notebook = nbformat.v4.new_notebook()
-    notebook.cells = [
-        nbformat.v4.new_markdown_cell("# Homework 1\n\n### 1(c)\n\nThe factors are\n"
-                                      "$$\\rho_1 = 1 - \\eta a, \\quad \\rho_2 = 1 - \\eta b$$"),
-        nbformat.v4.new_code_cell('q1d = "0 < eta < 2/max(a, b)"'),
-        nbformat.v4.new_markdown_cell("### 1(d)\n\nTherefore $0 < \\eta < 2/\\min(a, b)$."),
-    ]
-    tests = _graded_notebook(tmp_path, notebook)
+    tests = _graded_notebook(tmp_path, [
+        ("markdown", "# Homework 1\n\n### 1(c)\n\nThe factors are\n"
+                     "$$\\rho_1 = 1 - \\eta a, \\quad \\rho_2 = 1 - \\eta b$$"),
+        ("code", 'q1d = "0 < eta < 2/max(a, b)"'),
+        ("markdown", "### 1(d)\n\nTherefore $0 < \\eta < 2/\\min(a, b)$.")])
     assert tests["1c"].score == tests["1c"].max_score, tests["1c"].output
     assert tests["1c"].output.startswith("Read from `gd.ipynb, cell 1`, line 6: `\\rho_1")
     # the code's q1d is graded, not the Markdown's (wrong) range
@@ -237,15 +236,10 @@ def test_hostile_latex_is_refused_and_costs_only_the_writeup(tmp_path):
 def test_what_neither_a_notebooks_code_nor_its_markdown_answers_says_where_it_looked(tmp_path):
     """Its code answers 1d only, its Markdown cells (1 and 3) 1c only: 1a says that the code
     does not define it and which Markdown cells were searched for which part label."""
-    import nbformat
-    notebook = nbformat.v4.new_notebook()
-    notebook.cells = [
-        nbformat.v4.new_markdown_cell("# HW1\n\n**1(c)** $\\rho_1 = 1 - \\eta a$, "
-                                      "$\\rho_2 = 1 - \\eta b$"),
-        nbformat.v4.new_code_cell('import numpy as np\nq1d = "0 < eta < 2/max(a, b)"'),
-        nbformat.v4.new_markdown_cell("**1(b)**\n\nThe minimiser is easy to see."),
-    ]
-    tests = _graded_notebook(tmp_path, notebook)
+    tests = _graded_notebook(tmp_path, [
+        ("markdown", "# HW1\n\n**1(c)** $\\rho_1 = 1 - \\eta a$, $\\rho_2 = 1 - \\eta b$"),
+        ("code", 'import numpy as np\nq1d = "0 < eta < 2/max(a, b)"'),
+        ("markdown", "**1(b)**\n\nThe minimiser is easy to see.")])
     assert tests["1c"].score == tests["1c"].max_score, tests["1c"].output
     assert tests["1a"].score == 0
     assert "`q1a` is not defined in gd.ipynb" in tests["1a"].output
