@@ -138,7 +138,7 @@ def run_graders(assignment: Assignment, student: Student, public_only: bool,
     files = assignment.public_files if public_only else assignment.test_files
     plugin = GradingPlugin(assignment, student, graded=not public_only, verdicts=verdicts)
     captured = io.StringIO()
-    _forget_graders(assignment.directory)
+    _graders_of(assignment.directory)
     try:
         with contextlib.redirect_stdout(captured):
             code = pytest.main(
@@ -149,7 +149,6 @@ def run_graders(assignment: Assignment, student: Student, public_only: bool,
                 plugins=[plugin])
     finally:
         student.close()
-        _forget_graders(assignment.directory)
     log.extend(plugin.log)
     if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
         log.append(captured.getvalue()[-20_000:])
@@ -198,13 +197,22 @@ def _run_folder():
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
-def _forget_graders(directory: Path) -> None:
-    """Drop grader modules pytest imported from ``directory``: another run (another assignment,
-    or the same one from another folder) must import its own files, not these."""
-    folder = str(directory.resolve()) + os.sep
-    for name, module in list(sys.modules.items()):
-        if (getattr(module, "__file__", None) or "").startswith(folder):
-            del sys.modules[name]
+_imported_from: list[Path] = []   # the assignment folder whose grader modules are imported
+
+
+def _graders_of(directory: Path) -> None:
+    """Let pytest import the grader modules of ``directory``: those it imported for another
+    folder's run (another assignment, or the same one from another folder) are dropped, so each
+    run imports its own files; those of ``directory`` stay for the next run of the same
+    graders (a batch's worker imports them once)."""
+    directory = directory.resolve()
+    for folder in _imported_from:
+        if folder != directory:
+            prefix = str(folder) + os.sep
+            for name, module in list(sys.modules.items()):
+                if (getattr(module, "__file__", None) or "").startswith(prefix):
+                    del sys.modules[name]
+    _imported_from[:] = [directory]
 
 
 def summary(result: GradingResult, submission, student: Student, public_only: bool) -> str:

@@ -13,6 +13,7 @@ child, so a limit still costs one question only, and a grading pays one fork, no
 """
 from __future__ import annotations
 
+import gc
 import json
 import math
 import os
@@ -109,6 +110,7 @@ def fork_stream(body: Callable[[Callable[[dict], None]], None], *,
     read_end, write_end = os.pipe()
     pid = os.fork()
     if pid == 0:  # the child: never returns
+        gc.freeze()
         os.close(read_end)
         code = 1
 

@@ -180,9 +180,21 @@ KINDS = {
 }
 
 
+_built: dict[tuple, tuple] = {}   # (question, assignment, references, checker) by their ids
+
+
 def checker(question: QuestionSpec, assignment: Assignment, references: ModuleType):
-    """The checker of a closed-form question, built against the reference's answers."""
-    return KINDS[question.kind].checker(question, assignment, references)
+    """The checker of a closed-form question, built against the reference's answers; built
+    once for the same three objects (a checker only reads what it was built from, so a
+    batch's worker builds each once and its gradings share it)."""
+    made = (question, assignment, references)
+    key = tuple(map(id, made))
+    cached = _built.get(key)
+    if cached is None or any(x is not y for x, y in zip(cached, made)):
+        if len(_built) > 4096:   # assignments with given values are new objects: stay small
+            _built.clear()
+        cached = _built[key] = (*made, KINDS[question.kind].checker(*made))
+    return cached[3]
 
 
 def check_form(question: QuestionSpec, student: Student, assignment: Assignment) -> Verdict:

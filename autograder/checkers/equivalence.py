@@ -106,7 +106,14 @@ _SUBSTITUTED_FIRST = (sympy.Min, sympy.Max, sympy.Piecewise, sympy.Heaviside)
 
 def evaluate(expr: sympy.Expr, point: dict) -> complex | None | str:
     """The value of ``expr`` at ``point`` as a complex number, None where it is undefined, or
-    TOO_LARGE where it overflows a float."""
+    TOO_LARGE where it overflows a float.  Remembered: a reference (or a class's answer group)
+    is evaluated at the same points again and again."""
+    return _evaluate(expr, tuple(point.items()))
+
+
+@functools.lru_cache(maxsize=8192)
+def _evaluate(expr: sympy.Expr, items: tuple) -> complex | None | str:
+    point = dict(items)
     if _overflows(expr, point):
         return TOO_LARGE
     try:
@@ -146,33 +153,63 @@ def numeric_pairs(a: sympy.Expr, b: sympy.Expr, domain: Domain,
 
 def equivalent(a: sympy.Expr, b: sympy.Expr, domain: Domain, *, rtol: float = RTOL) -> bool:
     """True when ``a`` and ``b`` are the same function on the domain, False when they differ;
-    :class:`Undecided` when neither SymPy nor the numeric probing can tell within its budget."""
+    :class:`Undecided` when neither the numeric probing nor SymPy can tell within its budget.
+
+    Numbers decide first: a point where the two differ at 30 digits makes them different
+    (plain floats find the point, so a wrong answer costs one exact evaluation), agreement at
+    the domain's points makes them the same.  SymPy's ``simplify(a - b) == 0`` is asked only
+    when the numbers cannot tell (too few points where both are defined, values too large, the
+    numeric budget spent), and only for an exact comparison."""
     if a == b:
         return True
     if _infinite(a) or _infinite(b):  # no value to sample: ∞ is only ever ∞ as written
         return False
-    if rtol == RTOL:  # an exact comparison: let SymPy try to prove it
-        with cpu_limit(SIMPLIFY_SECONDS):
-            try:
-                if sympy.simplify(a - b) == 0:
-                    return True
-            except Exception:  # SymPy raises a zoo of errors on odd input; numbers decide
-                pass
+    if _refuted(a, b, domain, rtol):
+        return False
     with cpu_limit(NUMERIC_SECONDS) as limit:
         pairs, too_large = numeric_pairs(a, b, domain)
+    if not limit.expired:
+        if not all(close(x, y, rtol) for x, y in pairs):
+            return False
+        needed = min(3, len(domain.points())) if a.free_symbols | b.free_symbols else 1
+        if len(pairs) >= needed:
+            return True
+    if rtol == RTOL and _simplifies_to_zero(a - b):  # an exact comparison: SymPy may prove it
+        return True
     if limit.expired:
         raise Undecided("comparing the answer with the expected one took too long",
                         f"numeric comparison of {_short(a)} and {_short(b)} ran out of its "
                         f"{NUMERIC_SECONDS:g} s of CPU time")
-    if not all(close(x, y, rtol) for x, y in pairs):
-        return False
-    needed = min(3, len(domain.points())) if a.free_symbols | b.free_symbols else 1
-    if len(pairs) >= needed:
-        return True
     if too_large:
         raise Undecided("the answer's values are too large to evaluate",
                         f"{_short(a)} or {_short(b)} overflows at {too_large} point(s)")
     return False
+
+
+def _refuted(a: sympy.Expr, b: sympy.Expr, domain: Domain, rtol: float) -> bool:
+    """Do ``a`` and ``b`` differ at 30 digits at the point where their plain-float values
+    differ most (if they differ there at all)?"""
+    worst, point = 0.0, None
+    for candidate in domain.points():
+        x, y = float_value(a, candidate), float_value(b, candidate)
+        if isinstance(x, complex) and isinstance(y, complex):
+            gap = abs(x - y) / (max(abs(x), abs(y)) + 1e-300)
+            if gap > max(worst, 1e3 * rtol):
+                worst, point = gap, candidate
+    if point is None:
+        return False
+    with cpu_limit(NUMERIC_SECONDS) as limit:
+        x, y = evaluate(a, point), evaluate(b, point)
+    return not limit.expired and isinstance(x, complex) and isinstance(y, complex) \
+        and not close(x, y, rtol)
+
+
+def _simplifies_to_zero(difference: sympy.Expr) -> bool:
+    with cpu_limit(SIMPLIFY_SECONDS):
+        try:
+            return sympy.simplify(difference) == 0
+        except Exception:  # SymPy raises a zoo of errors on odd input; then it proves nothing
+            return False
 
 
 def _infinite(expr: sympy.Expr) -> bool:

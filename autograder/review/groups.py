@@ -92,23 +92,40 @@ def answer_groups(assignment: Assignment, rows: list[Row], out: Path) -> list[Qu
             if text is None:
                 unanswered.append(row.entry.id)
                 continue
+            test = next((t for t in row.record.get("tests", []) if t["id"] == question.id), {})
+            member = Member(row.entry.id, text, test.get("score"), test.get("max_score"),
+                            test.get("kind", ""))
             group = by_text.get(text)
             if group is None:
                 reading = reader.read(text)
-                group = next((g for g in groups if reading is not None and g.reading is not None
-                              and reader.same(g.reading, reading)), None) \
+                group = _matching(groups, reader, reading, _verdict(member)) \
                     or Group(question.id, reading)
                 if not group.members:
                     groups.append(group)
                 by_text[text] = group
-            test = next((t for t in row.record.get("tests", []) if t["id"] == question.id), {})
-            group.members.append(Member(row.entry.id, text, test.get("score"),
-                                        test.get("max_score"), test.get("kind", "")))
+            group.members.append(member)
         for group in groups:
             group.message = messages.get(group.members[0].submission, question.id)
         groups.sort(key=lambda g: (ORDER[g.verdict] > 1, -len(g.members), g.representative))
         found.append(QuestionGroups(question, reader, groups, unanswered))
     return found
+
+
+def _matching(groups: list[Group], reader: Reader, reading: Reading | None,
+              verdict: str) -> Group | None:
+    """The group of an answer read as ``reading`` (None: a group of its own).  Two answers the
+    grader found right are each equal to the reference, so to each other: for them the
+    fingerprint decides, without comparing them again."""
+    if reading is None:
+        return None
+    for group in groups:
+        if group.reading is None:
+            continue
+        if verdict == "right" and group.reading.key == reading.key and group.verdict == "right":
+            return group
+        if reader.same(group.reading, reading):
+            return group
+    return None
 
 
 def mistakes(groups: QuestionGroups) -> list[tuple[str, int]]:
