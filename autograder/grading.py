@@ -26,12 +26,14 @@ from .sandbox.session import SandboxSession
 from .results import GradingResult
 from .student import SYNTAX_ERRORS, Student
 from .submission import Submission, find_submission, working_copy
-from .writeup import read_writeup
 
 
 # pytest's plugins a grading run does without: graders use only our fixtures, and these cost
-# time in every run (gc passes at exit, log capture)
-UNUSED_PLUGINS = [arg for name in (
+# time in every run (gc passes at exit, log capture); nor does it load the plugins other
+# packages installed (--disable-plugin-autoload): what grades is the same on every machine;
+# asserts are not rewritten (--assert=plain): feedback is the author's message alone
+# (plugin._assertion_message), never pytest's introspection of the values compared
+UNUSED_PLUGINS = ["--disable-plugin-autoload", "--assert=plain"] + [arg for name in (
     "cacheprovider", "unraisableexception", "threadexception", "logging", "doctest",
     "junitxml", "pastebin", "stepwise", "legacypath", "tmpdir", "monkeypatch", "recwarn",
     "setuponly", "setupplan", "faulthandler") for arg in ("-p", f"no:{name}")]
@@ -103,9 +105,11 @@ def _run(assignment: Assignment, submission_dir: Path, public_only: bool, log: l
         if identity is not None:
             hand_over(workdir, identity)
             log.append(f"sandbox uid: {identity.uid}")
-        writeup = read_writeup(submission.writeup, assignment, _shown(submission),
-                               submission.root) \
-            if submission.writeup is not None else None
+        writeup = None
+        if submission.writeup is not None:
+            from .writeup.reading import read_writeup   # the reader, only for a write-up
+            writeup = read_writeup(submission.writeup, assignment, _shown(submission),
+                                   submission.root)
         session = sandbox_session(assignment, submission, workdir / submission.folder, identity)
         student = Student(submission, session, square_sides=assignment.square_sides,
                           extras=assignment.extras, writeup=writeup)

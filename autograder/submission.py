@@ -16,7 +16,6 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-import nbformat
 
 MAX_SOURCE_BYTES = 5 * 1024 * 1024      # a .py file, or a notebook's code
 MAX_NOTEBOOK_BYTES = 20 * 1024 * 1024   # a notebook file, outputs included
@@ -281,6 +280,7 @@ def _read_notebook(submission: Submission) -> None:
     if data.count(b"{") + data.count(b"[") > MAX_NOTEBOOK_PARTS:
         raise ValueError(f"{path.name} has more than {MAX_NOTEBOOK_PARTS} lists and objects to "
                          f"read. {CLEAR_OUTPUTS}")
+    import nbformat   # only for a notebook (it imports jsonschema)
     try:
         notebook = nbformat.reads(json.dumps(_without_outputs(json.loads(data))), as_version=4)
     except Exception as exc:  # json and nbformat raise many kinds for a broken file
