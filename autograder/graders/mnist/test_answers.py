@@ -4,6 +4,8 @@ The notebook's functions are driven in the sandbox on hidden samples; layouts ((
 (32, 784) weights; (n,), (1, n), (n, 1) or scalar biases; lists or dicts) are the student's
 choice, so behaviour is graded, not layout.  Shown after the due date.
 """
+import functools
+
 import numpy as np
 
 from autograder.api import Incorrect, Verdict, compare, load_reference, number
@@ -167,14 +169,22 @@ def _strays(got, want, start):
     return strays
 
 
-@number("4")
-def test_training(student, grade):
-    """Q4: train_one_epoch takes an exact backprop step per sample, in order, at its rate"""
+@functools.cache
+def _training_case() -> tuple:
+    """Q4's start, samples and labels, and the reference's trajectory through them at the
+    handout's rate: the same for every submission, computed once per process."""
     weights, biases = _start(RNG_SEED + 1)
     x, y = load("train")
     samples = x[:CHUNKS * CHUNK].reshape(-1, 784).astype(float)
     labels = y[:CHUNKS * CHUNK]
-    path = _trajectory(weights, biases, samples, labels, LEARNING_RATE)
+    return weights, biases, samples, labels, _trajectory(weights, biases, samples, labels,
+                                                         LEARNING_RATE)
+
+
+@number("4")
+def test_training(student, grade):
+    """Q4: train_one_epoch takes an exact backprop step per sample, in order, at its rate"""
+    weights, biases, samples, labels, path = _training_case()
     chunks = [(samples[k:k + CHUNK], labels[k:k + CHUNK]) for k in range(0, len(samples), CHUNK)]
     epochs = [_drive(student, drive.epoch, *path[k], *chunk, LEARNING_RATE)
               for k, chunk in enumerate(chunks)]

@@ -5,6 +5,7 @@ whose results are the numeric answers, so earlier feedback would be an answer or
 function is judged on the handout's case and on hidden random cases against the reference
 (credit is the share of cases right, so hard-coding the handout's numbers earns little).
 """
+import functools
 import itertools
 
 import numpy as np
@@ -203,10 +204,12 @@ def _rmsprop_mistakes(w: np.ndarray, args: tuple) -> str:
     return ""
 
 
-def _rmsprop_cases() -> list[tuple]:
-    """Hidden cases whose result depends neither on rounding nor on where ε goes (RMSProp near
-    its limit amplifies rounding): kept only where two ways of computing agree.  The last has
-    a zero column, a coordinate without gradient: 0/(0 + ε) must stay 0."""
+@functools.cache
+def _rmsprop_cases() -> tuple[tuple[tuple, np.ndarray], ...]:
+    """Hidden cases, each with the reference's result, whose result depends neither on
+    rounding nor on where ε goes (RMSProp near its limit amplifies rounding): kept only where
+    two ways of computing agree.  The last has a zero column, a coordinate without gradient:
+    0/(0 + ε) must stay 0.  Computed once per process (a batch's worker: once for the class)."""
     rng, cases = _rng(3), []
     while len(cases) < 5:
         n = int(rng.integers(1, 4))
@@ -218,17 +221,17 @@ def _rmsprop_cases() -> list[tuple]:
         w = REF.rmsprop(*args)
         if np.allclose(_rmsprop_variant(*args), w, rtol=1e-10, atol=1e-12) and \
                 np.allclose(_rmsprop_variant(*args, inside=True), w, rtol=1e-8, atol=1e-10):
-            cases.append(args)
-    return cases
+            cases.append((args, w))
+    handout = (HANDOUT_X, HANDOUT_T, 0.01, 0.9, 1e-8, 1000)
+    return ((handout, REF.rmsprop(*handout)), *cases)
 
 
 @number("2c")
 def test_rmsprop(student, grade):
-    def case(args):
+    def case(args, reference):
         def check():
             X = args[0]
             w = as_vector(student.call("rmsprop", *args, show_args=False), X.shape[1])
-            reference = REF.rmsprop(*args)
             if np.allclose(w, reference, rtol=1e-6, atol=1e-9):
                 return Verdict.right()
             if mistakes := _rmsprop_mistakes(w, args):
@@ -239,10 +242,10 @@ def test_rmsprop(student, grade):
                                      "end elsewhere")
             return compare("w", w, reference, batch=len(args[1]), rtol=1e-6, atol=1e-9)
         return check
-    handout = (HANDOUT_X, HANDOUT_T, 0.01, 0.9, 1e-8, 1000)
-    grade(judge_cases([("the handout's case", case(handout))] +
-                      [(_label(*args[0].shape, i), case(args))
-                       for i, args in enumerate(_rmsprop_cases(), 1)]))
+    (handout, reference), *cases = _rmsprop_cases()
+    grade(judge_cases([("the handout's case", case(handout, reference))] +
+                      [(_label(*args[0].shape, i), case(args, w))
+                       for i, (args, w) in enumerate(cases, 1)]))
 
 
 @number("4b")
