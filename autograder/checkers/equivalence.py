@@ -155,23 +155,24 @@ def equivalent(a: sympy.Expr, b: sympy.Expr, domain: Domain, *, rtol: float = RT
     """True when ``a`` and ``b`` are the same function on the domain, False when they differ;
     :class:`Undecided` when neither the numeric probing nor SymPy can tell within its budget.
 
-    Numbers decide first: a point where the two differ at 30 digits makes them different
-    (plain floats find the point, so a wrong answer costs one exact evaluation), agreement at
-    the domain's points makes them the same.  SymPy's ``simplify(a - b) == 0`` is asked only
+    Numbers decide first, and plain floats say where to look (:func:`_by_floats`): a point
+    where the two differ at 30 digits makes them different; agreement at 30 digits at every
+    point of the domain makes them the same.  SymPy's ``simplify(a - b) == 0`` is asked only
     when the numbers cannot tell (too few points where both are defined, values too large, the
     numeric budget spent), and only for an exact comparison."""
     if a == b:
         return True
     if _infinite(a) or _infinite(b):  # no value to sample: ∞ is only ever ∞ as written
         return False
-    if _refuted(a, b, domain, rtol):
-        return False
+    needed = min(3, len(domain.points())) if a.free_symbols | b.free_symbols else 1
+    quick = _by_floats(a, b, domain, rtol, needed)
+    if quick is not None:
+        return quick
     with cpu_limit(NUMERIC_SECONDS) as limit:
         pairs, too_large = numeric_pairs(a, b, domain)
     if not limit.expired:
         if not all(close(x, y, rtol) for x, y in pairs):
             return False
-        needed = min(3, len(domain.points())) if a.free_symbols | b.free_symbols else 1
         if len(pairs) >= needed:
             return True
     if rtol == RTOL and _simplifies_to_zero(a - b):  # an exact comparison: SymPy may prove it
@@ -186,22 +187,42 @@ def equivalent(a: sympy.Expr, b: sympy.Expr, domain: Domain, *, rtol: float = RT
     return False
 
 
-def _refuted(a: sympy.Expr, b: sympy.Expr, domain: Domain, rtol: float) -> bool:
-    """Do ``a`` and ``b`` differ at 30 digits at the point where their plain-float values
-    differ most (if they differ there at all)?"""
-    worst, point = 0.0, None
-    for candidate in domain.points():
-        x, y = float_value(a, candidate), float_value(b, candidate)
+CONFIRMED_AT = 2   # points where floats' agreement is confirmed at 30 digits
+
+
+def _by_floats(a: sympy.Expr, b: sympy.Expr, domain: Domain, rtol: float,
+               needed: int) -> bool | None:
+    """What plain floats let 30-digit evaluation decide at one or two points, None when they
+    do not: False when the two differ at 30 digits where their floats differ most; True when
+    their floats agree at every point of the domain (both defined and in range at each, at
+    least ``needed``) and their 30-digit values agree at the first CONFIRMED_AT of them (the
+    floats alone can agree by rounding: ``Max(a + 2**70, b + 2**70) - 2**70`` is 0 in floats)."""
+    points = domain.points()
+    floats = [(float_value(a, p), float_value(b, p)) for p in points]
+    worst, where = 1e3 * rtol, None
+    for point, (x, y) in zip(points, floats):
         if isinstance(x, complex) and isinstance(y, complex):
             gap = abs(x - y) / (max(abs(x), abs(y)) + 1e-300)
-            if gap > max(worst, 1e3 * rtol):
-                worst, point = gap, candidate
-    if point is None:
-        return False
+            if gap > worst:
+                worst, where = gap, point
+    if where is not None:
+        return False if _exact_verdict(a, b, [where], rtol) is False else None
+    agree = all(isinstance(x, complex) and isinstance(y, complex) and close(x, y, rtol)
+                for x, y in floats)
+    if not agree or len(points) < needed:
+        return None
+    return _exact_verdict(a, b, points[:CONFIRMED_AT], rtol)
+
+
+def _exact_verdict(a: sympy.Expr, b: sympy.Expr, points: list[dict], rtol: float) -> bool | None:
+    """Do ``a`` and ``b`` agree at 30 digits at each of ``points``?  None when a value is not
+    a number there or the numeric budget runs out."""
     with cpu_limit(NUMERIC_SECONDS) as limit:
-        x, y = evaluate(a, point), evaluate(b, point)
-    return not limit.expired and isinstance(x, complex) and isinstance(y, complex) \
-        and not close(x, y, rtol)
+        values = [(evaluate(a, point), evaluate(b, point)) for point in points]
+    if limit.expired or not all(isinstance(x, complex) and isinstance(y, complex)
+                                for x, y in values):
+        return None
+    return all(close(x, y, rtol) for x, y in values)
 
 
 def _simplifies_to_zero(difference: sympy.Expr) -> bool:

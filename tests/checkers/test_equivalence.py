@@ -182,3 +182,51 @@ def test_min_and_max_are_evaluated_at_numbers_not_by_symbolic_substitution(expr,
         raise AssertionError("symbolic substitution")
     monkeypatch.setattr(sympy.Basic, "subs", no_subs)
     assert equivalence.evaluate(parsed, point) == pytest.approx(expected, rel=1e-15)
+
+
+def _a_b_domain():
+    from autograder.checkers.equivalence import Domain
+    a, b = sympy.symbols("a b", positive=True)
+    return a, b, Domain([a, b], seed="floats")
+
+
+def test_floats_that_agree_by_rounding_do_not_make_an_answer_right():
+    """max(a + 2⁷⁰, b + 2⁷⁰) − 2⁷⁰ is max(a, b), but in floats a + 2⁷⁰ is 2⁷⁰ (its last bit
+    is worth 2¹⁸): the answer is 0 at every point in floats, as the expected 0 is, and only the
+    30-digit confirmation tells them apart."""
+    from autograder.checkers.equivalence import equivalent, float_value
+    a, b, domain = _a_b_domain()
+    big = sympy.Integer(2) ** 70
+    hidden = sympy.Max(a + big, b + big) - big
+    assert all(float_value(hidden, p) == 0 for p in domain.points())
+    assert not equivalent(hidden, sympy.Integer(0), domain)
+    assert equivalent(hidden, sympy.Max(a, b), domain)
+
+
+def test_floats_that_differ_by_rounding_do_not_make_an_answer_wrong():
+    """(a + 10²⁰)² − a² − 2·10²⁰a − 10⁴⁰ is exactly 0, but its floats are rounding noise far
+    from 0: only a 30-digit difference makes an answer wrong."""
+    from autograder.checkers.equivalence import equivalent
+    a, b, domain = _a_b_domain()
+    big = sympy.Integer(10) ** 20
+    zero = (a + big) ** 2 - a ** 2 - 2 * a * big - big ** 2
+    assert equivalent(zero + b, b, domain)
+    assert not equivalent(zero + b, 2 * b, domain)
+
+
+def test_a_wrong_answer_costs_no_simplify_and_a_right_one_two_exact_points(monkeypatch):
+    """Numbers decide before SymPy's simplify: a wrong answer is refuted at the point where its
+    floats differ most, a right one confirmed at two points (12 points are sampled)."""
+    from autograder.checkers import equivalence
+    a, b, domain = _a_b_domain()
+    calls = []
+    monkeypatch.setattr(equivalence.sympy, "simplify",
+                        lambda *args, **kwargs: pytest.fail("simplify was asked"))
+    exact = equivalence._evaluate.__wrapped__
+    monkeypatch.setattr(equivalence, "_evaluate",
+                        lambda expr, items: calls.append(expr) or exact(expr, items))
+    assert not equivalence.equivalent(2 * a / (a + b), a / (a + b), domain)
+    assert len(calls) == 2   # both sides at one point
+    calls.clear()
+    assert equivalence.equivalent((a ** 2 - b ** 2) / (a - b), a + b, domain)
+    assert len(calls) == 2 * equivalence.CONFIRMED_AT
