@@ -69,7 +69,7 @@ def _constraint(text: str, ns) -> Callable[[dict], bool]:
     """``"a >= b"`` as a test of sampled values ``{"a": 2.0, "b": 1.0}``."""
     relation = parse(text, ns)
     names = sorted(relation.free_symbols, key=lambda s: s.name)
-    test = sympy.lambdify(names, relation, modules="math")
+    test = sympy.lambdify(names, relation, modules="math", docstring_limit=0)
     return lambda values: bool(test(*(values[s.name] for s in names)))
 
 

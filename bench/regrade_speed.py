@@ -4,8 +4,9 @@ warm process, and ``python -m autograder grade`` run once per submission (median
 the assignment's reference, interleaved with the floors).  For each assignment, a generated
 class is regraded at ``--jobs 1`` and ``--jobs 2`` by the command an instructor types; printed
 beside the machine's load: wall time and submissions per minute, whole-process CPU seconds per
-submission (the workers and sandboxes included) and their ratio to each floor, and the mean
-overhead beyond the student's own code (wall time of its grading minus the time its code ran).
+submission (the workers and sandboxes included) and their ratio to each floor, the highest
+peak resident memory of a worker process (VmHWM), and the mean overhead beyond the student's
+own code (wall time of its grading minus the time its code ran).
 Each class is then regraded again at ``--jobs 2`` with ``--force`` into the same folder: every
 verdict the first run kept (``OUT/verdicts/``) is reused (the count of tests reused is
 printed beside each run).  For `gd` there are two classes: a realistic one of 500 generated submissions
@@ -29,7 +30,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from measure import Sample, describe, floors, machine, median, run
+from measure import Sample, describe, floors, machine, median, run, run_watching
 from distinct_class import distinct_class
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -83,8 +84,10 @@ def report(assignment_id: str, folder: Path, size: int, classes: list[str]) -> b
     for name in classes:
         for jobs, again in ((1, False), (2, False), (2, True)):
             out = folder / f"out-{name}-{jobs}"
-            done = _cli("regrade", assignment_id, str(folder / name), "--out", str(out),
-                        "--jobs", str(jobs), *(["--force"] if again else []))
+            done, peak = run_watching(
+                [sys.executable, "-m", "autograder", "regrade", assignment_id, str(folder / name),
+                 "--out", str(out), "--jobs", str(jobs), *(["--force"] if again else [])],
+                cwd=ROOT)
             rate = 60 * size / done.wall
             records = [json.loads(p.read_text()) for p in out.glob("submissions/*/record.json")]
             overhead = statistics.mean(r["seconds"] - r.get("student_seconds", 0)
@@ -99,7 +102,7 @@ def report(assignment_id: str, folder: Path, size: int, classes: list[str]) -> b
             print(f"  {name}, {label}: {done.wall:6.1f} s = {rate:5.0f}/min "
                   f"({rate / naive:4.1f}x `grade` alone); per submission: {describe([each], bases)}"
                   f"; overhead beyond the student's code {overhead:.3f} s; {reused} test "
-                  f"verdicts reused{verdict}")
+                  f"verdicts reused; worker peak memory {peak:.0f} MB{verdict}")
         mismatches = check_scores(assignment_id, folder / name, folder / f"out-{name}-2")
         print(f"  {name}: scores equal to `grade` alone: "
               f"{'yes' if not mismatches else 'NO: ' + mismatches}")

@@ -58,14 +58,15 @@ def code_groups(assignment: Assignment, rows: list[Row], out: Path) -> list[Code
     for row in rows:
         if not row.scored or not row.record.get("tests"):
             continue
-        definitions = _definitions(row.entry.folder, assignment)
         scores = {t["id"]: t for t in row.record["tests"]}
-        for question in questions:
+        failures = [(q, _failure(q, scores, messages, row.entry.id)) for q in questions]
+        if not any(failure for _, failure in failures):
+            continue   # nothing failed: its code is not read
+        definitions = _definitions(row.entry.folder, assignment)
+        for question, failure in failures:
             form = definitions.get(question.name)
-            if form is None or form[0] == template.get(question.name, (None,))[0]:
-                continue
-            failure = _failure(question, scores, messages, row.entry.id)
-            if failure:
+            if failure and form is not None and \
+                    form[0] != template.get(question.name, (None,))[0]:
                 found[question.id, question.name, form[0], failure].append(
                     Copy(row.entry.id, form[1]))
     return [CodeGroup(question, name, failure, tuple(copies))
@@ -81,14 +82,13 @@ def normal_form(node: ast.AST) -> str | None:
 
 
 def _failure(question: QuestionSpec, scores: dict, messages: Messages, submission: str) -> tuple:
-    tests = [p.id for p in question.parts] or [question.id]
-    failing = [(t, scores[t].get("score"), scores[t].get("max_score"),
-                re.sub(r"\blines? \d+(, \d+)*", "line …", messages.get(submission, t)))
-               for t in tests if t in scores]
-    if not any(score is None or maximum is None or score < maximum
-               for _, score, maximum, _ in failing):
-        return ()
-    return tuple(failing)
+    tests = [t for t in ([p.id for p in question.parts] or [question.id]) if t in scores]
+    if not any(scores[t].get("score") is None or scores[t].get("max_score") is None
+               or scores[t]["score"] < scores[t]["max_score"] for t in tests):
+        return ()   # all full: its messages are not read
+    return tuple((t, scores[t].get("score"), scores[t].get("max_score"),
+                  re.sub(r"\blines? \d+(, \d+)*", "line …", messages.get(submission, t)))
+                 for t in tests)
 
 
 def _definitions(folder: Path, assignment: Assignment) -> dict[str, tuple[str, str]]:
