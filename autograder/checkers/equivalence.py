@@ -1,9 +1,10 @@
-"""Is the student's expression the reference? Structural, then symbolic, then numeric.
+"""Is the student's expression the reference? Structural, then numeric, then symbolic.
 
 Each step is bounded in CPU time (so machine load cannot change the outcome).  The numeric step
 evaluates both sides at seeded random points of each symbol's domain (positive symbols at
-positive values, and so on), at 30 significant digits, so forms SymPy cannot simplify
-(``1/max(x, y)`` against ``Min(1/x, 1/y)``) still meet.  When no step can tell (a limit is
+positive values, and so on), at 30 significant digits (plain floats first say where to look),
+so forms SymPy cannot simplify (``1/max(x, y)`` against ``Min(1/x, 1/y)``) still meet; SymPy's
+``simplify`` is asked only where the numbers cannot tell.  When no step can tell (a limit is
 reached, or the values are too large to evaluate) the answer is :class:`Undecided`, never wrong.
 An infinity (an unbounded end ``∞``) is equal to itself only: it is never sampled.
 """

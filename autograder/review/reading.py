@@ -4,8 +4,9 @@ answers are compared by what they mean, not how they are written.
 An answer is read into :class:`Reading`: its parts (expressions, an interval's ends and
 openness) and a fingerprint, each expression's values at the checker's own seeded points
 (those :func:`~autograder.checkers.equivalence.equivalent` samples), rounded.  Answers with one
-fingerprint are then confirmed equal with :func:`equivalent` itself (SymPy first, then the
-numbers), as the checker would judge them.  Kinds read by no expression (choices, matrices
+fingerprint are then confirmed equal with :func:`equivalent` itself, as the checker would
+judge them (two answers it found right share a group on their fingerprint alone: see
+:func:`~autograder.review.groups.answer_groups`).  Kinds read by no expression (choices, matrices
 of numbers, shapes) are read as their text without spaces.
 """
 from __future__ import annotations

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import dataclasses
 
+import time
+
 import pytest
 import sympy
 
@@ -92,8 +94,17 @@ def test_wrong_work_is_never_right(tiny, tmp_path):
 
 
 def test_limits_that_are_reached_say_undecided(monkeypatch, tmp_path):
-    """With no time to compare numerically, a form SymPy cannot prove equal is undecided."""
+    """With no time to compare numerically, a form SymPy cannot prove equal is undecided
+    (each 30-digit evaluation made to cost 20 ms of CPU time, none remembered)."""
     monkeypatch.setattr(equivalence, "NUMERIC_SECONDS", TINY)
+    exact = equivalence._evaluate.__wrapped__
+
+    def slow(expr, items):
+        spent = time.process_time() + 0.02
+        while time.process_time() < spent:
+            pass
+        return exact(expr, items)
+    monkeypatch.setattr(equivalence, "_evaluate", slow)
     ns = Namespace.declare({"a": "positive", "b": "positive", "eta": "positive"})
     verdict = IntervalQuestion("0 < eta < 2/max(a, b)", "eta", ns).check(
         "0 < eta < 2*min(1/a, 1/b)")
