@@ -16,6 +16,7 @@ raises :class:`Undecided` (never a verdict).
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import inspect
 import json
@@ -46,8 +47,9 @@ class Probe:
     what: str                # how messages name it: "`q1a`", "`gd_distances(...)`"
     timeout: float | None = None
 
-    @property
+    @functools.cached_property
     def key(self) -> str:
+        """The request's digest (computed once: MNIST's probes carry megabytes of samples)."""
         text = json.dumps(self.request, sort_keys=True)
         return hashlib.sha256(text.encode()).hexdigest()
 

@@ -19,6 +19,7 @@ Dask cluster.
 from __future__ import annotations
 
 import ctypes
+import importlib
 import json
 import os
 import select
@@ -88,6 +89,8 @@ def _warm(assignment_id: str, store: str) -> Verdicts:
         assignment = load_assignment(assignment_id)
         with tempfile.TemporaryDirectory() as empty:
             grade(assignment, Path(empty))   # imports and caches what every grading uses
+        importlib.import_module("nbformat")   # and what a notebook or a write-up needs, once
+        importlib.import_module("autograder.writeup.reading")
         _state.update(assignment=assignment_id, loaded=assignment)
     if _state.get("store") != store or "verdicts" not in _state:
         _state.update(store=store, verdicts=Verdicts(Path(store) if store else None))
