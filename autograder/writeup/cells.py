@@ -4,12 +4,9 @@ code leaves out.  Each line knows its cell, so quotes say ``hw.ipynb, cell 4, li
 what is not found says which cells were searched."""
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
-import nbformat
-
-from ..submission import MAX_NOTEBOOK_BYTES, MAX_NOTEBOOK_PARTS, _without_outputs
+from ..submission import MAX_NOTEBOOK_BYTES, MAX_NOTEBOOK_PARTS, slim_notebook
 from .tex import Source, Refused
 
 
@@ -19,7 +16,7 @@ def markdown_cells(path: Path, shown: str) -> Source:
     if len(data) > MAX_NOTEBOOK_BYTES or data.count(b"{") + data.count(b"[") > MAX_NOTEBOOK_PARTS:
         raise Refused("the notebook is too large to read (clear its outputs)")
     try:
-        notebook = nbformat.reads(json.dumps(_without_outputs(json.loads(data))), as_version=4)
+        notebook = slim_notebook(data)
     except Exception as exc:   # json and nbformat raise many kinds for a broken file
         raise Refused(f"it is not a readable Jupyter notebook ({type(exc).__name__})") from exc
     source, lines, numbers = Source(""), [], []
