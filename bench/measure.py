@@ -3,12 +3,17 @@ whole-process CPU seconds (every child it waited for included: ``RUSAGE_CHILDREN
 machine's load beside each figure (a shared machine's wall time says little alone), and the
 floors they are compared with, measured in the same run between the same rounds.
 
+This process is the subreaper of what it runs (Linux): a regrade's zygotes and their
+sandboxed children can end after the worker that started them, and their CPU seconds are
+counted too (about a tenth of a regrade's).
+
 Floors: ``python -c pass`` (an interpreter), ``python -c "import numpy, sympy"`` (the import
 floor: what any grading process pays at least once) and a fork of this warm process (what
 each submission of a regrade pays at least once).
 """
 from __future__ import annotations
 
+import ctypes
 import os
 import resource
 import statistics
@@ -16,6 +21,10 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass
+
+PR_SET_CHILD_SUBREAPER = 36
+if sys.platform.startswith("linux"):
+    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_CHILD_SUBREAPER, 1)
 
 INTERPRETER = [sys.executable, "-c", "pass"]
 IMPORT_FLOOR = [sys.executable, "-c", "import numpy, sympy"]
@@ -38,8 +47,22 @@ def run(argv: list[str], **options) -> Sample:
     cpu, started = _cpu(resource.RUSAGE_CHILDREN), time.perf_counter()
     subprocess.run(argv, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                    **options)
-    return Sample(time.perf_counter() - started, _cpu(resource.RUSAGE_CHILDREN) - cpu,
-                  os.getloadavg()[0])
+    wall = time.perf_counter() - started
+    _reap_orphans()
+    return Sample(wall, _cpu(resource.RUSAGE_CHILDREN) - cpu, os.getloadavg()[0])
+
+
+def _reap_orphans(timeout: float = 30.0) -> None:
+    """Wait for the processes the last command left (they were handed to this subreaper when
+    their parents ended), so that their CPU seconds are counted."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            time.sleep(0.02)
 
 
 def run_watching(argv: list[str], **options) -> tuple[Sample, float]:
@@ -54,8 +77,9 @@ def run_watching(argv: list[str], **options) -> tuple[Sample, float]:
         time.sleep(0.1)
     if process.returncode:
         raise subprocess.CalledProcessError(process.returncode, argv)
-    return Sample(time.perf_counter() - started, _cpu(resource.RUSAGE_CHILDREN) - cpu,
-                  os.getloadavg()[0]), peak
+    wall = time.perf_counter() - started
+    _reap_orphans()
+    return Sample(wall, _cpu(resource.RUSAGE_CHILDREN) - cpu, os.getloadavg()[0]), peak
 
 
 def _children(parent: int) -> list[int]:
