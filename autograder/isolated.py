@@ -110,7 +110,7 @@ def fork_stream(body: Callable[[Callable[[dict], None]], None], *,
     read_end, write_end = os.pipe()
     pid = os.fork()
     if pid == 0:  # the child: never returns
-        gc.freeze()
+        gc.freeze()   # collections in the child walk what it makes, not the inherited heap
         os.close(read_end)
         code = 1
 

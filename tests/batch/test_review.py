@@ -120,6 +120,33 @@ def test_undecided_and_unreadable_groups_come_first():
         ("undecided", 1), ("unreadable", 1), ("right", 3), ("wrong", 2)]
 
 
+def test_right_answers_share_a_group_on_their_fingerprint_wrong_ones_are_compared(monkeypatch):
+    """Answers the grader found right are each equal to the reference, so to each other: their
+    fingerprints decide; two wrong ones with one fingerprint are still compared exactly."""
+    from autograder.assignment import load_assignment
+    from autograder.batch.inputs import Entry
+    from autograder.batch.reports import Row
+    from autograder.review import groups as review, reading
+    compared = []
+    exact = reading.equivalent
+    monkeypatch.setattr(reading, "equivalent",
+                        lambda a, b, *args, **kwargs: compared.append(1) or exact(a, b, *args,
+                                                                                  **kwargs))
+    rows = [Row(Entry(f"s{i}", Path("x")), {"status": "graded", "score": 1,
+                                            "answers": {"1c": text},
+                                            "tests": [{"id": "1c", "score": score,
+                                                       "max_score": 1, "kind": outcome}]})
+            for i, (text, score, outcome) in enumerate([
+                ("(1 - eta*a, 1 - eta*b)", 1, "passed"), ("(1 - a*eta, 1 - b*eta)", 1, "passed"),
+                ("((2 - 2*eta*a)/2, 1 - eta*b)", 1, "passed"),
+                ("(1 + eta*a, 1 + eta*b)", 0, "failed"), ("(1 + a*eta, 1 + b*eta)", 0, "failed"),
+                ("((2 + 2*a*eta)/2, 1 + eta*b)", 0, "failed")])]
+    found = next(g for g in review.answer_groups(load_assignment("gd"), rows, Path("nowhere"))
+                 if g.question.id == "1c")
+    assert sorted((g.verdict, len(g.members)) for g in found.groups) == [("right", 3), ("wrong", 3)]
+    assert len(compared) == 4   # the second and third wrong answers' two parts, with the first
+
+
 def test_a_decision_changes_exactly_its_groups_scores_and_survives_regrades(copy):
     (copy / "decisions.toml").write_text(DECISION)
     before = _rows(copy / "out")
