@@ -54,7 +54,8 @@ def run(argv: list[str], **options) -> Sample:
 
 def _reap_orphans(timeout: float = 30.0) -> None:
     """Wait for the processes the last command left (they were handed to this subreaper when
-    their parents ended), so that their CPU seconds are counted."""
+    their parents ended), so that their CPU seconds are counted.  It waits for every child of
+    this process, up to ``timeout``: the bench scripts start none that outlives a command."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
@@ -72,9 +73,13 @@ def run_watching(argv: list[str], **options) -> tuple[Sample, float]:
     process = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                **options)
     peak = 0.0
-    while process.poll() is None:
+    while True:
         peak = max([peak, *(_peak_mb(pid) for pid in _children(process.pid))])
-        time.sleep(0.1)
+        try:
+            process.wait(timeout=0.1)   # returns as it ends: the wall time is not rounded up
+            break
+        except subprocess.TimeoutExpired:
+            pass
     if process.returncode:
         raise subprocess.CalledProcessError(process.returncode, argv)
     wall = time.perf_counter() - started
